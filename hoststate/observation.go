@@ -1,0 +1,53 @@
+package hoststate
+
+// Observation is what one successful provider probe saw: the VM and its data
+// volume, in one reading. A probe that failed is not an observation; pass it
+// to [Observe] with Err set so only error bookkeeping changes.
+type Observation struct {
+	// VM is the normalized VM state.
+	VM VMState
+	// Volume is the normalized data-volume state. Providers with no separate
+	// data volume report VolumeAbsent.
+	Volume VolumeState
+	// Address is the public address the provider reports ("" if none).
+	Address string
+	// RawVM and RawVolume are the provider's own strings, kept for display
+	// and debugging (e.g. "TERMINATED", "reserved").
+	RawVM, RawVolume string
+	// Unreachable reports that the provider answered but cannot see the VM:
+	// a self-host connector silent beyond its TTL. The host becomes
+	// unknown, never off.
+	Unreachable bool
+	// Err, when non-nil, marks a failed probe (network, 5xx, 429, auth). The
+	// other fields are then ignored and the status never changes.
+	Err error
+}
+
+// Failed reports whether the probe failed.
+func (o Observation) Failed() bool { return o.Err != nil }
+
+// implied is the status a VM state alone implies, ignoring the current
+// record; ok is false when it implies nothing (unknown VM, or a missing VM
+// whose volume is unknown or transitional: rule 6 holds those).
+func (o Observation) implied() (s Status, ok bool) {
+	switch o.VM {
+	case VMRunning:
+		return StatusRunning, true
+	case VMStarting:
+		return StatusStarting, true
+	case VMStopping:
+		return StatusStopping, true
+	case VMStopped:
+		return StatusOff, true
+	case VMError:
+		return StatusError, true
+	case VMAbsent:
+		switch o.Volume {
+		case VolumePresent:
+			return StatusOff, true
+		case VolumeAbsent:
+			return StatusDeprovisioned, true
+		}
+	}
+	return StatusUnknown, false
+}

@@ -1,0 +1,123 @@
+package hoststate
+
+import "time"
+
+// Ref is where a host lives at its provider: the references a provider needs
+// to probe and act on it. Each provider validates the fields it uses.
+type Ref struct {
+	// Project is the provider project or account scope (GCP project,
+	// Nebius parent id). Empty when the provider has none.
+	Project string `json:"project,omitempty"`
+	// Zone is the GCP zone; Region the region (Nebius, Hyperstack, Lambda).
+	Zone   string `json:"zone,omitempty"`
+	Region string `json:"region,omitempty"`
+	// Instance is the provider's VM id or name.
+	Instance string `json:"instance,omitempty"`
+	// Volume is the data volume's id or name ("" when the provider has none).
+	Volume string `json:"volume,omitempty"`
+	// Labels are the provider labels that mark the host as ours; listings
+	// filter on them.
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Record is what a Store persists per host: the control plane's status and
+// everything the reconcile decision needs. It is a plain value: functions in
+// this package take a Record and return a new one. The zero value is valid
+// (status unknown, never observed). It marshals to JSON with statuses,
+// actions and states as their names.
+type Record struct {
+	// ID is the control plane's host id.
+	ID string `json:"id"`
+	// Provider names the provider kind ("gcp", "hyperstack", ...).
+	Provider string `json:"provider,omitempty"`
+	// Ref locates the host at its provider.
+	Ref Ref `json:"ref,omitzero"`
+
+	// Status is the control-plane status.
+	Status Status `json:"status"`
+	// Since is when Status last changed.
+	Since time.Time `json:"since,omitzero"`
+	// Reason explains the status in words, e.g. the provider's error
+	// message after a failed action. Empty when there is nothing to add.
+	Reason string `json:"reason,omitempty"`
+
+	// LastAction is the last user action: the desired state.
+	LastAction Action `json:"last_action"`
+	// ActionAt is when LastAction was applied; the grace window runs from it.
+	ActionAt time.Time `json:"action_at,omitzero"`
+	// Deadline is when the in-flight action must have finished; zero when
+	// no waiter set one (then [Policy.ActionTimeout] after ActionAt applies).
+	Deadline time.Time `json:"deadline,omitzero"`
+
+	// Observed and ObservedVolume are the last successful probe's normalized
+	// states; ProviderStatus and ProviderVolumeStatus its raw strings.
+	Observed             VMState     `json:"observed_vm"`
+	ObservedVolume       VolumeState `json:"observed_volume"`
+	ProviderStatus       string      `json:"provider_status,omitempty"`
+	ProviderVolumeStatus string      `json:"provider_volume_status,omitempty"`
+	// Unreachable records that the last probe could not see the VM (a
+	// self-host connector offline).
+	Unreachable bool `json:"unreachable,omitempty"`
+	// ObservedAt is when the last successful probe happened.
+	ObservedAt time.Time `json:"observed_at,omitzero"`
+
+	// ProbeFailures counts consecutive failed probes; ProbeError is the last
+	// failure's message. Both reset on a successful probe.
+	ProbeFailures int    `json:"probe_failures,omitempty"`
+	ProbeError    string `json:"probe_error,omitempty"`
+
+	// Address is the host's public address; cleared when the VM is gone.
+	Address string `json:"address,omitempty"`
+	// LastSeen is the last accepted heartbeat from the host daemon.
+	LastSeen time.Time `json:"last_seen,omitzero"`
+	// BootstrapDone reports that the host finished its first-boot setup.
+	BootstrapDone bool `json:"bootstrap_done,omitempty"`
+
+	// Pending is the status that consecutive observations are confirming,
+	// and PendingCount how many agreed so far.
+	Pending      Status `json:"pending"`
+	PendingCount int    `json:"pending_count,omitempty"`
+
+	// Version is the compare-and-swap version a Store bumps on every write.
+	Version uint64 `json:"version"`
+}
+
+// InFlight reports whether the last user action still waits for its
+// provider: the status is a transitional one on that action's path (start:
+// starting; reprovision: reprovisioning then starting; ...).
+func (r Record) InFlight() bool {
+	return !r.ActionAt.IsZero() && r.Status.Transitional() && onPath(r.LastAction, r.Status)
+}
+
+// Stale reports whether a running host's daemon has gone quiet: no heartbeat
+// (or, if none yet, no status change) within p.StaleAfter of now.
+func (r Record) Stale(now time.Time, p Policy) bool {
+	if r.Status != StatusRunning {
+		return false
+	}
+	last := r.LastSeen
+	if last.IsZero() {
+		last = r.Since
+	}
+	return now.Sub(last) > p.StaleAfter
+}
+
+// inGrace reports whether now is within p.Grace of the last user action. A
+// clock that runs behind ActionAt (skew) counts as within the window, so
+// skew can hold a decision back but never skip the window.
+func (r Record) inGrace(now time.Time, p Policy) bool {
+	return !r.ActionAt.IsZero() && now.Sub(r.ActionAt) < p.Grace
+}
+
+// actionExpired reports whether the in-flight action ran past its deadline
+// (Deadline, or ActionAt + p.ActionTimeout when no waiter set one).
+func (r Record) actionExpired(now time.Time, p Policy) bool {
+	d := r.Deadline
+	if d.IsZero() {
+		if r.ActionAt.IsZero() {
+			return true
+		}
+		d = r.ActionAt.Add(p.ActionTimeout)
+	}
+	return !now.Before(d)
+}

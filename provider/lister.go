@@ -1,0 +1,46 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/driftless/driftless/hoststate"
+)
+
+// Lister is implemented by providers that can observe many hosts with paged
+// listings of a scope (a project and zone, a region, an account) instead of
+// one probe per host: the cost is O(pages), not O(hosts).
+type Lister interface {
+	// Scope returns the listing scope of host; hosts with equal scopes are
+	// observed by the same listing.
+	Scope(host Host) string
+	// ListPage returns one page of the scope's listing; pass the previous
+	// page's Next to continue, "" to begin. A page may carry VMs, volumes or
+	// both; the listing is complete when Next is "".
+	ListPage(ctx context.Context, scope, pageToken string) (ListPage, error)
+}
+
+// ListPage is one page of a scope's listing.
+type ListPage struct {
+	// VMs are the VMs on this page.
+	VMs []ListedVM
+	// Volumes are the data volumes on this page.
+	Volumes []ListedVolume
+	// Next is the token of the next page, "" on the last one.
+	Next string
+}
+
+// ListedVM is one VM of a listing, keyed by the Host.Instance it matches.
+type ListedVM struct {
+	Instance string
+	VM       hoststate.VMState
+	Raw      string
+	Address  string
+}
+
+// ListedVolume is one data volume of a listing, keyed by the Host.Volume it
+// matches.
+type ListedVolume struct {
+	Volume string
+	State  hoststate.VolumeState
+	Raw    string
+}
