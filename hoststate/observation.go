@@ -25,29 +25,3 @@ type Observation struct {
 
 // Failed reports whether the probe failed.
 func (o Observation) Failed() bool { return o.Err != nil }
-
-// implied is the status a VM state alone implies, ignoring the current
-// record; ok is false when it implies nothing (unknown VM, or a missing VM
-// whose volume is unknown or transitional: rule 6 holds those).
-func (o Observation) implied() (s Status, ok bool) {
-	switch o.VM {
-	case VMRunning:
-		return StatusRunning, true
-	case VMStarting:
-		return StatusStarting, true
-	case VMStopping:
-		return StatusStopping, true
-	case VMStopped:
-		return StatusOff, true
-	case VMError:
-		return StatusError, true
-	case VMAbsent:
-		switch o.Volume {
-		case VolumePresent:
-			return StatusOff, true
-		case VolumeAbsent:
-			return StatusDeprovisioned, true
-		}
-	}
-	return StatusUnknown, false
-}

@@ -1,0 +1,43 @@
+package hoststate
+
+import (
+	"testing"
+	"time"
+)
+
+func BenchmarkApply(b *testing.B) {
+	r := Record{ID: "h", Status: StatusRunning, Address: "203.0.113.1"}
+	now := t0
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := Apply(r, ActionStop, now)
+		if err != nil || out.Status != StatusStopping {
+			b.Fatal(out.Status, err)
+		}
+	}
+}
+
+// BenchmarkObserve measures one Observe call on the common reconcile path:
+// a stop in flight observed stopping, then stopped twice (a confirmation,
+// then the flip to off). Each op is one call; the record restarts every
+// three calls.
+func BenchmarkObserve(b *testing.B) {
+	p := DefaultPolicy()
+	start := Record{ID: "h", Status: StatusStopping, Since: t0, LastAction: ActionStop, ActionAt: t0}
+	seq := [...]Observation{
+		{VM: VMStopping, Volume: VolumePresent, RawVM: "STOPPING", RawVolume: "READY"},
+		{VM: VMStopped, Volume: VolumePresent, RawVM: "TERMINATED", RawVolume: "READY"},
+		{VM: VMStopped, Volume: VolumePresent, RawVM: "TERMINATED", RawVolume: "READY"},
+	}
+	r, i := start, 0
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _ = Observe(r, seq[i], t0.Add(time.Duration(i)*time.Second), p)
+		if i++; i == len(seq) {
+			if r.Status != StatusOff {
+				b.Fatal(r.Status)
+			}
+			r, i = start, 0
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package hoststate
+
+import "time"
+
+// Observe is the reconcile decision: given the stored record, one probe's
+// observation and the current time, it returns the new record and what
+// changed. It is pure and allocation-free; the caller persists the record.
+//
+// The rules, in order (DESIGN.md "Reconcile rules"):
+//
+//  1. A failed probe (o.Err set) never changes the status; it only counts
+//     the failure.
+//  2. A successful probe records the raw provider status, the normalized
+//     states and the time.
+//  3. An outcome the transition table expects from the current status
+//     (starting + running, restarting + running, reprovisioning +
+//     starting) is accepted at once — except off, deprovisioned and error,
+//     which always need Confirmations consecutive observations: a missing
+//     VM can be eventual consistency, and an error should not flicker.
+//  4. Any other observation that contradicts the record is drift and needs
+//     Confirmations consecutive agreeing observations; a different
+//     observation restarts the count.
+//  5. Within Grace of a user action, contradicting observations are
+//     recorded but neither change the status nor count. Expected outcomes
+//     count, so a confirmed stop is not delayed by the window.
+//  6. VM absent: data volume present → off; absent → deprovisioned;
+//     unknown or transitional → no change. Off and deprovisioned clear the
+//     public address.
+//  7. VM stopping or deleting → stopping: never off while the provider
+//     still stops.
+//  8. VM running without a public address while starting stays starting
+//     until an address appears or NoAddressTimeout passes, then running
+//     (the view flags "no address"), never error.
+//  9. VM error → error (after confirmation). An unrecognized raw status
+//     changes nothing and is flagged.
+//  10. (Heartbeats: see [Heartbeat].)
+//  11. An unreachable VM (self-host connector offline beyond its TTL) →
+//     unknown at once (the TTL is the confirmation), never off; a
+//     deprovisioned host stays deprovisioned.
+//
+// One refinement over DESIGN.md: while an action is in flight (until its
+// Deadline, or ActionTimeout after it), intermediate provider states of
+// that action hold the transitional status instead of counting as drift —
+// a Hyperstack VM still deleting during a stop, an old VM still stopped
+// during a reprovision. Past the deadline the action is orphaned and those
+// observations are ordinary drift, so nothing wedges.
+func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) {
+	p = p.sanitized()
+	from := r.Status
+	if !from.Valid() {
+		// A corrupt stored status is unknown: the observation decides.
+		from = StatusUnknown
+		r.Status = StatusUnknown
+	}
+	if o.Err != nil {
+		r.ProbeFailures++
+		r.ProbeError = truncate(o.Err.Error())
+		return r, Change{From: from, To: from, Reason: ReasonProbeFailed}
+	}
+
+	r.Observed, r.ObservedVolume = o.VM, o.Volume
+	if !r.Observed.Valid() {
+		r.Observed = VMUnknown
+	}
+	if !r.ObservedVolume.Valid() {
+		r.ObservedVolume = VolumeUnknown
+	}
+	r.ProviderStatus, r.ProviderVolumeStatus = o.RawVM, o.RawVolume
+	r.Unreachable = o.Unreachable
+	r.ObservedAt = now
+	r.ProbeFailures, r.ProbeError = 0, ""
+	if o.Address != "" && (o.VM == VMRunning || o.VM == VMStarting) {
+		r.Address = o.Address
+	}
+
+	if o.Unreachable {
+		if from == StatusUnknown || from == StatusDeprovisioned {
+			r.resetPending()
+			return r, Change{From: from, To: from, Reason: ReasonAgrees}
+		}
+		r.moveTo(StatusUnknown, now)
+		return r, Change{From: from, To: StatusUnknown, Reason: ReasonConnectorOffline, Target: StatusUnknown}
+	}
+
+	target, ok := r.Observed.implied(r.ObservedVolume)
+	if !ok {
+		reason := ReasonUnrecognized
+		if r.Observed == VMAbsent {
+			reason = ReasonVolumeUnsettled
+		}
+		r.resetPending()
+		return r, Change{From: from, To: from, Reason: reason}
+	}
+
+	// Rule 8: a running VM with no address is still starting, for a while.
+	if target == StatusRunning && o.Address == "" && (from == StatusStarting || from == StatusReprovisioning) {
+		if now.Sub(r.Since) < p.NoAddressTimeout {
+			if from == StatusStarting {
+				r.resetPending()
+				return r, Change{From: from, To: from, Reason: ReasonAwaitingAddress, Target: StatusRunning}
+			}
+			target = StatusStarting
+		} else {
+			r.moveTo(StatusRunning, now)
+			return r, Change{From: from, To: StatusRunning, Reason: ReasonNoAddressTimeout, Target: StatusRunning}
+		}
+	}
+
+	if target == from {
+		r.resetPending()
+		return r, Change{From: from, To: from, Reason: ReasonAgrees, Target: target}
+	}
+	if r.InFlight() && !r.actionExpired(now, p) && intermediate(from, r.Observed, r.ObservedVolume) {
+		r.resetPending()
+		return r, Change{From: from, To: from, Reason: ReasonInProgress, Target: target}
+	}
+
+	expected := reported(from, target)
+	if !expected && r.inGrace(now, p) {
+		return r, Change{From: from, To: from, Reason: ReasonGrace, Target: target, Count: r.pendingFor(target)}
+	}
+	if expected && target != StatusOff && target != StatusDeprovisioned && target != StatusError {
+		r.moveTo(target, now)
+		return r, Change{From: from, To: target, Reason: ReasonReported, Target: target}
+	}
+
+	if r.Pending == target && r.PendingCount > 0 {
+		r.PendingCount++
+	} else {
+		r.Pending, r.PendingCount = target, 1
+	}
+	count := r.PendingCount
+	if count < p.Confirmations {
+		return r, Change{From: from, To: from, Reason: ReasonConfirming, Target: target, Count: count}
+	}
+	reason := ReasonDrift
+	if expected {
+		reason = ReasonReported
+	}
+	r.moveTo(target, now)
+	if target == StatusError {
+		r.Reason = truncate(o.RawVM)
+	}
+	return r, Change{From: from, To: target, Reason: reason, Target: target, Count: count}
+}
+
+// intermediate reports whether a VM (and volume) state is a normal step of
+// the action behind transitional status s, so it holds s while the action
+// is in flight.
+func intermediate(s Status, vm VMState, vol VolumeState) bool {
+	switch s {
+	case StatusStarting:
+		// Not yet booted: still stopped, or (Hyperstack, Lambda) not yet created.
+		return vm == VMStopped || vm == VMAbsent
+	case StatusRestarting:
+		return vm == VMStopping || vm == VMStarting || vm == VMStopped
+	case StatusReprovisioning:
+		// The old VM goes down and away before the new one is created.
+		return vm == VMStopping || vm == VMStopped || (vm == VMAbsent && vol != VolumeAbsent)
+	case StatusDeprovisioning:
+		// The VM goes first, then the volume.
+		return vm == VMStopping || vm == VMStopped || (vm == VMAbsent && vol != VolumeAbsent)
+	case StatusStopping:
+		// Hyperstack: the VM is gone but the volume is still reserved.
+		return vm == VMAbsent && vol == VolumeTransitional
+	}
+	return false
+}
+
+// implied is the status a VM state (and, when the VM is absent, the volume
+// state) implies on its own; ok is false when it implies nothing: an
+// unrecognized VM state, or a missing VM whose volume is unknown or
+// transitional (rule 6 holds those).
+func (v VMState) implied(vol VolumeState) (s Status, ok bool) {
+	switch v {
+	case VMRunning:
+		return StatusRunning, true
+	case VMStarting:
+		return StatusStarting, true
+	case VMStopping:
+		return StatusStopping, true
+	case VMStopped:
+		return StatusOff, true
+	case VMError:
+		return StatusError, true
+	case VMAbsent:
+		switch vol {
+		case VolumePresent:
+			return StatusOff, true
+		case VolumeAbsent:
+			return StatusDeprovisioned, true
+		}
+	}
+	return StatusUnknown, false
+}
+
+// moveTo sets a new status: it restarts confirmation, clears what belongs
+// to the old status, and ends the in-flight action once the status settles.
+func (r *Record) moveTo(s Status, now time.Time) {
+	r.Status, r.Since = s, now
+	r.Reason = ""
+	r.resetPending()
+	if !s.Transitional() {
+		r.Deadline = time.Time{}
+	}
+	switch s {
+	case StatusOff:
+		r.Address = ""
+	case StatusDeprovisioned:
+		r.Address = ""
+		r.BootstrapDone = false
+	}
+}
+
+// resetPending forgets any confirmation in progress.
+func (r *Record) resetPending() {
+	r.Pending, r.PendingCount = StatusUnknown, 0
+}
+
+// pendingFor returns how many confirmations target has so far.
+func (r Record) pendingFor(target Status) int {
+	if r.Pending == target {
+		return r.PendingCount
+	}
+	return 0
+}

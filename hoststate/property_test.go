@@ -1,0 +1,172 @@
+package hoststate
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+)
+
+// genRecord draws an arbitrary record, including corrupt statuses and times
+// far in the past or future (clock skew).
+func genRecord(t *rapid.T) Record {
+	offset := func(label string) time.Time {
+		if rapid.Bool().Draw(t, label+"Zero") {
+			return time.Time{}
+		}
+		return t0.Add(time.Duration(rapid.Int64Range(-int64(48*time.Hour), int64(48*time.Hour)).Draw(t, label)))
+	}
+	return Record{
+		ID:             "h",
+		Status:         Status(rapid.IntRange(0, numStatuses+2).Draw(t, "status")),
+		Since:          offset("since"),
+		LastAction:     Action(rapid.IntRange(0, numActions+1).Draw(t, "action")),
+		ActionAt:       offset("actionAt"),
+		Deadline:       offset("deadline"),
+		LastSeen:       offset("lastSeen"),
+		Address:        rapid.SampledFrom([]string{"", "203.0.113.5"}).Draw(t, "address"),
+		Pending:        Status(rapid.IntRange(0, numStatuses).Draw(t, "pending")),
+		PendingCount:   rapid.IntRange(-1, 5).Draw(t, "pendingCount"),
+		Observed:       VMState(rapid.IntRange(0, numVMStates).Draw(t, "observed")),
+		BootstrapDone:  rapid.Bool().Draw(t, "bootstrap"),
+		ProbeFailures:  rapid.IntRange(0, 3).Draw(t, "failures"),
+		ObservedVolume: VolumeState(rapid.IntRange(0, numVolumeStates).Draw(t, "observedVolume")),
+	}
+}
+
+func genObservation(t *rapid.T) Observation {
+	o := Observation{
+		VM:          VMState(rapid.IntRange(0, numVMStates).Draw(t, "vm")),
+		Volume:      VolumeState(rapid.IntRange(0, numVolumeStates).Draw(t, "volume")),
+		Address:     rapid.SampledFrom([]string{"", "203.0.113.7"}).Draw(t, "obsAddress"),
+		RawVM:       rapid.String().Draw(t, "raw"),
+		Unreachable: rapid.IntRange(0, 9).Draw(t, "unreachable") == 0,
+	}
+	if rapid.IntRange(0, 4).Draw(t, "fail") == 0 {
+		o.Err = errors.New("probe failed")
+	}
+	return o
+}
+
+func genPolicy(t *rapid.T) Policy {
+	return Policy{
+		Grace:            time.Duration(rapid.Int64Range(-int64(time.Minute), int64(10*time.Minute)).Draw(t, "grace")),
+		Confirmations:    rapid.IntRange(-1, 4).Draw(t, "confirmations"),
+		StaleAfter:       time.Duration(rapid.Int64Range(0, int64(10*time.Minute)).Draw(t, "stale")),
+		NoAddressTimeout: time.Duration(rapid.Int64Range(-1, int64(20*time.Minute)).Draw(t, "noAddr")),
+		ActionTimeout:    time.Duration(rapid.Int64Range(0, int64(time.Hour)).Draw(t, "actionTimeout")),
+	}
+}
+
+// Property (a): a failed probe never changes status (or anything but the
+// error bookkeeping).
+func TestPropFailedProbeNeverChangesStatus(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := genRecord(t)
+		r.Status = rapid.SampledFrom(Statuses()).Draw(t, "valid")
+		o := genObservation(t)
+		o.Err = errors.New("HTTP 503")
+		got, c := Observe(r, o, t0, genPolicy(t))
+		want := r
+		want.ProbeFailures, want.ProbeError = r.ProbeFailures+1, "HTTP 503"
+		if diff := cmp.Diff(want, got); diff != "" || c.Changed() {
+			t.Fatalf("failed probe changed the record (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// Property (e): Observe never panics and always returns a valid status, and
+// every change is either an edge of the table or confirmed drift.
+func TestPropObserveTotal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := genRecord(t)
+		o := genObservation(t)
+		now := t0.Add(time.Duration(rapid.Int64Range(-int64(72*time.Hour), int64(72*time.Hour)).Draw(t, "now")))
+		got, c := Observe(r, o, now, genPolicy(t))
+		if !got.Status.Valid() || got.Status != c.To {
+			t.Fatalf("invalid result %v (change %+v)", got.Status, c)
+		}
+		if c.Changed() {
+			switch c.Reason {
+			case ReasonReported:
+				if !reported(c.From, c.To) {
+					t.Fatalf("%v --> %v reported but not in the table", c.From, c.To)
+				}
+			case ReasonDrift, ReasonConnectorOffline, ReasonNoAddressTimeout:
+			default:
+				t.Fatalf("changed with reason %v", c.Reason)
+			}
+		}
+		v := View(got, now, genPolicy(t))
+		if v.Status != got.Status {
+			t.Fatalf("view disagrees with record")
+		}
+	})
+}
+
+// Property (b): off and deprovisioned come only after Confirmations
+// consecutive successful observations implying them, and never from a
+// contradicting observation inside the grace window.
+func TestPropOffOnlyAfterConfirmations(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := DefaultPolicy()
+		p.Confirmations = rapid.IntRange(1, 4).Draw(t, "confirmations")
+		r := Record{ID: "h", Status: rapid.SampledFrom(Statuses()).Draw(t, "start")}
+		now := t0
+		var streak []Status // implied statuses of successful observations, newest last
+		steps := rapid.IntRange(1, 40).Draw(t, "steps")
+		for i := 0; i < steps; i++ {
+			now = now.Add(time.Duration(rapid.IntRange(0, 180).Draw(t, "advance")) * time.Second)
+			if rapid.IntRange(0, 5).Draw(t, "act") == 0 {
+				if next, err := Apply(r, rapid.SampledFrom(Actions()).Draw(t, "action"), now); err == nil {
+					r, streak = next, nil
+				}
+				continue
+			}
+			o := genObservation(t)
+			o.Unreachable = false
+			prev := r
+			var c Change
+			r, c = Observe(r, o, now, p)
+			if o.Err == nil {
+				implied, ok := o.VM.implied(o.Volume)
+				if !ok {
+					implied = StatusUnknown
+				}
+				streak = append(streak, implied)
+			}
+			if !c.Changed() || (r.Status != StatusOff && r.Status != StatusDeprovisioned) {
+				continue
+			}
+			if len(streak) < p.Confirmations {
+				t.Fatalf("%v --> %v after only %d observations", prev.Status, r.Status, len(streak))
+			}
+			for _, s := range streak[len(streak)-p.Confirmations:] {
+				if s != r.Status {
+					t.Fatalf("%v --> %v but the last %d observations were %v", prev.Status, r.Status, p.Confirmations, streak)
+				}
+			}
+			if !reported(prev.Status, r.Status) && prev.inGrace(now, p) {
+				t.Fatalf("drift to %v inside the grace window", r.Status)
+			}
+			streak = nil
+		}
+	})
+}
+
+// Property (c): a heartbeat never moves a record out of stopping, starting,
+// off or deprovisioned — nor changes any status at all.
+func TestPropHeartbeatNeverMovesStatus(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := genRecord(t)
+		got, ok := Heartbeat(r, t0.Add(time.Duration(rapid.Int64().Draw(t, "at"))))
+		if got.Status != r.Status {
+			t.Fatalf("heartbeat moved %v to %v", r.Status, got.Status)
+		}
+		if ok && r.Status != StatusRunning {
+			t.Fatalf("heartbeat accepted while %v", r.Status)
+		}
+	})
+}

@@ -1,0 +1,159 @@
+package hoststate
+
+import (
+	"strings"
+	"time"
+)
+
+// Liveness is the host daemon's liveness, shown beside a running status.
+// "Active" is not a status: a running VM whose daemon died is "running /
+// host offline".
+type Liveness uint8
+
+// Liveness values.
+const (
+	// LivenessNone: the host is not running, so liveness does not apply.
+	LivenessNone Liveness = iota
+	// LivenessActive: a heartbeat arrived within StaleAfter.
+	LivenessActive
+	// LivenessWaiting: running for less than StaleAfter, no heartbeat yet.
+	LivenessWaiting
+	// LivenessOffline: running, but no heartbeat within StaleAfter.
+	LivenessOffline
+)
+
+// String returns "", "active", "waiting for host" or "host offline".
+func (l Liveness) String() string {
+	switch l {
+	case LivenessActive:
+		return "active"
+	case LivenessWaiting:
+		return "waiting for host"
+	case LivenessOffline:
+		return "host offline"
+	}
+	return ""
+}
+
+// Flags are the badges a UI shows beside a status.
+type Flags uint16
+
+// View flags.
+const (
+	// FlagStale: running but the daemon went quiet; offer "Reconcile now".
+	FlagStale Flags = 1 << iota
+	// FlagBootstrapPending: running, first-boot setup not finished.
+	FlagBootstrapPending
+	// FlagNoAddress: running without a public address.
+	FlagNoAddress
+	// FlagUnrecognized: the provider's raw status is not in its table.
+	FlagUnrecognized
+	// FlagUnknown: the status is unknown; show LastSeen with it.
+	FlagUnknown
+	// FlagConnectorOffline: the provider could not see the VM (self-host).
+	FlagConnectorOffline
+	// FlagProbeFailing: the last probe failed; the status may be old.
+	FlagProbeFailing
+	// FlagConfirming: observations are confirming a different status.
+	FlagConfirming
+)
+
+var flagNames = [...]string{
+	"stale", "bootstrap pending", "no address", "unrecognized provider status",
+	"unknown", "connector offline", "probe failing", "confirming",
+}
+
+// Has reports whether all of f2 are set in f.
+func (f Flags) Has(f2 Flags) bool { return f&f2 == f2 }
+
+// String lists the set flags, comma-separated.
+func (f Flags) String() string {
+	var b strings.Builder
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(name)
+		}
+	}
+	return b.String()
+}
+
+// HostView is what a UI shows for a host: the control-plane status, the
+// provider-observed status, the daemon's liveness and badges.
+type HostView struct {
+	// Status is the control-plane status.
+	Status Status
+	// Since is when Status began.
+	Since time.Time
+	// Observed is the provider-observed VM state, with the raw strings.
+	Observed             VMState
+	ProviderStatus       string
+	ProviderVolumeStatus string
+	// ObservedAt is when the provider was last observed.
+	ObservedAt time.Time
+	// Liveness is the daemon's liveness (running hosts only).
+	Liveness Liveness
+	// Flags are the badges.
+	Flags Flags
+	// LastSeen is the last heartbeat, for "unknown, last seen 5 min ago".
+	LastSeen time.Time
+	// Address is the public address.
+	Address string
+}
+
+// Label returns the status with liveness, e.g. "running / host offline".
+func (v HostView) Label() string {
+	if v.Liveness == LivenessNone {
+		return v.Status.String()
+	}
+	return v.Status.String() + " / " + v.Liveness.String()
+}
+
+// View returns what a UI shows for r at time now.
+func View(r Record, now time.Time, p Policy) HostView {
+	p = p.sanitized()
+	v := HostView{
+		Status:               r.Status,
+		Since:                r.Since,
+		Observed:             r.Observed,
+		ProviderStatus:       r.ProviderStatus,
+		ProviderVolumeStatus: r.ProviderVolumeStatus,
+		ObservedAt:           r.ObservedAt,
+		LastSeen:             r.LastSeen,
+		Address:              r.Address,
+	}
+	if r.Status == StatusRunning {
+		switch {
+		case r.Stale(now, p):
+			v.Liveness = LivenessOffline
+			v.Flags |= FlagStale
+		case r.LastSeen.IsZero():
+			v.Liveness = LivenessWaiting
+		default:
+			v.Liveness = LivenessActive
+		}
+		if !r.BootstrapDone {
+			v.Flags |= FlagBootstrapPending
+		}
+		if r.Address == "" {
+			v.Flags |= FlagNoAddress
+		}
+	}
+	if r.Status == StatusUnknown || !r.Status.Valid() {
+		v.Flags |= FlagUnknown
+	}
+	if r.Unreachable {
+		v.Flags |= FlagConnectorOffline
+	} else if r.Observed == VMUnknown && r.ProviderStatus != "" {
+		v.Flags |= FlagUnrecognized
+	}
+	if r.ProbeFailures > 0 {
+		v.Flags |= FlagProbeFailing
+	}
+	if r.PendingCount > 0 {
+		v.Flags |= FlagConfirming
+	}
+	return v
+}
