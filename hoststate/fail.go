@@ -1,0 +1,32 @@
+package hoststate
+
+import "time"
+
+// Fail records that the in-flight action failed definitively at the
+// provider (an operation that finished with an error, a refused request):
+// the status becomes error with reason as its explanation. A record with no
+// action in flight is returned unchanged with an error matching
+// [ErrInvalidTransition], so a late failure cannot overwrite a status the
+// reconciler or a newer action has since set.
+//
+// Transient failures (rate limits, 5xx, timeouts) are not definitive: the
+// action may have happened. Keep the transitional status and let its
+// deadline and the reconciler decide; never guess an outcome.
+func Fail(r Record, reason string, now time.Time) (Record, error) {
+	if !r.InFlight() {
+		return r, &TransitionError{From: r.Status, Action: r.LastAction}
+	}
+	r.moveTo(StatusError, now)
+	r.Reason = truncateReason(reason)
+	return r, nil
+}
+
+// truncateReason bounds a stored reason, so a provider's huge error body
+// cannot bloat every record.
+func truncateReason(s string) string {
+	const max = 512
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}
