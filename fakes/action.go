@@ -1,0 +1,121 @@
+package fakes
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// RawAction is an action an API call asks of a VM, as [Cloud.Act] takes it.
+type RawAction uint8
+
+// The actions of [Cloud.Act]. What each means depends on the kind: RawStop
+// deletes a hyperstack VM, RawStart launches a new lambda instance,
+// RawDelete deletes the VM and its data volume.
+const (
+	RawStart RawAction = iota + 1
+	RawStop
+	RawReboot
+	RawDelete
+
+	// rawDeleteVM and rawPreempt are external events planned like actions
+	// but never accepted by Act: a console delete of the VM alone, and a
+	// spot preemption.
+	rawDeleteVM RawAction = 64 + iota
+	rawPreempt
+)
+
+// String returns the action's lower-case name.
+func (a RawAction) String() string {
+	switch a {
+	case RawStart:
+		return "start"
+	case RawStop:
+		return "stop"
+	case RawReboot:
+		return "reboot"
+	case RawDelete:
+		return "delete"
+	case rawDeleteVM:
+		return "console delete"
+	case rawPreempt:
+		return "preempt"
+	}
+	return fmt.Sprintf("RawAction(%d)", uint8(a))
+}
+
+// public reports whether a is one of the actions Act accepts.
+func (a RawAction) public() bool { return a >= RawStart && a <= RawDelete }
+
+// planInput is what a kind's planner decides from: the host's state now.
+type planInput struct {
+	now time.Time
+	d   Durations
+	// vm is the VM's raw status ("" when it does not exist) and vmState
+	// its normalized state (VMAbsent when it does not exist).
+	vm      string
+	vmState hoststate.VMState
+	// vol is the volume's raw status, volExists whether it exists.
+	vol       string
+	volExists bool
+	// settled is when everything already scheduled is done: the done time
+	// of an action that changes nothing.
+	settled time.Time
+}
+
+// plan is a planner's answer: the new schedules (nil keeps the current
+// one) and when the action's operation is done.
+type plan struct {
+	vm, vol []step
+	done    time.Time
+}
+
+// after returns the time d after the plan's start.
+func (in planInput) after(d time.Duration) time.Time { return in.now.Add(d) }
+
+// noop is the plan of an action with nothing left to do: its operation is
+// done when what is already scheduled is.
+func (in planInput) noop() (plan, error) { return plan{done: in.settled}, nil }
+
+// conflict refuses an action because of the current status of what ("the
+// VM", "the volume").
+func conflict(what, status string) (plan, error) {
+	return plan{}, fmt.Errorf("%w: %s is %q", provider.ErrConflict, what, status)
+}
+
+// notFound refuses an action whose target does not exist.
+func notFound(what string) (plan, error) {
+	return plan{}, fmt.Errorf("%w: %s does not exist", provider.ErrNotFound, what)
+}
+
+// unsupported refuses an action the kind cannot do.
+func unsupported(kind string, a RawAction) (plan, error) {
+	return plan{}, fmt.Errorf("%w: %s cannot %s", provider.ErrUnsupported, kind, a)
+}
+
+// at returns a step to status at t.
+func at(t time.Time, status string) step { return step{at: t, status: status} }
+
+// goneAt returns a step that deletes the resource at t.
+func goneAt(t time.Time) step { return step{at: t, gone: true} }
+
+// runningAt returns a step to a running status at t that gives the VM a new
+// public address.
+func runningAt(t time.Time, status string) step {
+	return step{at: t, status: status, newAddr: true}
+}
+
+// freshAt returns a step creating a new VM with status at t.
+func freshAt(t time.Time, status string) step { return step{at: t, status: status, fresh: true} }
+
+// volumeDeletion deletes the volume: deleting from t, gone d later. It
+// returns nil when there is no volume.
+func (in planInput) volumeDeletion(t time.Time, deleting string) ([]step, time.Time) {
+	if !in.volExists {
+		return nil, t
+	}
+	end := t.Add(in.d.VolumeDelete)
+	return []step{at(t, deleting), goneAt(end)}, end
+}

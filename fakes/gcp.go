@@ -1,0 +1,67 @@
+package fakes
+
+import "github.com/driftless/driftless/hoststate"
+
+// planGCP is Compute Engine: a stopped instance is TERMINATED and still
+// exists with its disks; start goes PROVISIONING → STAGING → RUNNING, stop
+// STOPPING → TERMINATED, reset keeps RUNNING, delete removes the instance
+// and then its data disk; preemption leaves the instance TERMINATED.
+func planGCP(in planInput, a RawAction) (plan, error) {
+	if in.vmState == hoststate.VMAbsent && a != RawDelete {
+		return notFound("the instance")
+	}
+	switch a {
+	case RawStart:
+		switch in.vmState {
+		case hoststate.VMRunning, hoststate.VMStarting:
+			return in.noop()
+		case hoststate.VMStopped:
+			end := in.after(in.d.Start)
+			return plan{vm: []step{
+				at(in.now, "PROVISIONING"),
+				at(in.after(in.d.Start/2), "STAGING"),
+				runningAt(end, "RUNNING"),
+			}, done: end}, nil
+		}
+		return conflict("the instance", in.vm)
+	case RawStop:
+		switch in.vmState {
+		case hoststate.VMStopped, hoststate.VMStopping:
+			return in.noop()
+		case hoststate.VMRunning, hoststate.VMStarting, hoststate.VMError:
+			end := in.after(in.d.Stop)
+			return plan{vm: []step{at(in.now, "STOPPING"), at(end, "TERMINATED")}, done: end}, nil
+		}
+		return conflict("the instance", in.vm)
+	case RawReboot:
+		// A reset is a hard restart that GCE reports as RUNNING throughout.
+		if in.vmState != hoststate.VMRunning {
+			return conflict("the instance", in.vm)
+		}
+		return plan{done: in.after(in.d.Reboot)}, nil
+	case RawDelete, rawDeleteVM:
+		if in.vmState == hoststate.VMAbsent {
+			if a == rawDeleteVM || !in.volExists {
+				return notFound("the instance")
+			}
+			vol, end := in.volumeDeletion(in.now, "DELETING")
+			return plan{vol: vol, done: end}, nil
+		}
+		gone := in.after(in.d.Delete)
+		vm := []step{goneAt(gone)}
+		if in.vmState != hoststate.VMStopped {
+			vm = []step{at(in.now, "STOPPING"), goneAt(gone)}
+		}
+		if a == rawDeleteVM {
+			return plan{vm: vm, done: gone}, nil
+		}
+		vol, end := in.volumeDeletion(gone, "DELETING")
+		return plan{vm: vm, vol: vol, done: end}, nil
+	case rawPreempt:
+		if in.vmState != hoststate.VMRunning && in.vmState != hoststate.VMStarting {
+			return conflict("the instance", in.vm)
+		}
+		return plan{vm: []step{at(in.now, "TERMINATED")}, done: in.now}, nil
+	}
+	return unsupported(GCP, a)
+}

@@ -1,0 +1,53 @@
+package fakes
+
+import "github.com/driftless/driftless/hoststate"
+
+// planNebius is Nebius compute/v1: stop goes STOPPING → STOPPED and keeps
+// the instance, start STARTING → RUNNING, delete DELETING → gone and then
+// the disk; there is no reboot; preemption leaves the instance STOPPED.
+func planNebius(in planInput, a RawAction) (plan, error) {
+	if in.vmState == hoststate.VMAbsent && a != RawDelete {
+		return notFound("the instance")
+	}
+	switch a {
+	case RawStart:
+		switch in.vmState {
+		case hoststate.VMRunning, hoststate.VMStarting:
+			return in.noop()
+		case hoststate.VMStopped:
+			end := in.after(in.d.Start)
+			return plan{vm: []step{at(in.now, "STARTING"), runningAt(end, "RUNNING")}, done: end}, nil
+		}
+		return conflict("the instance", in.vm)
+	case RawStop:
+		switch in.vmState {
+		case hoststate.VMStopped, hoststate.VMStopping:
+			return in.noop()
+		case hoststate.VMRunning, hoststate.VMStarting, hoststate.VMError:
+			end := in.after(in.d.Stop)
+			return plan{vm: []step{at(in.now, "STOPPING"), at(end, "STOPPED")}, done: end}, nil
+		}
+		return conflict("the instance", in.vm)
+	case RawDelete, rawDeleteVM:
+		if in.vmState == hoststate.VMAbsent {
+			if a == rawDeleteVM || !in.volExists {
+				return notFound("the instance")
+			}
+			vol, end := in.volumeDeletion(in.now, "DELETING")
+			return plan{vol: vol, done: end}, nil
+		}
+		gone := in.after(in.d.Delete)
+		vm := []step{at(in.now, "DELETING"), goneAt(gone)}
+		if a == rawDeleteVM {
+			return plan{vm: vm, done: gone}, nil
+		}
+		vol, end := in.volumeDeletion(gone, "DELETING")
+		return plan{vm: vm, vol: vol, done: end}, nil
+	case rawPreempt:
+		if in.vmState != hoststate.VMRunning && in.vmState != hoststate.VMStarting {
+			return conflict("the instance", in.vm)
+		}
+		return plan{vm: []step{at(in.now, "STOPPED")}, done: in.now}, nil
+	}
+	return unsupported(Nebius, a)
+}
