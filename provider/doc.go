@@ -1,0 +1,52 @@
+// Package provider is the contract between driftless and a cloud: the
+// [Provider] interface each adapter implements, its optional extensions
+// ([Lister], [Rebooter], [Deprovisioner]), the [Capabilities] that spare
+// callers per-provider switches, the typed errors, and one raw→normalized
+// status table per provider.
+//
+// # The contract
+//
+//   - Not-found is an observation. Probe reports a VM the provider does not
+//     know as a successful [hoststate.Observation] with VM
+//     [hoststate.VMAbsent]; only a failed call (network, 5xx, 429, auth) is
+//     an error, and a failed call never changes a host's status. Whether an
+//     absent VM means off or deprovisioned is the data volume's call.
+//   - Errors are typed. Test them with errors.Is / errors.As:
+//     [ErrUnsupported] (Lambda cannot stop), [ErrRateLimited] (a
+//     [*RateLimitError] with a retry-after hint), [ErrUnavailable] (5xx,
+//     timeouts), [ErrInvalidHost] (a [*HostError], returned before any
+//     request), [ErrConflict] (the current state forbids the action),
+//     [ErrNotFound] (an action's target is missing), [ErrBadResponse] and
+//     [ErrOperationFailed]. [Transient] tells which are worth a retry.
+//   - Tables fail closed. Each provider has one exported table
+//     ([GCPInstanceStates], [NebiusInstanceStates], [HyperstackVMStates],
+//     [LambdaInstanceStates], [SelfHostStates] for VMs; [GCPDiskStates],
+//     [NebiusDiskStates], [HyperstackVolumeStates] for volumes). Matching
+//     ignores case and surrounding space; a raw string not in the table is
+//     [hoststate.VMUnknown] or [hoststate.VolumeUnknown] — never absent, never
+//     running — so a new or garbled provider status can never make a host
+//     look gone or healthy. Tables are plain data returned fresh by each
+//     call, so a UI can list them.
+//
+// # Where providers disagree
+//
+// The same words mean different things at different providers; the tables
+// decide once, with the reason in each row's Note:
+//
+//   - GCP STOPPING is stopping, never off: the VM is still going down (a UI
+//     that showed it off was a bug in the seeds). TERMINATED is stopped, and
+//     the instance still exists with its disks: a stopped GCE VM is
+//     TERMINATED.
+//   - Lambda unhealthy is error (it runs but is unusable); terminating is
+//     stopping (still there until gone); terminated and preempted are absent:
+//     Lambda instances never come back, and Lambda has no separate data
+//     volume, so such a host is deprovisioned.
+//   - Nebius DELETING is stopping: a VM being deleted still exists.
+//   - Hyperstack HIBERNATED is stopped (not gone); the volume status
+//     reserved is transitional, never failed or absent, because a volume
+//     is reserved while its VM is deleted (the seeds' stop/start race).
+//   - Statuses that mean "exists but failed" (GCP disk FAILED, Nebius disk
+//     ERROR/BROKEN, Hyperstack volume error) are unknown, never absent: a
+//     broken volume may still hold data, so the host is never deprovisioned
+//     on its account.
+package provider
