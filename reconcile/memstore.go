@@ -3,7 +3,6 @@ package reconcile
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -13,8 +12,9 @@ import (
 
 // MemStore is an in-memory [Store] and [Leaser], safe for concurrent use:
 // the embedded default, and the store the tests and examples run on.
-// Records returned by Get and List share their Labels map with the store;
-// treat it as read-only.
+// Records are values, but a record's Ref.Labels map is shared between the
+// caller and the store (copying it on every write would cost an allocation
+// per host per tick): treat Labels as immutable once written.
 type MemStore struct {
 	mu     sync.RWMutex
 	recs   map[string]*hoststate.Record
@@ -107,9 +107,6 @@ func (s *MemStore) Update(ctx context.Context, rec hoststate.Record) (hoststate.
 		return hoststate.Record{}, fmt.Errorf("%w: %q is at version %d, not %d", ErrConflict, rec.ID, cur.Version, rec.Version)
 	}
 	rec.Version++
-	// The stored copy owns its labels: a caller mutating its map later
-	// must not change (or race with) what the store holds.
-	rec.Ref.Labels = maps.Clone(rec.Ref.Labels)
 	if !ok {
 		cur = new(hoststate.Record)
 		s.recs[rec.ID] = cur

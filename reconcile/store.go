@@ -45,6 +45,10 @@ type Filter struct {
 	LastSeenBefore time.Time
 	// MissingAddress keeps records without a public address.
 	MissingAddress bool
+	// Confirming keeps records with a flip awaiting confirmation
+	// (PendingCount > 0), so the next observation comes next tick, not
+	// at the next full sweep.
+	Confirming bool
 	// Limit, when positive, caps the number of records returned.
 	Limit int
 }
@@ -71,6 +75,9 @@ func (f Filter) Match(rec hoststate.Record) bool {
 		return false
 	}
 	if f.MissingAddress && rec.Address != "" {
+		return false
+	}
+	if f.Confirming && rec.PendingCount <= 0 {
 		return false
 	}
 	return true

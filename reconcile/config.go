@@ -1,0 +1,139 @@
+package reconcile
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// Config configures a [Reconciler]. Store, Clock and Providers are
+// required; every other zero field takes the documented default.
+type Config struct {
+	// Store persists the records. Required.
+	Store Store
+	// Clock is the source of time. Required (use SystemClock in production).
+	Clock Clock
+	// Providers are the cloud adapters, keyed by their Name(). Required.
+	Providers []provider.Provider
+	// Policy holds the reconcile thresholds; zero means DefaultPolicy.
+	Policy hoststate.Policy
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// Metrics receives counters; nil discards them.
+	Metrics Metrics
+
+	// Interval is the time between ticks of Run. Default 2 min.
+	Interval time.Duration
+	// Jitter spreads ticks by up to this fraction of Interval either way,
+	// so replicas do not probe in lockstep. Default 0.1.
+	Jitter float64
+	// FullSweepEvery makes every n-th tick probe all hosts, not only the
+	// suspicious ones, to catch hosts started or deleted from a provider
+	// console. Default 15 (every 30 min at the default interval).
+	FullSweepEvery int
+	// MaxHostsPerProvider caps the hosts probed per provider per tick; the
+	// rest go first next tick, oldest observation first. Default 1000.
+	MaxHostsPerProvider int
+	// Concurrency bounds the concurrent per-host probes per provider.
+	// Default 8.
+	Concurrency int
+	// RateLimit and Burst configure each provider's token bucket (calls per
+	// second), driven by the injected clock. Default 5/s, burst 100.
+	RateLimit rate.Limit
+	Burst     int
+	// BackoffBase and BackoffMax bound the per-provider exponential
+	// backoff (with full jitter) after rate limits, 5xx and timeouts.
+	// Defaults 30 s and 15 min.
+	BackoffBase, BackoffMax time.Duration
+	// BrakeFraction: when more than this fraction of a provider's probed
+	// hosts (and at least BrakeMinHosts) would newly flip to off or
+	// deprovisioned in one tick, none of those flips is applied. Default
+	// 0.5; BrakeMinHosts default 4.
+	BrakeFraction float64
+	BrakeMinHosts int
+	// Owner identifies this replica for store leases; when set and the
+	// Store implements Leaser, each tick only reconciles providers whose
+	// lease this replica holds.
+	Owner string
+	// Seed seeds the jitter; zero picks a fixed default, so runs on a fake
+	// clock are reproducible.
+	Seed uint64
+}
+
+// ErrConfig is matched by the error New returns for an invalid Config.
+var ErrConfig = errors.New("reconcile: invalid config")
+
+// withDefaults validates c and fills the defaults.
+func (c Config) withDefaults() (Config, error) {
+	if c.Store == nil || c.Clock == nil {
+		return c, fmt.Errorf("%w: Store and Clock are required", ErrConfig)
+	}
+	if len(c.Providers) == 0 {
+		return c, fmt.Errorf("%w: no providers", ErrConfig)
+	}
+	seen := map[string]bool{}
+	for _, p := range c.Providers {
+		if p == nil || p.Name() == "" {
+			return c, fmt.Errorf("%w: nil or unnamed provider", ErrConfig)
+		}
+		if seen[p.Name()] {
+			return c, fmt.Errorf("%w: provider %q listed twice", ErrConfig, p.Name())
+		}
+		seen[p.Name()] = true
+	}
+	if c.Policy == (hoststate.Policy{}) {
+		c.Policy = hoststate.DefaultPolicy()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Metrics == nil {
+		c.Metrics = nopMetrics{}
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.Interval, 2*time.Minute)
+	def(&c.BackoffBase, 30*time.Second)
+	def(&c.BackoffMax, 15*time.Minute)
+	if c.Jitter <= 0 || c.Jitter >= 1 {
+		c.Jitter = 0.1
+	}
+	if c.FullSweepEvery <= 0 {
+		c.FullSweepEvery = 15
+	}
+	if c.MaxHostsPerProvider <= 0 {
+		c.MaxHostsPerProvider = 1000
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 8
+	}
+	if c.RateLimit <= 0 {
+		c.RateLimit = 5
+	}
+	if c.Burst <= 0 {
+		c.Burst = 100
+	}
+	if c.BrakeFraction <= 0 || c.BrakeFraction > 1 {
+		c.BrakeFraction = 0.5
+	}
+	if c.BrakeMinHosts <= 0 {
+		c.BrakeMinHosts = 4
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	return c, nil
+}
+
+// newRand returns the jitter source for c.
+func (c Config) newRand() *rand.Rand { return rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)) }

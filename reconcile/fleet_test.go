@@ -1,0 +1,408 @@
+package reconcile_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/reconcile"
+)
+
+var t0 = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+
+// fleet is a reconciler over a simulated cloud with hosts of every kind,
+// plus the control plane's side: user actions sent like a waiter would.
+type fleet struct {
+	t     testing.TB
+	clock *fakes.Clock
+	cloud *fakes.Cloud
+	store *reconcile.MemStore
+	rec   *reconcile.Reconciler
+	hosts []hoststate.Record // as added; the store holds the live ones
+}
+
+func newFleet(t testing.TB, seed int64, perKind, pageSize int, cfg reconcile.Config) *fleet {
+	f := &fleet{t: t, clock: fakes.NewClock(t0), store: reconcile.NewMemStore()}
+	f.cloud = fakes.NewCloud(f.clock, seed, fakes.WithPageSize(pageSize))
+	var provs []provider.Provider
+	for _, k := range fakes.Kinds() {
+		provs = append(provs, f.cloud.Provider(k))
+		for i := range perKind {
+			h := provider.Host{Project: "proj", Zone: "us-central1-a", Region: "region-1",
+				Instance: fmt.Sprintf("%s-%d", k, i), Volume: fmt.Sprintf("vol-%s-%d", k, i)}
+			if k == fakes.Lambda {
+				h.Volume = ""
+			}
+			if err := f.cloud.AddHost(k, h, i%2 == 0); err != nil {
+				t.Fatal(k, err)
+			}
+			rec := hoststate.Record{ID: k + "/" + h.Instance, Provider: k, Ref: h}
+			if _, err := f.store.Update(context.Background(), rec); err != nil {
+				t.Fatal(err)
+			}
+			f.hosts = append(f.hosts, rec)
+		}
+	}
+	cfg.Store, cfg.Clock, cfg.Providers = f.store, f.clock, provs
+	if cfg.Store == nil {
+		cfg.Store = f.store
+	}
+	var err error
+	if f.rec, err = reconcile.New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fleet) get(id string) hoststate.Record {
+	r, err := f.store.Get(context.Background(), id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return r
+}
+
+func (f *fleet) tick() reconcile.Report {
+	rep, err := f.rec.RunOnce(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return rep
+}
+
+// expected is the status the cloud's ground truth implies for a host.
+func expected(tr fakes.Truth) (hoststate.Status, bool) {
+	if !tr.ConnectorOnline {
+		return hoststate.StatusUnknown, true
+	}
+	switch tr.VM {
+	case hoststate.VMRunning:
+		return hoststate.StatusRunning, true
+	case hoststate.VMStopped:
+		return hoststate.StatusOff, true
+	case hoststate.VMError:
+		return hoststate.StatusError, true
+	case hoststate.VMAbsent:
+		switch tr.Volume {
+		case hoststate.VolumePresent:
+			return hoststate.StatusOff, true
+		case hoststate.VolumeAbsent:
+			return hoststate.StatusDeprovisioned, true
+		}
+	}
+	return 0, false // still transitioning
+}
+
+// act sends user action a for host id the way a waiter does: apply and
+// write the transitional status first, then call the provider; a
+// definitive refusal becomes error, a transient failure leaves the
+// transitional status for the reconciler.
+func (f *fleet) act(id string, a hoststate.Action) error {
+	ctx := context.Background()
+	rec := f.get(id)
+	next, err := hoststate.Apply(rec, a, f.clock.Now())
+	if err != nil {
+		return err
+	}
+	if next, err = f.store.Update(ctx, next); err != nil {
+		return err
+	}
+	p := f.cloud.Provider(rec.Provider)
+	switch a {
+	case hoststate.ActionStart, hoststate.ActionRetry:
+		_, err = p.Start(ctx, rec.Ref)
+	case hoststate.ActionStop:
+		_, err = p.Stop(ctx, rec.Ref)
+	case hoststate.ActionReboot:
+		_, err = p.(provider.Rebooter).Reboot(ctx, rec.Ref)
+	case hoststate.ActionDeprovision:
+		_, err = p.(provider.Deprovisioner).Deprovision(ctx, rec.Ref)
+	default:
+		return nil
+	}
+	if err != nil && !provider.Transient(err) {
+		if failed, ferr := hoststate.Fail(next, err.Error(), f.clock.Now()); ferr == nil {
+			_, _ = f.store.Update(ctx, failed)
+		}
+	}
+	return err
+}
+
+func TestListerCallsArePages(t *testing.T) {
+	for _, tt := range []struct{ hosts, page int }{{1, 50}, {50, 50}, {51, 50}, {125, 10}} {
+		f := newFleet(t, 1, tt.hosts, tt.page, reconcile.Config{Burst: 10000})
+		f.cloud.ResetCalls()
+		rep := f.tick()
+		want := (tt.hosts + tt.page - 1) / tt.page
+		for _, k := range fakes.Kinds() {
+			if got := f.cloud.Calls(k).Total(); got != want {
+				t.Errorf("%d hosts, page %d, %s: %d calls, want ceil(hosts/page) = %d", tt.hosts, tt.page, k, got, want)
+			}
+		}
+		if rep.ProviderCalls != want*len(fakes.Kinds()) {
+			t.Errorf("report counts %d calls, want %d", rep.ProviderCalls, want*len(fakes.Kinds()))
+		}
+	}
+}
+
+func TestFleetConvergesAndRepairsDrift(t *testing.T) {
+	f := newFleet(t, 7, 4, 50, reconcile.Config{})
+	for range 3 {
+		f.tick()
+		f.clock.Advance(2 * time.Minute)
+	}
+	f.assertConverged(t)
+	// Someone stops and deletes VMs from the consoles.
+	must(t, f.cloud.ConsoleStop(fakes.GCP, f.hosts[0].Ref))
+	must(t, f.cloud.ConsoleDelete(fakes.Nebius, f.hosts[4].Ref))
+	must(t, f.cloud.ConsoleStart(fakes.Hyperstack, f.hosts[9].Ref))
+	for range 20 {
+		f.tick()
+		f.clock.Advance(2 * time.Minute)
+	}
+	f.assertConverged(t)
+}
+
+func (f *fleet) assertConverged(t *testing.T) {
+	t.Helper()
+	for _, h := range f.hosts {
+		want, settled := expected(f.cloud.Truth(h.Provider, h.Ref))
+		got := f.get(h.ID)
+		if settled && got.Status != want {
+			t.Errorf("%s: status %v, ground truth says %v (%s)", h.ID, got.Status, want, got.ProviderStatus)
+		}
+	}
+}
+
+func TestBrakeHoldsAPartialListing(t *testing.T) {
+	f := newFleet(t, 3, 8, 50, reconcile.Config{})
+	for range 3 {
+		f.tick()
+		f.clock.Advance(2 * time.Minute)
+	}
+	must(t, f.cloud.SetFaults(fakes.GCP, fakes.Faults{PartialListRate: 1}))
+	braked := false
+	for range 4 {
+		rep := f.tick()
+		f.clock.Advance(2 * time.Minute)
+		for _, b := range rep.Braked {
+			braked = braked || b == fakes.GCP
+		}
+	}
+	if !braked {
+		t.Fatal("an empty gcp listing did not engage the brake")
+	}
+	for _, h := range f.hosts {
+		if h.Provider == fakes.GCP && f.get(h.ID).Status != hoststate.StatusRunning && f.cloud.Truth(fakes.GCP, h.Ref).VM == hoststate.VMRunning {
+			t.Errorf("%s flipped to %v on a partial listing", h.ID, f.get(h.ID).Status)
+		}
+	}
+}
+
+func TestFailedCallsChangeNothingAndBackOff(t *testing.T) {
+	f := newFleet(t, 5, 3, 50, reconcile.Config{})
+	for range 3 {
+		f.tick()
+		f.clock.Advance(2 * time.Minute)
+	}
+	before := map[string]hoststate.Status{}
+	for _, h := range f.hosts {
+		before[h.ID] = f.get(h.ID).Status
+	}
+	must(t, f.cloud.SetFaults("", fakes.Faults{ErrorRate: 1}))
+	for _, h := range f.hosts {
+		_ = f.cloud.ConsoleStop(h.Provider, h.Ref) // hosts already off refuse; that is fine
+	}
+	rep := f.tick()
+	if rep.Errors == 0 {
+		t.Fatal("no errors reported")
+	}
+	// Full jitter may make a backoff arbitrarily short: tick again at once.
+	rep = f.tick()
+	if len(rep.BackedOff) != len(fakes.Kinds()) {
+		t.Errorf("backed off %v, want every provider", rep.BackedOff)
+	}
+	for _, h := range f.hosts {
+		if got := f.get(h.ID).Status; got != before[h.ID] {
+			t.Errorf("%s: a failed call moved %v to %v", h.ID, before[h.ID], got)
+		}
+	}
+}
+
+func TestCapDefersOldestFirst(t *testing.T) {
+	f := newFleet(t, 1, 5, 50, reconcile.Config{MaxHostsPerProvider: 2, FullSweepEvery: 1})
+	rep := f.tick()
+	if rep.Probed != 2*len(fakes.Kinds()) || rep.Deferred != 3*len(fakes.Kinds()) {
+		t.Fatalf("probed %d deferred %d", rep.Probed, rep.Deferred)
+	}
+	f.clock.Advance(time.Minute)
+	f.tick()
+	f.clock.Advance(time.Minute)
+	f.tick()
+	for _, h := range f.hosts {
+		if f.get(h.ID).ObservedAt.IsZero() {
+			t.Errorf("%s never observed: the cap starves it", h.ID)
+		}
+	}
+}
+
+// conflictingStore lands a user action on a host just before the
+// reconciler's write of it, as a concurrent request would.
+type conflictingStore struct {
+	*reconcile.MemStore
+	f      *fleet
+	target string
+	fired  bool
+}
+
+func (s *conflictingStore) Update(ctx context.Context, rec hoststate.Record) (hoststate.Record, error) {
+	if rec.ID == s.target && !s.fired {
+		s.fired = true
+		cur, _ := s.MemStore.Get(ctx, rec.ID)
+		if next, err := hoststate.Apply(cur, hoststate.ActionStop, s.f.clock.Now()); err == nil {
+			if _, err := s.MemStore.Update(ctx, next); err != nil {
+				return rec, err
+			}
+		}
+	}
+	return s.MemStore.Update(ctx, rec)
+}
+
+func TestUserActionWinsOverConcurrentReconcile(t *testing.T) {
+	f := newFleet(t, 2, 1, 50, reconcile.Config{})
+	f.tick()
+	target := f.hosts[0].ID // gcp-0, running
+	cs := &conflictingStore{MemStore: f.store, f: f, target: target}
+	r, err := reconcile.New(reconcile.Config{Store: cs, Clock: f.clock, Providers: []provider.Provider{f.cloud.Provider(fakes.GCP)}, FullSweepEvery: 1})
+	must(t, err)
+	f.clock.Advance(time.Minute)
+	rep, err := r.RunOnce(context.Background())
+	must(t, err)
+	got := f.get(target)
+	if rep.Conflicts == 0 || got.Status != hoststate.StatusStopping || got.LastAction != hoststate.ActionStop {
+		t.Fatalf("conflicts %d, status %v, last action %v: the user's stop was overwritten", rep.Conflicts, got.Status, got.LastAction)
+	}
+}
+
+type panicky struct{ provider.Provider }
+
+func (panicky) Probe(context.Context, provider.Host) (hoststate.Observation, error) {
+	panic("adapter bug")
+}
+
+func TestPanickingProviderIsAFailedCall(t *testing.T) {
+	f := newFleet(t, 2, 2, 50, reconcile.Config{})
+	// Hide the Lister so the reconciler probes host by host.
+	p := panicky{f.cloud.Provider(fakes.SelfHost)}
+	r, err := reconcile.New(reconcile.Config{Store: f.store, Clock: f.clock, Providers: []provider.Provider{p}})
+	must(t, err)
+	rep, err := r.RunOnce(context.Background())
+	must(t, err)
+	if rep.Errors != 2 || rep.Changed != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	got := f.get(fakes.SelfHost + "/selfhost-0")
+	if !errors.Is(errors.New(got.ProbeError), reconcile.ErrProviderPanic) && got.ProbeFailures != 1 {
+		t.Fatalf("probe failure not recorded: %+v", got)
+	}
+}
+
+func TestUnknownProviderAndBadRefsAreSkipped(t *testing.T) {
+	f := newFleet(t, 2, 1, 50, reconcile.Config{})
+	ctx := context.Background()
+	_, err := f.store.Update(ctx, hoststate.Record{ID: "x/1", Provider: "aws"})
+	must(t, err)
+	_, err = f.store.Update(ctx, hoststate.Record{ID: "x/2", Provider: fakes.GCP, Ref: provider.Host{Instance: "../etc", Project: "p", Zone: "z"}})
+	must(t, err)
+	rep := f.tick()
+	if rep.Skipped != 2 || rep.Probed != len(f.hosts) {
+		t.Fatalf("report %+v", rep)
+	}
+}
+
+func TestReconcileNowCheckAndHeartbeat(t *testing.T) {
+	f := newFleet(t, 2, 1, 50, reconcile.Config{})
+	ctx := context.Background()
+	id := f.hosts[0].ID
+	ch, err := f.rec.ReconcileNow(ctx, id)
+	must(t, err)
+	if ch.To != hoststate.StatusRunning {
+		t.Fatalf("ReconcileNow: %+v", ch)
+	}
+	ok, err := f.rec.Heartbeat(ctx, id)
+	if !ok || err != nil {
+		t.Fatalf("heartbeat while running: %v %v", ok, err)
+	}
+	res, err := f.rec.Check(ctx, id)
+	must(t, err)
+	if !res.Agrees {
+		t.Fatalf("check: %+v", res.Decision)
+	}
+	must(t, f.cloud.ConsoleStop(fakes.GCP, f.hosts[0].Ref))
+	f.clock.Advance(5 * time.Minute)
+	v := f.get(id).Version
+	res, err = f.rec.Check(ctx, id)
+	must(t, err)
+	if res.Agrees || f.get(id).Version != v {
+		t.Fatalf("check after a console stop: agrees=%v, wrote=%v", res.Agrees, f.get(id).Version != v)
+	}
+	if _, err := f.rec.ReconcileNow(ctx, "nope"); !errors.Is(err, reconcile.ErrNotFound) {
+		t.Fatalf("unknown host: %v", err)
+	}
+}
+
+func TestCancelledTickWritesWholeRecordsOnly(t *testing.T) {
+	f := newFleet(t, 2, 10, 50, reconcile.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cs := &cancellingStore{MemStore: f.store, cancel: cancel, after: 7}
+	r, err := reconcile.New(reconcile.Config{Store: cs, Clock: f.clock, Providers: []provider.Provider{f.cloud.Provider(fakes.GCP)}})
+	must(t, err)
+	if _, err := r.RunOnce(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	written := 0
+	for _, h := range f.hosts {
+		got := f.get(h.ID)
+		switch got.Version {
+		case 1:
+			if !got.ObservedAt.IsZero() {
+				t.Errorf("%s half-written", h.ID)
+			}
+		case 2:
+			written++
+			if got.ObservedAt.IsZero() {
+				t.Errorf("%s written without its observation", h.ID)
+			}
+		}
+	}
+	if written != 7 {
+		t.Fatalf("%d records written, want the 7 before the cancel", written)
+	}
+}
+
+type cancellingStore struct {
+	*reconcile.MemStore
+	cancel func()
+	after  int
+	n      int
+}
+
+func (s *cancellingStore) Update(ctx context.Context, rec hoststate.Record) (hoststate.Record, error) {
+	out, err := s.MemStore.Update(ctx, rec)
+	if s.n++; s.n == s.after {
+		s.cancel()
+	}
+	return out, err
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

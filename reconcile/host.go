@@ -1,0 +1,111 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/driftless/driftless/hoststate"
+)
+
+// ErrNoProvider is matched by the error for a host whose provider is not
+// configured.
+var ErrNoProvider = errors.New("reconcile: no provider for host")
+
+// ReconcileNow probes one host and writes the decision at once — the
+// "Reconcile now" button. It bypasses the tick's selection, cap, backoff
+// and brake (an operator asked for this host), not the reconcile rules.
+func (r *Reconciler) ReconcileNow(ctx context.Context, id string) (hoststate.Change, error) {
+	rec, o, err := r.probeOne(ctx, id)
+	if err != nil {
+		return hoststate.Change{}, err
+	}
+	now := r.cfg.Clock.Now()
+	next, ch := hoststate.Observe(rec, o, now, r.cfg.Policy)
+	_, ch, _, err = r.write(ctx, next, o, ch, now)
+	if err != nil {
+		return ch, err
+	}
+	if o.Err != nil {
+		return ch, fmt.Errorf("reconcile: probe %q: %w", id, o.Err)
+	}
+	return ch, nil
+}
+
+// CheckResult is what [Reconciler.Check] found.
+type CheckResult struct {
+	// Record is the stored record.
+	Record hoststate.Record
+	// Observation is what the provider reports now.
+	Observation hoststate.Observation
+	// Decision is what Observe would decide (not written).
+	Decision hoststate.Change
+	// Agrees reports whether the stored status matches the provider: the
+	// observation implies it, or only an action in progress or a missing
+	// address separates them.
+	Agrees bool
+}
+
+// Check probes one host and tells whether its stored status agrees with the
+// provider, without writing anything — for smoke tests and dashboards.
+func (r *Reconciler) Check(ctx context.Context, id string) (CheckResult, error) {
+	rec, o, err := r.probeOne(ctx, id)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if o.Err != nil {
+		return CheckResult{Record: rec, Observation: o}, fmt.Errorf("reconcile: probe %q: %w", id, o.Err)
+	}
+	_, ch := hoststate.Observe(rec, o, r.cfg.Clock.Now(), r.cfg.Policy)
+	agrees := false
+	switch ch.Reason {
+	case hoststate.ReasonAgrees, hoststate.ReasonInProgress, hoststate.ReasonAwaitingAddress:
+		agrees = !ch.Changed()
+	}
+	return CheckResult{Record: rec, Observation: o, Decision: ch, Agrees: agrees}, nil
+}
+
+// probeOne reads a host and probes it with its provider. A failed probe is
+// returned as an observation with Err set, not as an error.
+func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record, hoststate.Observation, error) {
+	rec, err := r.cfg.Store.Get(ctx, id)
+	if err != nil {
+		return rec, hoststate.Observation{}, err
+	}
+	ps := r.providers[rec.Provider]
+	if ps == nil {
+		return rec, hoststate.Observation{}, fmt.Errorf("%w: %q has provider %q", ErrNoProvider, id, rec.Provider)
+	}
+	if err := ps.p.Validate(rec.Ref); err != nil {
+		return rec, hoststate.Observation{}, err
+	}
+	r.cfg.Metrics.ProviderCall(ps.p.Name(), "Probe")
+	o, err := safeProbe(ctx, ps.p, rec.Ref)
+	if err != nil {
+		o = hoststate.Observation{Err: err}
+	}
+	return rec, o, nil
+}
+
+// Heartbeat records a heartbeat from host id's daemon, for the control
+// plane's heartbeat endpoint. It reports whether the heartbeat was accepted
+// (only while running: see hoststate.Heartbeat); a concurrent write is
+// retried, never lost.
+func (r *Reconciler) Heartbeat(ctx context.Context, id string) (bool, error) {
+	now := r.cfg.Clock.Now()
+	for {
+		rec, err := r.cfg.Store.Get(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		next, ok := hoststate.Heartbeat(rec, now)
+		if !ok {
+			return false, nil
+		}
+		if _, err := r.cfg.Store.Update(ctx, next); err == nil {
+			return true, nil
+		} else if !errors.Is(err, ErrConflict) {
+			return false, err
+		}
+	}
+}

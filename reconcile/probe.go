@@ -1,0 +1,185 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// ErrProviderPanic is matched by the error a provider call turns into when
+// the provider panics: the reconciler recovers and treats it as a failed
+// call, so one bad adapter cannot take the loop down.
+var ErrProviderPanic = errors.New("reconcile: provider panicked")
+
+// result pairs a host's record with what its probe saw.
+type result struct {
+	rec hoststate.Record
+	obs hoststate.Observation
+}
+
+// observations is what one provider's probing produced this tick.
+type observations struct {
+	results   []result
+	deferred  []hoststate.Record // not probed: rate limited
+	calls     int
+	transient error // the last rate-limit/5xx/timeout error, for backoff
+}
+
+// list observes hosts with one paged listing per scope. A scope whose
+// listing fails part-way yields failed observations for all its hosts —
+// a partial listing must never read as "absent".
+func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time) observations {
+	var out observations
+	byScope := make(map[string][]hoststate.Record)
+	var scopes []string
+	for _, rec := range hosts {
+		s := ps.lister.Scope(rec.Ref)
+		if _, ok := byScope[s]; !ok {
+			scopes = append(scopes, s)
+		}
+		byScope[s] = append(byScope[s], rec)
+	}
+	caps := ps.p.Capabilities()
+	name := ps.p.Name()
+	for _, scope := range scopes {
+		members := byScope[scope]
+		vms := make(map[string]provider.ListedVM, len(members))
+		vols := make(map[string]provider.ListedVolume)
+		token := ""
+		var failed error
+		limited := false
+		for {
+			if !ps.limiter.AllowN(now, 1) {
+				limited = true
+				break
+			}
+			out.calls++
+			r.cfg.Metrics.ProviderCall(name, "ListPage")
+			page, err := safeListPage(ctx, ps.lister, scope, token)
+			if err != nil {
+				failed = err
+				break
+			}
+			for _, vm := range page.VMs {
+				vms[vm.Instance] = vm
+			}
+			for _, v := range page.Volumes {
+				vols[v.Volume] = v
+			}
+			if page.Next == "" {
+				break
+			}
+			if page.Next == token {
+				failed = fmt.Errorf("%w: %s listing repeated page token", provider.ErrBadResponse, name)
+				break
+			}
+			token = page.Next
+		}
+		switch {
+		case limited:
+			out.deferred = append(out.deferred, members...)
+			continue
+		case failed != nil:
+			if provider.Transient(failed) {
+				out.transient = failed
+			}
+			for _, rec := range members {
+				out.results = append(out.results, result{rec, hoststate.Observation{Err: failed}})
+			}
+			continue
+		}
+		for _, rec := range members {
+			out.results = append(out.results, result{rec, fromListing(rec.Ref, caps, vms, vols)})
+		}
+	}
+	return out
+}
+
+// fromListing builds a host's observation from a complete listing: a VM not
+// listed is absent; a volume not listed is absent; a provider without a
+// separate volume reports it absent; a host with no volume id cannot tell.
+func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]provider.ListedVM, vols map[string]provider.ListedVolume) hoststate.Observation {
+	o := hoststate.Observation{VM: hoststate.VMAbsent}
+	if vm, ok := vms[ref.Instance]; ok {
+		o.VM, o.RawVM, o.Address = vm.VM, vm.Raw, vm.Address
+	}
+	switch {
+	case !caps.SeparateVolume:
+		o.Volume = hoststate.VolumeAbsent
+	case ref.Volume == "":
+		o.Volume = hoststate.VolumeUnknown
+	default:
+		o.Volume = hoststate.VolumeAbsent
+		if v, ok := vols[ref.Volume]; ok {
+			o.Volume, o.RawVolume = v.State, v.Raw
+		}
+	}
+	return o
+}
+
+// probeEach probes hosts one call each, at most Concurrency at a time.
+func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time) observations {
+	var out observations
+	name := ps.p.Name()
+	todo := make([]hoststate.Record, 0, len(hosts))
+	for _, rec := range hosts {
+		if ps.limiter.AllowN(now, 1) {
+			todo = append(todo, rec)
+		} else {
+			out.deferred = append(out.deferred, rec)
+		}
+	}
+	out.calls = len(todo)
+	out.results = make([]result, len(todo))
+	sem := make(chan struct{}, r.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, rec := range todo {
+		r.cfg.Metrics.ProviderCall(name, "Probe")
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			o, err := safeProbe(ctx, ps.p, rec.Ref)
+			if err != nil {
+				o = hoststate.Observation{Err: err}
+			}
+			out.results[i] = result{rec, o}
+		}()
+	}
+	wg.Wait()
+	for _, res := range out.results {
+		if res.obs.Err != nil && provider.Transient(res.obs.Err) {
+			out.transient = res.obs.Err
+		}
+	}
+	return out
+}
+
+// safeProbe calls p.Probe, turning a panic into an error.
+func safeProbe(ctx context.Context, p provider.Provider, h provider.Host) (o hoststate.Observation, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: %s Probe: %v", ErrProviderPanic, p.Name(), v)
+		}
+	}()
+	o, err = p.Probe(ctx, h)
+	if err == nil && o.Err != nil {
+		err = o.Err
+	}
+	return o, err
+}
+
+// safeListPage calls l.ListPage, turning a panic into an error.
+func safeListPage(ctx context.Context, l provider.Lister, scope, token string) (page provider.ListPage, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: ListPage: %v", ErrProviderPanic, v)
+		}
+	}()
+	return l.ListPage(ctx, scope, token)
+}

@@ -1,0 +1,369 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// Reconciler keeps a Store's host statuses true to the providers: each tick
+// it selects the hosts that may have drifted, observes them (one paged
+// listing per provider scope where the provider offers one), lets
+// hoststate.Observe decide, and writes with compare-and-swap. It is the
+// imperative shell around the pure decision; all time comes from the
+// injected Clock.
+//
+// Guardrails: a token bucket per provider (on the injected clock), a cap of
+// hosts per provider per tick, exponential backoff with jitter per provider
+// after rate limits, 5xx and timeouts, and a mass-anomaly brake that holds a
+// tick's flips to off/deprovisioned when too many of a provider's hosts
+// would flip at once (a partial listing or an API outage must not flip a
+// fleet).
+type Reconciler struct {
+	cfg       Config
+	providers map[string]*providerState
+
+	mu       sync.Mutex // one tick at a time; guards the fields below
+	tick     int
+	rnd      *rand.Rand
+	deferred map[string]bool
+}
+
+// providerState is what the reconciler tracks per provider between ticks.
+type providerState struct {
+	p       provider.Provider
+	lister  provider.Lister // nil when the provider cannot list
+	limiter *rate.Limiter
+
+	mu           sync.Mutex
+	backoffUntil time.Time
+	failures     int
+}
+
+// New returns a Reconciler for cfg, or an error matching ErrConfig.
+func New(cfg Config) (*Reconciler, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool)}
+	for _, p := range cfg.Providers {
+		ps := &providerState{p: p, limiter: rate.NewLimiter(cfg.RateLimit, cfg.Burst)}
+		ps.lister, _ = p.(provider.Lister)
+		r.providers[p.Name()] = ps
+	}
+	return r, nil
+}
+
+// Run ticks every Interval (jittered) until ctx ends, and returns ctx's
+// error. A tick that fails (the store is unreachable) is logged and the
+// loop goes on.
+func (r *Reconciler) Run(ctx context.Context) error {
+	for {
+		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "reconcile tick failed", slog.Any("err", err))
+		}
+		t := r.cfg.Clock.NewTimer(r.nextInterval())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C():
+		}
+	}
+}
+
+// nextInterval returns Interval spread by ±Jitter.
+func (r *Reconciler) nextInterval() time.Duration {
+	r.mu.Lock()
+	f := 1 + r.cfg.Jitter*(2*r.rnd.Float64()-1)
+	r.mu.Unlock()
+	return time.Duration(float64(r.cfg.Interval) * f)
+}
+
+// RunOnce runs one tick and reports what it did. It returns an error only
+// when the store cannot be read or ctx ends; provider failures are
+// reported, never fatal. A cancelled context leaves every record either
+// untouched or fully written.
+func (r *Reconciler) RunOnce(ctx context.Context) (Report, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.cfg.Clock.Now()
+	r.tick++
+	rep := Report{Tick: r.tick, FullSweep: r.tick == 1 || r.tick%r.cfg.FullSweepEvery == 0}
+
+	recs, err := r.selectHosts(ctx, now, rep.FullSweep)
+	if err != nil {
+		return rep, err
+	}
+	rep.Selected = len(recs)
+
+	groups := make(map[string][]hoststate.Record)
+	for _, rec := range recs {
+		ps := r.providers[rec.Provider]
+		if ps == nil {
+			rep.Skipped++
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: no such provider", slog.String("host", rec.ID), slog.String("provider", rec.Provider))
+			continue
+		}
+		if err := ps.p.Validate(rec.Ref); err != nil {
+			rep.Skipped++
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: invalid provider reference", slog.String("host", rec.ID), slog.Any("err", err))
+			continue
+		}
+		groups[rec.Provider] = append(groups[rec.Provider], rec)
+	}
+	clear(r.deferred)
+
+	names := make([]string, 0, len(groups))
+	for name := range groups {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		r.reconcileProvider(ctx, r.providers[name], groups[name], now, &rep)
+	}
+	return rep, ctx.Err()
+}
+
+// selectHosts returns the hosts due this tick: everything on a full sweep;
+// otherwise the transitional, error and unknown ones, running hosts gone
+// stale or without an address, hosts confirming a flip (a drift seen on a
+// full sweep is confirmed next tick, not a sweep later), and those
+// deferred last tick.
+func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) ([]hoststate.Record, error) {
+	if full {
+		return r.cfg.Store.List(ctx, Filter{})
+	}
+	running := []hoststate.Status{hoststate.StatusRunning}
+	filters := []Filter{
+		{Statuses: []hoststate.Status{
+			hoststate.StatusStarting, hoststate.StatusStopping, hoststate.StatusRestarting,
+			hoststate.StatusReprovisioning, hoststate.StatusDeprovisioning,
+			hoststate.StatusError, hoststate.StatusUnknown,
+		}},
+		{Statuses: running, LastSeenBefore: now.Add(-r.cfg.Policy.StaleAfter)},
+		{Statuses: running, MissingAddress: true},
+		{Confirming: true},
+	}
+	seen := make(map[string]bool)
+	var out []hoststate.Record
+	for _, f := range filters {
+		recs, err := r.cfg.Store.List(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: select hosts: %w", err)
+		}
+		for _, rec := range recs {
+			if !seen[rec.ID] {
+				seen[rec.ID] = true
+				out = append(out, rec)
+			}
+		}
+	}
+	for id := range r.deferred {
+		if seen[id] {
+			continue
+		}
+		rec, err := r.cfg.Store.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: select deferred host: %w", err)
+		}
+		seen[id] = true
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// reconcileProvider observes, decides and writes one provider's due hosts.
+func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time, rep *Report) {
+	name := ps.p.Name()
+	defer_ := func(recs []hoststate.Record) {
+		for _, rec := range recs {
+			r.deferred[rec.ID] = true
+		}
+		rep.Deferred += len(recs)
+	}
+	if until := ps.backoff(); now.Before(until) {
+		rep.BackedOff = append(rep.BackedOff, name)
+		defer_(hosts)
+		return
+	}
+	if !r.holdsLease(ctx, name, now) {
+		return
+	}
+
+	// Oldest observation first, so hosts capped out last tick go first.
+	slices.SortFunc(hosts, func(a, b hoststate.Record) int {
+		if c := a.ObservedAt.Compare(b.ObservedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(hosts) > r.cfg.MaxHostsPerProvider {
+		defer_(hosts[r.cfg.MaxHostsPerProvider:])
+		hosts = hosts[:r.cfg.MaxHostsPerProvider]
+	}
+
+	var obs observations
+	if ps.lister != nil {
+		obs = r.list(ctx, ps, hosts, now)
+	} else {
+		obs = r.probeEach(ctx, ps, hosts, now)
+	}
+	rep.ProviderCalls += obs.calls
+	defer_(obs.deferred)
+	if obs.transient != nil {
+		ps.fail(now, obs.transient, r.cfg, r.rnd)
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "provider backing off", slog.String("provider", name), slog.Any("err", obs.transient))
+	} else if len(obs.results) > 0 {
+		ps.succeed()
+	}
+
+	probed := len(obs.results)
+	rep.Probed += probed
+	r.cfg.Metrics.HostsProbed(name, probed)
+
+	type decision struct {
+		rec    hoststate.Record
+		obs    hoststate.Observation
+		change hoststate.Change
+	}
+	decisions := make([]decision, 0, probed)
+	flips := 0
+	for _, res := range obs.results {
+		if res.obs.Err != nil {
+			rep.Errors++
+			r.cfg.Metrics.ProbeError(name)
+		}
+		next, ch := hoststate.Observe(res.rec, res.obs, now, r.cfg.Policy)
+		if ch.Changed() && (ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned) {
+			flips++
+		}
+		if ch.Reason.Held() {
+			rep.Held++
+			r.cfg.Metrics.FlipHeld(name, ch.Reason)
+		}
+		decisions = append(decisions, decision{next, res.obs, ch})
+	}
+	brake := flips >= r.cfg.BrakeMinHosts && float64(flips) > r.cfg.BrakeFraction*float64(probed)
+	if brake {
+		rep.Braked = append(rep.Braked, name)
+		rep.Held += flips
+		r.cfg.Metrics.BrakeEngaged(name, flips)
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "mass-anomaly brake engaged: holding flips to off/deprovisioned",
+			slog.String("provider", name), slog.Int("flips", flips), slog.Int("probed", probed))
+	}
+	for _, d := range decisions {
+		if brake && d.change.Changed() && (d.change.To == hoststate.StatusOff || d.change.To == hoststate.StatusDeprovisioned) {
+			continue // untouched: the brake applies none of these flips
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		written, ch, conflicts, err := r.write(ctx, d.rec, d.obs, d.change, now)
+		rep.Conflicts += conflicts
+		for range conflicts {
+			r.cfg.Metrics.Conflict(name)
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "write failed", slog.String("host", d.rec.ID), slog.Any("err", err))
+				rep.Errors++
+			}
+			continue
+		}
+		if ch.Changed() {
+			rep.Changed++
+			rep.Changes = append(rep.Changes, HostChange{ID: written.ID, Provider: name, Change: ch})
+			r.cfg.Metrics.StatusChanged(name, ch.From, ch.To)
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "host status changed", slog.String("host", written.ID),
+				slog.String("provider", name), slog.String("from", ch.From.String()), slog.String("to", ch.To.String()),
+				slog.String("reason", ch.Reason.String()), slog.String("provider_status", written.ProviderStatus))
+		}
+	}
+}
+
+// write stores the decided record with compare-and-swap. On a conflict it
+// re-reads the host and decides again with the same observation, so a user
+// action that landed meanwhile wins (its grace window now applies).
+func (r *Reconciler) write(ctx context.Context, rec hoststate.Record, o hoststate.Observation, ch hoststate.Change, now time.Time) (hoststate.Record, hoststate.Change, int, error) {
+	const attempts = 4
+	conflicts := 0
+	for i := 0; ; i++ {
+		written, err := r.cfg.Store.Update(ctx, rec)
+		if err == nil {
+			return written, ch, conflicts, nil
+		}
+		if !errors.Is(err, ErrConflict) || i == attempts-1 {
+			return rec, ch, conflicts, err
+		}
+		conflicts++
+		cur, err := r.cfg.Store.Get(ctx, rec.ID)
+		if err != nil {
+			return rec, ch, conflicts, err
+		}
+		rec, ch = hoststate.Observe(cur, o, now, r.cfg.Policy)
+	}
+}
+
+// holdsLease reports whether this replica may reconcile the provider now.
+func (r *Reconciler) holdsLease(ctx context.Context, name string, now time.Time) bool {
+	l, ok := r.cfg.Store.(Leaser)
+	if r.cfg.Owner == "" || !ok {
+		return true
+	}
+	held, err := l.TryLease(ctx, "reconcile/"+name, r.cfg.Owner, now, 3*r.cfg.Interval)
+	if err != nil {
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease failed", slog.String("provider", name), slog.Any("err", err))
+		return false
+	}
+	return held
+}
+
+// backoff returns when the provider's backoff ends.
+func (ps *providerState) backoff() time.Time {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.backoffUntil
+}
+
+// fail starts or extends the provider's backoff: exponential in the
+// consecutive failures with full jitter, at least the provider's own
+// retry-after hint, at most BackoffMax.
+func (ps *providerState) fail(now time.Time, err error, cfg Config, rnd *rand.Rand) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.failures++
+	ceiling := cfg.BackoffBase << min(ps.failures-1, 20)
+	if ceiling <= 0 || ceiling > cfg.BackoffMax {
+		ceiling = cfg.BackoffMax
+	}
+	d := time.Duration(rnd.Int64N(int64(ceiling)) + 1)
+	d = max(d, provider.RetryAfter(err))
+	ps.backoffUntil = now.Add(min(d, cfg.BackoffMax))
+}
+
+// succeed ends the provider's backoff streak.
+func (ps *providerState) succeed() {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.failures = 0
+	ps.backoffUntil = time.Time{}
+}
