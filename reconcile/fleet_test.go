@@ -17,8 +17,15 @@ var t0 = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 
 // fleet is a reconciler over a simulated cloud with hosts of every kind,
 // plus the control plane's side: user actions sent like a waiter would.
+// tb is what the fleet needs of *testing.T and *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 type fleet struct {
-	t     testing.TB
+	t     tb
 	clock *fakes.Clock
 	cloud *fakes.Cloud
 	store *reconcile.MemStore
@@ -26,7 +33,7 @@ type fleet struct {
 	hosts []hoststate.Record // as added; the store holds the live ones
 }
 
-func newFleet(t testing.TB, seed int64, perKind, pageSize int, cfg reconcile.Config) *fleet {
+func newFleet(t tb, seed int64, perKind, pageSize int, cfg reconcile.Config) *fleet {
 	f := &fleet{t: t, clock: fakes.NewClock(t0), store: reconcile.NewMemStore()}
 	f.cloud = fakes.NewCloud(f.clock, seed, fakes.WithPageSize(pageSize))
 	var provs []provider.Provider
@@ -105,6 +112,27 @@ func expected(tr fakes.Truth) (hoststate.Status, bool) {
 func (f *fleet) act(id string, a hoststate.Action) error {
 	ctx := context.Background()
 	rec := f.get(id)
+	p := f.cloud.Provider(rec.Provider)
+	var call func(context.Context, provider.Host) (provider.Operation, error)
+	switch a {
+	case hoststate.ActionStart, hoststate.ActionRetry:
+		call = p.Start
+	case hoststate.ActionStop:
+		if p.Capabilities().CanStop {
+			call = p.Stop
+		}
+	case hoststate.ActionReboot:
+		if rb, ok := p.(provider.Rebooter); ok {
+			call = rb.Reboot
+		}
+	case hoststate.ActionDeprovision:
+		if d, ok := p.(provider.Deprovisioner); ok {
+			call = d.Deprovision
+		}
+	}
+	if call == nil {
+		return provider.ErrUnsupported // a control plane does not offer it: nothing written
+	}
 	next, err := hoststate.Apply(rec, a, f.clock.Now())
 	if err != nil {
 		return err
@@ -112,20 +140,7 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 	if next, err = f.store.Update(ctx, next); err != nil {
 		return err
 	}
-	p := f.cloud.Provider(rec.Provider)
-	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry:
-		_, err = p.Start(ctx, rec.Ref)
-	case hoststate.ActionStop:
-		_, err = p.Stop(ctx, rec.Ref)
-	case hoststate.ActionReboot:
-		_, err = p.(provider.Rebooter).Reboot(ctx, rec.Ref)
-	case hoststate.ActionDeprovision:
-		_, err = p.(provider.Deprovisioner).Deprovision(ctx, rec.Ref)
-	default:
-		return nil
-	}
-	if err != nil && !provider.Transient(err) {
+	if _, err = call(ctx, rec.Ref); err != nil && !provider.Transient(err) {
 		if failed, ferr := hoststate.Fail(next, err.Error(), f.clock.Now()); ferr == nil {
 			_, _ = f.store.Update(ctx, failed)
 		}
@@ -400,7 +415,7 @@ func (s *cancellingStore) Update(ctx context.Context, rec hoststate.Record) (hos
 	return out, err
 }
 
-func must(t testing.TB, err error) {
+func must(t tb, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

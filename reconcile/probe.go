@@ -16,9 +16,10 @@ import (
 // call, so one bad adapter cannot take the loop down.
 var ErrProviderPanic = errors.New("reconcile: provider panicked")
 
-// result pairs a host's record with what its probe saw.
+// result pairs a host's record (in the tick's slice, decided in place)
+// with what its probe saw.
 type result struct {
-	rec hoststate.Record
+	rec *hoststate.Record
 	obs hoststate.Observation
 }
 
@@ -34,22 +35,22 @@ type observations struct {
 // listing fails part-way yields failed observations for all its hosts —
 // a partial listing must never read as "absent".
 func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time) observations {
-	var out observations
-	byScope := make(map[string][]hoststate.Record)
+	out := observations{results: make([]result, 0, len(hosts))}
+	byScope := make(map[string][]int) // scope → indexes into hosts
 	var scopes []string
-	for _, rec := range hosts {
-		s := ps.lister.Scope(rec.Ref)
+	for i := range hosts {
+		s := ps.lister.Scope(hosts[i].Ref)
 		if _, ok := byScope[s]; !ok {
 			scopes = append(scopes, s)
 		}
-		byScope[s] = append(byScope[s], rec)
+		byScope[s] = append(byScope[s], i)
 	}
 	caps := ps.p.Capabilities()
 	name := ps.p.Name()
 	for _, scope := range scopes {
 		members := byScope[scope]
 		vms := make(map[string]provider.ListedVM, len(members))
-		vols := make(map[string]provider.ListedVolume)
+		vols := make(map[string]provider.ListedVolume, len(members))
 		token := ""
 		var failed error
 		limited := false
@@ -82,19 +83,21 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 		}
 		switch {
 		case limited:
-			out.deferred = append(out.deferred, members...)
+			for _, i := range members {
+				out.deferred = append(out.deferred, hosts[i])
+			}
 			continue
 		case failed != nil:
 			if provider.Transient(failed) {
 				out.transient = failed
 			}
-			for _, rec := range members {
-				out.results = append(out.results, result{rec, hoststate.Observation{Err: failed}})
+			for _, i := range members {
+				out.results = append(out.results, result{&hosts[i], hoststate.Observation{Err: failed}})
 			}
 			continue
 		}
-		for _, rec := range members {
-			out.results = append(out.results, result{rec, fromListing(rec.Ref, caps, vms, vols)})
+		for _, i := range members {
+			out.results = append(out.results, result{&hosts[i], fromListing(hosts[i].Ref, caps, vms, vols)})
 		}
 	}
 	return out
@@ -126,12 +129,12 @@ func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]p
 func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time) observations {
 	var out observations
 	name := ps.p.Name()
-	todo := make([]hoststate.Record, 0, len(hosts))
-	for _, rec := range hosts {
+	todo := make([]*hoststate.Record, 0, len(hosts))
+	for i := range hosts {
 		if ps.limiter.AllowN(now, 1) {
-			todo = append(todo, rec)
+			todo = append(todo, &hosts[i])
 		} else {
-			out.deferred = append(out.deferred, rec)
+			out.deferred = append(out.deferred, hosts[i])
 		}
 	}
 	out.calls = len(todo)

@@ -109,33 +109,37 @@ func (r *Reconciler) RunOnce(ctx context.Context) (Report, error) {
 	}
 	rep.Selected = len(recs)
 
-	groups := make(map[string][]hoststate.Record)
-	for _, rec := range recs {
-		ps := r.providers[rec.Provider]
-		if ps == nil {
-			rep.Skipped++
-			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: no such provider", slog.String("host", rec.ID), slog.String("provider", rec.Provider))
-			continue
-		}
-		if err := ps.p.Validate(rec.Ref); err != nil {
-			rep.Skipped++
-			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: invalid provider reference", slog.String("host", rec.ID), slog.Any("err", err))
-			continue
-		}
-		groups[rec.Provider] = append(groups[rec.Provider], rec)
-	}
+	// Group by provider in place (sorting, not copying, the records).
+	slices.SortStableFunc(recs, func(a, b hoststate.Record) int { return strings.Compare(a.Provider, b.Provider) })
 	clear(r.deferred)
-
-	names := make([]string, 0, len(groups))
-	for name := range groups {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for start := 0; start < len(recs); {
+		end := start + 1
+		for end < len(recs) && recs[end].Provider == recs[start].Provider {
+			end++
+		}
+		group := recs[start:end]
+		start = end
+		ps := r.providers[group[0].Provider]
+		if ps == nil {
+			rep.Skipped += len(group)
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "hosts skipped: no such provider", slog.String("provider", group[0].Provider), slog.Int("hosts", len(group)))
+			continue
+		}
+		valid := group[:0]
+		for _, rec := range group {
+			if err := ps.p.Validate(rec.Ref); err != nil {
+				rep.Skipped++
+				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: invalid provider reference", slog.String("host", rec.ID), slog.Any("err", err))
+				continue
+			}
+			valid = append(valid, rec)
+		}
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		r.reconcileProvider(ctx, r.providers[name], groups[name], now, &rep)
+		if len(valid) > 0 {
+			r.reconcileProvider(ctx, ps, valid, now, &rep)
+		}
 	}
 	return rep, ctx.Err()
 }
@@ -240,19 +244,16 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	rep.Probed += probed
 	r.cfg.Metrics.HostsProbed(name, probed)
 
-	type decision struct {
-		rec    hoststate.Record
-		obs    hoststate.Observation
-		change hoststate.Change
-	}
-	decisions := make([]decision, 0, probed)
+	changes := make([]hoststate.Change, len(obs.results))
 	flips := 0
-	for _, res := range obs.results {
+	for i := range obs.results {
+		res := &obs.results[i]
 		if res.obs.Err != nil {
 			rep.Errors++
 			r.cfg.Metrics.ProbeError(name)
 		}
-		next, ch := hoststate.Observe(res.rec, res.obs, now, r.cfg.Policy)
+		var ch hoststate.Change
+		*res.rec, ch = hoststate.Observe(*res.rec, res.obs, now, r.cfg.Policy)
 		if ch.Changed() && (ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned) {
 			flips++
 		}
@@ -260,7 +261,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 			rep.Held++
 			r.cfg.Metrics.FlipHeld(name, ch.Reason)
 		}
-		decisions = append(decisions, decision{next, res.obs, ch})
+		changes[i] = ch
 	}
 	brake := flips >= r.cfg.BrakeMinHosts && float64(flips) > r.cfg.BrakeFraction*float64(probed)
 	if brake {
@@ -270,14 +271,15 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "mass-anomaly brake engaged: holding flips to off/deprovisioned",
 			slog.String("provider", name), slog.Int("flips", flips), slog.Int("probed", probed))
 	}
-	for _, d := range decisions {
-		if brake && d.change.Changed() && (d.change.To == hoststate.StatusOff || d.change.To == hoststate.StatusDeprovisioned) {
+	for i := range obs.results {
+		d := &obs.results[i]
+		if ch := changes[i]; brake && ch.Changed() && (ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned) {
 			continue // untouched: the brake applies none of these flips
 		}
 		if ctx.Err() != nil {
 			return
 		}
-		written, ch, conflicts, err := r.write(ctx, d.rec, d.obs, d.change, now)
+		written, ch, conflicts, err := r.write(ctx, *d.rec, d.obs, changes[i], now)
 		rep.Conflicts += conflicts
 		for range conflicts {
 			r.cfg.Metrics.Conflict(name)
