@@ -81,7 +81,7 @@ func newKindSpecs() []*kindSpec {
 				}
 				return "STOPPED", "READY"
 			},
-			plan: planNebius, attached: attachedWhileVM, validate: validateIDs(Nebius, true, true), scope: regionScope,
+			plan: planNebius, attached: attachedWhileVM, validate: validateIDs(Nebius, true), scope: regionScope,
 		},
 		{
 			name: Hyperstack, vmTable: provider.HyperstackVMStates(), volTable: provider.HyperstackVolumeStates(),
@@ -97,7 +97,7 @@ func newKindSpecs() []*kindSpec {
 			attached: func(_ bool, vol string) bool {
 				return vol == "in-use" || vol == "attaching" || vol == "detaching"
 			},
-			validate: validateIDs(Hyperstack, true, true), scope: regionScope,
+			validate: validateIDs(Hyperstack, true), scope: regionScope,
 		},
 		{
 			name: Lambda, vmTable: provider.LambdaInstanceStates(),
@@ -108,7 +108,7 @@ func newKindSpecs() []*kindSpec {
 				}
 				return "", ""
 			},
-			plan: planLambda, validate: validateIDs(Lambda, true, false), scope: regionScope,
+			plan: planLambda, validate: validateIDs(Lambda, false), scope: regionScope,
 		},
 		{
 			name: SelfHost, vmTable: provider.SelfHostStates(), goneRaw: "not_found",
@@ -120,7 +120,7 @@ func newKindSpecs() []*kindSpec {
 				}
 				return "stopped", ""
 			},
-			plan: planSelfHost, validate: validateIDs(SelfHost, false, false), scope: regionScope,
+			plan: planSelfHost, validate: validateIDs(SelfHost, false), scope: regionScope,
 		},
 	}
 }

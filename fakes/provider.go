@@ -176,15 +176,27 @@ func (p *fakeProvider) ListPage(ctx context.Context, scope, pageToken string) (p
 	if l := ks.scopes[scope]; l != nil {
 		hosts = l.get()
 	}
-	// The token is the first instance of the page, so pages stay correct
-	// when hosts are added between calls.
-	start, _ := slices.BinarySearchFunc(hosts, pageToken, func(h *host, t string) int { return strings.Compare(h.ref.Instance, t) })
+	// The token is the last instance of the previous page and the next page
+	// starts after it, so hosts added between calls are listed when they
+	// sort after the token.
+	start := 0
+	if pageToken != "" {
+		i, found := slices.BinarySearchFunc(hosts, pageToken, func(h *host, t string) int { return strings.Compare(h.ref.Instance, t) })
+		if found {
+			i++
+		}
+		start = i
+	}
 	end := min(start+c.pageSize, len(hosts))
 	var page provider.ListPage
 	if end < len(hosts) {
-		page.Next = hosts[end].ref.Instance
+		page.Next = hosts[end-1].ref.Instance
 	}
 	drop := ks.faults.PartialListRate
+	page.VMs = make([]provider.ListedVM, 0, end-start)
+	if p.spec.hasVolume {
+		page.Volumes = make([]provider.ListedVolume, 0, end-start)
+	}
 	for _, x := range hosts[start:end] {
 		if p.spec.name == SelfHost && (!x.online || ks.chance(ks.faults.OfflineRate)) {
 			if !ks.chance(drop) {

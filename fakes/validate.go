@@ -82,15 +82,16 @@ func validateGCP(h provider.Host) error {
 	return nil
 }
 
-// validateIDs returns the check of a kind addressed by id (and region);
-// region and volume say whether the host must name them.
-func validateIDs(kind string, region, volume bool) func(provider.Host) error {
+// validateIDs returns the check of a kind addressed by id; volume says
+// whether the host must name its data volume. Region and Project are
+// optional (listing scopes use the region when set).
+func validateIDs(kind string, volume bool) func(provider.Host) error {
 	return func(h provider.Host) error {
 		for _, f := range []struct {
 			field, v string
 			required bool
 		}{
-			{"Instance", h.Instance, true}, {"Region", h.Region, region},
+			{"Instance", h.Instance, true}, {"Region", h.Region, false},
 			{"Volume", h.Volume, volume}, {"Project", h.Project, false},
 		} {
 			if err := checkID(kind, f.field, f.v, f.required); err != nil {
