@@ -158,7 +158,8 @@ func (c *Cloud) Clock() *Clock { return c.clock }
 // the provider shows for a stopped host: gcp TERMINATED, nebius STOPPED,
 // selfhost stopped, hyperstack no VM and an available volume, lambda
 // nothing at all (a stopped lambda host is deprovisioned). h must be valid
-// for the kind (see [Provider.Validate]); instance and volume must be new.
+// for the kind, as the Validate method of [Cloud.Provider] checks, and its
+// instance and volume must be new to the kind.
 func (c *Cloud) AddHost(kind string, h provider.Host, running bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

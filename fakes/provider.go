@@ -158,8 +158,8 @@ func (p *fakeProvider) Deprovision(ctx context.Context, h provider.Host) (provid
 // ListPage returns one page of the scope's listing: the VMs and data
 // volumes of up to the cloud's page size of hosts, in instance order. Pass
 // the previous page's Next to continue. The PartialListRate fault silently
-// drops entries; an offline selfhost connector lists its VM as VMUnknown
-// with an empty raw status, never as missing.
+// drops entries; an offline selfhost connector lists its VM Unreachable,
+// as VMUnknown with an empty raw status, never as missing.
 func (p *fakeProvider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
 	if err := ctx.Err(); err != nil {
 		return provider.ListPage{}, fmt.Errorf("fakes: %s %s: %w", p.spec.name, MethodListPage, err)
@@ -200,7 +200,7 @@ func (p *fakeProvider) ListPage(ctx context.Context, scope, pageToken string) (p
 	for _, x := range hosts[start:end] {
 		if p.spec.name == SelfHost && (!x.online || ks.chance(ks.faults.OfflineRate)) {
 			if !ks.chance(drop) {
-				page.VMs = append(page.VMs, provider.ListedVM{Instance: x.ref.Instance, VM: hoststate.VMUnknown})
+				page.VMs = append(page.VMs, provider.ListedVM{Instance: x.ref.Instance, VM: hoststate.VMUnknown, Unreachable: true})
 			}
 			continue
 		}

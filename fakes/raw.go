@@ -33,6 +33,8 @@ type RawVM struct {
 
 // RawVolume is a data volume as a provider API shows it.
 type RawVolume struct {
+	// Kind, Volume, Project, Zone and Region are as for [RawVM]: the
+	// kind and the host's reference as AddHost got it.
 	Kind, Volume, Project, Zone, Region string
 	// Status is the provider's own status string, e.g. "reserved".
 	Status string

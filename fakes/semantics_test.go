@@ -281,7 +281,7 @@ func TestSelfHostConnectorOffline(t *testing.T) {
 		t.Errorf("truth = %+v: the VM keeps running behind an offline connector", tr)
 	}
 	pages := listAll(t, c.Provider(fakes.SelfHost).(provider.Lister), "r1")
-	wantVMs := []provider.ListedVM{{Instance: "host-1", VM: hoststate.VMUnknown}}
+	wantVMs := []provider.ListedVM{{Instance: "host-1", VM: hoststate.VMUnknown, Unreachable: true}}
 	if diff := cmp.Diff(wantVMs, pages[0].VMs); diff != "" {
 		t.Errorf("listing with the connector offline (-want +got):\n%s", diff)
 	}
