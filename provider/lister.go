@@ -35,6 +35,9 @@ type ListedVM struct {
 	VM       hoststate.VMState
 	Raw      string
 	Address  string
+	// Unreachable: the provider lists the VM but cannot see its state (a
+	// self-host connector offline), as in hoststate.Observation.
+	Unreachable bool
 }
 
 // ListedVolume is one data volume of a listing, keyed by the Host.Volume it

@@ -109,7 +109,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]provider.ListedVM, vols map[string]provider.ListedVolume) hoststate.Observation {
 	o := hoststate.Observation{VM: hoststate.VMAbsent}
 	if vm, ok := vms[ref.Instance]; ok {
-		o.VM, o.RawVM, o.Address = vm.VM, vm.Raw, vm.Address
+		o.VM, o.RawVM, o.Address, o.Unreachable = vm.VM, vm.Raw, vm.Address, vm.Unreachable
 	}
 	switch {
 	case !caps.SeparateVolume:

@@ -254,7 +254,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		var ch hoststate.Change
 		*res.rec, ch = hoststate.Observe(*res.rec, res.obs, now, r.cfg.Policy)
-		if ch.Changed() && (ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned) {
+		if anomalous(ch) {
 			flips++
 		}
 		if ch.Reason.Held() {
@@ -273,7 +273,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	}
 	for i := range obs.results {
 		d := &obs.results[i]
-		if ch := changes[i]; brake && ch.Changed() && (ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned) {
+		if brake && anomalous(changes[i]) {
 			continue // untouched: the brake applies none of these flips
 		}
 		if ctx.Err() != nil {
@@ -368,4 +368,13 @@ func (ps *providerState) succeed() {
 	defer ps.mu.Unlock()
 	ps.failures = 0
 	ps.backoffUntil = time.Time{}
+}
+
+// anomalous reports whether a change is one the brake counts: confirmed
+// drift of a known status to off or deprovisioned. A first observation
+// (from unknown) and the expected end of a user's stop or delete are not
+// anomalies, so importing a fleet or stopping many hosts never brakes.
+func anomalous(ch hoststate.Change) bool {
+	return ch.Changed() && ch.Reason == hoststate.ReasonDrift && ch.From != hoststate.StatusUnknown &&
+		(ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned)
 }
