@@ -1,0 +1,285 @@
+package waiter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/reconcile"
+)
+
+// Timeouts bound each action, from the moment its transitional status is
+// written; a zero field takes its default. The deadline is stored in the
+// record, so a reconciler knows when an unfinished action is orphaned.
+type Timeouts struct {
+	// Start also bounds Retry. Default 15 min.
+	Start time.Duration
+	// Stop default 15 min.
+	Stop time.Duration
+	// Reboot default 10 min.
+	Reboot time.Duration
+	// Reprovision default 20 min.
+	Reprovision time.Duration
+	// Deprovision default 20 min.
+	Deprovision time.Duration
+}
+
+// of returns the timeout of action a, with defaults.
+func (t Timeouts) of(a hoststate.Action) time.Duration {
+	pick := func(v, def time.Duration) time.Duration {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	switch a {
+	case hoststate.ActionStop:
+		return pick(t.Stop, 15*time.Minute)
+	case hoststate.ActionReboot:
+		return pick(t.Reboot, 10*time.Minute)
+	case hoststate.ActionReprovision:
+		return pick(t.Reprovision, 20*time.Minute)
+	case hoststate.ActionDeprovision:
+		return pick(t.Deprovision, 20*time.Minute)
+	}
+	return pick(t.Start, 15*time.Minute)
+}
+
+// Subscription delivers a host's pushed observations (a self-host
+// connector's reports) until cancel is called. Actions subscribe before
+// sending the action, so no report is missed, and cancel when done.
+type Subscription func(hostID string) (reports <-chan hoststate.Observation, cancel func())
+
+// Config configures [Actions]. Store and Providers are required.
+type Config struct {
+	// Store holds the host records; every write is compare-and-swap.
+	Store reconcile.Store
+	// Providers are the provider adapters, found by Name() from a
+	// record's Provider field. Names must be unique.
+	Providers []provider.Provider
+	// Clock is the source of time; default reconcile.SystemClock().
+	Clock reconcile.Clock
+	// Policy is the reconcile policy the outcome is decided with (through
+	// hoststate.Observe); the zero Policy means hoststate.DefaultPolicy().
+	Policy hoststate.Policy
+	// Logger receives one line per step; default: discard.
+	Logger *slog.Logger
+	// Timeouts bound each action.
+	Timeouts Timeouts
+	// MinInterval, MaxInterval and Multiplier pace probes and retries as
+	// in [Options]; zero takes the Options defaults.
+	MinInterval, MaxInterval time.Duration
+	Multiplier               float64
+	// ExpectedDuration, when set, returns how long an action typically
+	// takes at a provider (zero: unknown), passed to polling waits as
+	// [Options].ExpectedDuration. Waits on a native operation or pushed
+	// reports ignore it.
+	ExpectedDuration func(providerName string, a hoststate.Action) time.Duration
+	// Subscribe, when set, is used for providers whose Capabilities say
+	// PushReports: their waits decide on pushed reports, with a safety
+	// probe every MaxInterval. Without it they poll.
+	Subscribe Subscription
+	// Seed seeds the jitter; each action draws from its own generator
+	// derived from it, so runs on a fake clock repeat exactly. Zero seeds
+	// from the clock's time at New, so replicas do not probe in lockstep.
+	Seed uint64
+}
+
+// Actions performs user actions on hosts and waits for the provider to
+// confirm them: the transitional status is written at once, the action is
+// sent, and the final status is written only once observations confirm it.
+// It is safe for concurrent use; concurrent actions on one host are
+// arbitrated by the Store's compare-and-swap and the transition table.
+type Actions struct {
+	store     reconcile.Store
+	providers map[string]provider.Provider
+	clock     reconcile.Clock
+	policy    hoststate.Policy
+	log       *slog.Logger
+	timeouts  Timeouts
+	pacing    Options
+	expected  func(string, hoststate.Action) time.Duration
+	subscribe Subscription
+
+	mu   sync.Mutex
+	seed uint64
+	// runs counts actions, one jitter stream each.
+	runs uint64
+}
+
+// New returns Actions for cfg, or an error matching [ErrInvalidOptions]
+// for a configuration that cannot work.
+func New(cfg Config) (*Actions, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("%w: config: nil Store", ErrInvalidOptions)
+	}
+	if len(cfg.Providers) == 0 {
+		return nil, fmt.Errorf("%w: config: no Providers", ErrInvalidOptions)
+	}
+	a := &Actions{
+		store:     cfg.Store,
+		providers: make(map[string]provider.Provider, len(cfg.Providers)),
+		clock:     cfg.Clock,
+		policy:    cfg.Policy,
+		log:       cfg.Logger,
+		timeouts:  cfg.Timeouts,
+		expected:  cfg.ExpectedDuration,
+		subscribe: cfg.Subscribe,
+		seed:      cfg.Seed,
+	}
+	for i, p := range cfg.Providers {
+		if p == nil {
+			return nil, fmt.Errorf("%w: config: Providers[%d] is nil", ErrInvalidOptions, i)
+		}
+		if _, dup := a.providers[p.Name()]; dup {
+			return nil, fmt.Errorf("%w: config: two providers named %q", ErrInvalidOptions, truncate(p.Name()))
+		}
+		a.providers[p.Name()] = p
+	}
+	for _, d := range []time.Duration{cfg.Timeouts.Start, cfg.Timeouts.Stop, cfg.Timeouts.Reboot, cfg.Timeouts.Reprovision, cfg.Timeouts.Deprovision} {
+		if d < 0 {
+			return nil, fmt.Errorf("%w: config: negative timeout %s", ErrInvalidOptions, d)
+		}
+	}
+	pacing, err := Options{MinInterval: cfg.MinInterval, MaxInterval: cfg.MaxInterval, Multiplier: cfg.Multiplier}.withDefaults(false)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	a.pacing = pacing
+	if a.clock == nil {
+		a.clock = reconcile.SystemClock()
+	}
+	if a.policy == (hoststate.Policy{}) {
+		a.policy = hoststate.DefaultPolicy()
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.seed == 0 {
+		a.seed = uint64(a.clock.Now().UnixNano())
+	}
+	return a, nil
+}
+
+// Start starts an off host, or provisions a deprovisioned one anew, and
+// waits for it to run. Before sending, it waits for any previous VM to be
+// fully stopped or deleted and the data volume to be settled (see
+// [ReadyToStart]).
+//
+// Every action returns the host's record as last written or read, and:
+// nil once the goal status is written; an error matching
+// reconcile.ErrNotFound, [ErrNoProvider], provider.ErrInvalidHost,
+// provider.ErrUnsupported or hoststate.ErrInvalidTransition with nothing
+// written and nothing sent; the provider's error after a definitive
+// refusal (the record is then in error, via hoststate.Fail); [ErrTimeout]
+// or a context error with the record left in its transitional status and
+// deadline, for the reconciler to finish; [ErrOutcome] when the host
+// settled elsewhere (written, as observed); [ErrSuperseded] when someone
+// else changed the record meanwhile (nothing overwritten).
+func (a *Actions) Start(ctx context.Context, hostID string) (hoststate.Record, error) {
+	return a.do(ctx, hostID, hoststate.ActionStart)
+}
+
+// Retry retries the start of a host in error, like [Actions.Start].
+func (a *Actions) Retry(ctx context.Context, hostID string) (hoststate.Record, error) {
+	return a.do(ctx, hostID, hoststate.ActionRetry)
+}
+
+// Stop stops a host, keeping its data volume, and waits for it to be off:
+// stopped, or (where stopping deletes the VM) the VM gone and the volume
+// detached. Providers that cannot stop (Lambda) refuse with
+// provider.ErrUnsupported before anything is written.
+func (a *Actions) Stop(ctx context.Context, hostID string) (hoststate.Record, error) {
+	return a.do(ctx, hostID, hoststate.ActionStop)
+}
+
+// Reboot restarts a running host and waits for it to run again. Providers
+// without provider.Rebooter refuse with provider.ErrUnsupported before
+// anything is written.
+func (a *Actions) Reboot(ctx context.Context, hostID string) (hoststate.Record, error) {
+	return a.do(ctx, hostID, hoststate.ActionReboot)
+}
+
+// Reprovision recreates the VM of an off host around its data volume and
+// waits for it to run. The provider contract has no separate recreate
+// call: after the same gate as Start, it sends Start, which recreates the
+// VM where stopping deletes it (Hyperstack) and starts the kept VM, with
+// whatever the adapter applies on start, elsewhere.
+func (a *Actions) Reprovision(ctx context.Context, hostID string) (hoststate.Record, error) {
+	return a.do(ctx, hostID, hoststate.ActionReprovision)
+}
+
+// Deprovision deletes a host's VM and data volume and waits until both
+// are gone (deprovisioned). Providers without provider.Deprovisioner
+// refuse with provider.ErrUnsupported before anything is written.
+func (a *Actions) Deprovision(ctx context.Context, hostID string) (hoststate.Record, error) {
+	return a.do(ctx, hostID, hoststate.ActionDeprovision)
+}
+
+// goal is the status an action's wait ends in.
+func goal(act hoststate.Action) hoststate.Status {
+	switch act {
+	case hoststate.ActionStop:
+		return hoststate.StatusOff
+	case hoststate.ActionDeprovision:
+		return hoststate.StatusDeprovisioned
+	}
+	return hoststate.StatusRunning
+}
+
+// gated reports whether an action creates or starts a VM, and so waits
+// for the previous one to be gone first.
+func gated(act hoststate.Action) bool {
+	return act == hoststate.ActionStart || act == hoststate.ActionRetry || act == hoststate.ActionReprovision
+}
+
+// send calls the provider for act.
+func send(ctx context.Context, p provider.Provider, act hoststate.Action, h provider.Host) (provider.Operation, error) {
+	switch act {
+	case hoststate.ActionStop:
+		return p.Stop(ctx, h)
+	case hoststate.ActionReboot:
+		if r, ok := p.(provider.Rebooter); ok {
+			return r.Reboot(ctx, h)
+		}
+	case hoststate.ActionDeprovision:
+		if d, ok := p.(provider.Deprovisioner); ok {
+			return d.Deprovision(ctx, h)
+		}
+	default:
+		return p.Start(ctx, h)
+	}
+	return nil, fmt.Errorf("%s cannot %s: %w", p.Name(), act, provider.ErrUnsupported)
+}
+
+// supports reports, without any request, whether p can do act; the error
+// matches provider.ErrUnsupported.
+func supports(p provider.Provider, act hoststate.Action) error {
+	ok := true
+	hint := ""
+	switch act {
+	case hoststate.ActionStop:
+		ok, hint = p.Capabilities().CanStop, " (deprovision instead)"
+	case hoststate.ActionReboot:
+		_, ok = p.(provider.Rebooter)
+	case hoststate.ActionDeprovision:
+		_, ok = p.(provider.Deprovisioner)
+	}
+	if !ok {
+		return fmt.Errorf("%s cannot %s%s: %w", p.Name(), act, hint, provider.ErrUnsupported)
+	}
+	return nil
+}
+
+// nextRand returns a jitter generator for one action.
+func (a *Actions) nextRand() *rand.Rand {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.runs++
+	return rand.New(rand.NewPCG(a.seed, a.runs))
+}

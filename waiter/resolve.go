@@ -1,0 +1,114 @@
+package waiter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/driftless/driftless/reconcile"
+)
+
+// Resolver looks up the addresses of a host name. *net.Resolver satisfies
+// it; tests pass a fake.
+type Resolver interface {
+	LookupHost(ctx context.Context, host string) (addrs []string, err error)
+}
+
+// WrongAnswerError reports a name that resolves, but not (yet) to the
+// wanted address: a stale record or a cache still holding the old one.
+type WrongAnswerError struct {
+	// Name is the name looked up; Want the address waited for.
+	Name, Want string
+	// Got is what the resolver answered.
+	Got []string
+}
+
+// Error implements error.
+func (e *WrongAnswerError) Error() string {
+	return fmt.Sprintf("waiter: %s resolves to %s, not %s", truncate(e.Name), truncate(strings.Join(e.Got, ", ")), e.Want)
+}
+
+// WaitResolvable waits until resolver resolves name to wantAddr, and
+// returns the answer. It is the DNS gate from the seeds: a browser sent to
+// a new host before its name resolves caches NXDOMAIN, so hand the name
+// out only once this returns.
+//
+// Not-found answers (*net.DNSError with IsNotFound, NXDOMAIN), other DNS
+// errors and answers without wantAddr are retried on opts' schedule until
+// opts.Timeout (default [DefaultTimeout]); opts.Confirmations consecutive
+// right answers are needed (default 1). Target, FailFast, NotFoundGrace,
+// Operation and Reports do not apply and are ignored. On timeout the
+// *TimeoutError's LastErr says what the resolver last answered (a
+// *net.DNSError or a *WrongAnswerError). A non-DNS error from resolver
+// ends the wait. An empty name or an unparsable wantAddr matches
+// [ErrInvalidOptions], with no lookup made.
+func WaitResolvable(ctx context.Context, clock reconcile.Clock, resolver Resolver, name, wantAddr string, opts Options) ([]string, error) {
+	want, err := netip.ParseAddr(wantAddr)
+	switch {
+	case clock == nil || resolver == nil:
+		return nil, fmt.Errorf("%w: nil clock or resolver", ErrInvalidOptions)
+	case strings.TrimSpace(name) == "":
+		return nil, fmt.Errorf("%w: empty name", ErrInvalidOptions)
+	case err != nil:
+		return nil, fmt.Errorf("%w: address %q: %w", ErrInvalidOptions, truncate(wantAddr), err)
+	}
+	opts.Target, opts.FailFast, opts.NotFoundGrace, opts.Operation, opts.Reports = Condition{}, Condition{}, 0, nil, nil
+	o, err := opts.withDefaults(false)
+	if err != nil {
+		return nil, err
+	}
+	start := clock.Now()
+	p := newPacer(clock, start.Add(o.Timeout))
+	defer p.close()
+	sched := newSchedule(o, start)
+	run := 0
+	l := &loop[[]string]{
+		p:       p,
+		sched:   sched,
+		initial: sched.quiet(start),
+		confirm: o.MinInterval,
+		safety:  o.MaxInterval,
+		probe:   func(ctx context.Context) ([]string, error) { return resolver.LookupHost(ctx, name) },
+		decide: func(addrs []string, _ time.Time) verdict {
+			if !slices.ContainsFunc(addrs, func(a string) bool { return sameAddr(a, want) }) {
+				run = 0
+				return pending
+			}
+			run++
+			if run >= o.Confirmations {
+				return reached
+			}
+			return confirming
+		},
+		retry: func(err error) bool {
+			var dnsErr *net.DNSError
+			return errors.As(err, &dnsErr)
+		},
+	}
+	out, _, err := l.run(ctx)
+	switch {
+	case err == nil:
+		return out.last, nil
+	case errors.Is(err, errDeadline):
+		last := out.lastErr
+		if last == nil && out.observed {
+			last = &WrongAnswerError{Name: name, Want: want.String(), Got: out.last}
+		}
+		return nil, &TimeoutError{Waited: clock.Now().Sub(start), LastErr: last}
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("waiter: resolving %s: %w", truncate(name), context.Cause(ctx))
+	}
+	return nil, fmt.Errorf("waiter: resolving %s: %w", truncate(name), err)
+}
+
+// sameAddr reports whether the resolver's answer a is the address want,
+// whatever its spelling (IPv6 zero compression, IPv4-mapped forms).
+func sameAddr(a string, want netip.Addr) bool {
+	got, err := netip.ParseAddr(a)
+	return err == nil && got.Unmap() == want.Unmap()
+}
