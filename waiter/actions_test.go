@@ -33,10 +33,10 @@ var (
 // the provider calls.
 func TestEveryActionOnEveryProvider(t *testing.T) {
 	const (
-		off   = hoststate.StatusOff
-		run   = hoststate.StatusRunning
-		gone  = hoststate.StatusDeprovisioned
-		fail  = hoststate.StatusError
+		off  = hoststate.StatusOff
+		run  = hoststate.StatusRunning
+		gone = hoststate.StatusDeprovisioned
+		fail = hoststate.StatusError
 	)
 	tests := []struct {
 		kind    string

@@ -41,7 +41,7 @@ type row struct {
 	sc scenario
 	// how says how the waiter waited: native operation, pushed reports
 	// or polling.
-	how                      string
+	how                     string
 	waiter, fixed, doubling stats
 }
 
