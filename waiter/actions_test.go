@@ -157,12 +157,12 @@ func TestRefusedBeforeAnythingIsWritten(t *testing.T) {
 			e.addHost("h", fakes.GCP, hostOf(fakes.GCP, 0), true, hoststate.StatusRunning)
 		}, "h", doStart, hoststate.ErrInvalidTransition},
 		{"provider missing", func(e *env) {
-			if _, err := e.store.Update(e.t.Context(), hoststate.Record{ID: "h", Provider: "aws", Status: hoststate.StatusOff}); err != nil {
+			if _, err := e.store.Update(e.ctx, hoststate.Record{ID: "h", Provider: "aws", Status: hoststate.StatusOff}); err != nil {
 				e.t.Fatal(err)
 			}
 		}, "h", doStart, waiter.ErrNoProvider},
 		{"invalid host reference", func(e *env) {
-			if _, err := e.store.Update(e.t.Context(), hoststate.Record{ID: "h", Provider: fakes.GCP, Ref: provider.Host{Instance: "Bad/Name"}, Status: hoststate.StatusOff}); err != nil {
+			if _, err := e.store.Update(e.ctx, hoststate.Record{ID: "h", Provider: fakes.GCP, Ref: provider.Host{Instance: "Bad/Name"}, Status: hoststate.StatusOff}); err != nil {
 				e.t.Fatal(err)
 			}
 		}, "h", doStart, provider.ErrInvalidHost},
@@ -239,7 +239,7 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 		limited = append(limited, false)
 		return hoststate.Observation{VM: hoststate.VMRunning}, nil
 	}
-	err := drive(t, clock, time.Hour, nil, func() error {
+	err := drive(t, t.Context(), clock, time.Hour, nil, func() error {
 		_, err := waiter.Wait(t.Context(), clock, probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Rand: newRand(1)})
 		return err
 	})
@@ -296,7 +296,7 @@ func TestCrashMidWaitRecovers(t *testing.T) {
 	e.addHost("h", fakes.GCP, h, true, hoststate.StatusRunning)
 	ctx, crash := context.WithCancel(t.Context())
 	crashAt := e.clock.Now().Add(20 * time.Second)
-	err := drive(t, e.clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
+	err := drive(t, t.Context(), e.clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
 		if !now.Before(crashAt) {
 			crash()
 		}

@@ -26,6 +26,15 @@ const step = 250 * time.Millisecond
 // more (a pause, a native operation's own wait or a safety probe).
 const idle = 2
 
+// tb is what the helpers need of *testing.T and *rapid.T alike.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Error(args ...any)
+	Errorf(format string, args ...any)
+}
+
 // tick runs after each move of the clock: a connector pushing reports, an
 // external event. finished closes when the code under test returned.
 type tick func(now time.Time, finished <-chan struct{})
@@ -33,7 +42,7 @@ type tick func(now time.Time, finished <-chan struct{})
 // drive runs f on its own goroutine and moves clock by step each time f
 // idles on it, until f returns, calling tick (if set) after each move. It
 // fails the test if simulated time passes limit.
-func drive[T any](t *testing.T, clock *fakes.Clock, limit time.Duration, tk tick, f func() T) T {
+func drive[T any](t tb, ctx context.Context, clock *fakes.Clock, limit time.Duration, tk tick, f func() T) T {
 	t.Helper()
 	done := make(chan T, 1)
 	finished := make(chan struct{})
@@ -44,9 +53,9 @@ func drive[T any](t *testing.T, clock *fakes.Clock, limit time.Duration, tk tick
 	}()
 	end := clock.Now().Add(limit)
 	for {
-		ctx, cancel := context.WithCancel(t.Context())
+		wctx, cancel := context.WithCancel(ctx)
 		ch := make(chan error, 1)
-		go func() { ch <- clock.WaitForTimers(ctx, idle) }()
+		go func() { ch <- clock.WaitForTimers(wctx, idle) }()
 		select {
 		case v := <-done:
 			cancel()
@@ -82,7 +91,8 @@ func hostOf(kind string, n int) provider.Host {
 
 // env is a fake cloud, a store and Actions over them.
 type env struct {
-	t       *testing.T
+	t       tb
+	ctx     context.Context
 	clock   *fakes.Clock
 	cloud   *fakes.Cloud
 	store   *checkedStore
@@ -104,8 +114,14 @@ type envConfig struct {
 
 func newEnv(t *testing.T, cfg envConfig) *env {
 	t.Helper()
+	return newEnvTB(t, t.Context(), cfg)
+}
+
+// newEnvTB is newEnv for any tb (a rapid.T) with its context.
+func newEnvTB(t tb, ctx context.Context, cfg envConfig) *env {
+	t.Helper()
 	clock := fakes.NewClock(t0)
-	e := &env{t: t, clock: clock, cloud: fakes.NewCloud(clock, 7), reports: map[string]chan hoststate.Observation{}}
+	e := &env{t: t, ctx: ctx, clock: clock, cloud: fakes.NewCloud(clock, 7), reports: map[string]chan hoststate.Observation{}}
 	e.store = &checkedStore{MemStore: reconcile.NewMemStore(), onWrite: cfg.onWrite}
 	var provs []provider.Provider
 	if cfg.providers != nil {
@@ -177,7 +193,7 @@ func (e *env) addHost(id, kind string, h provider.Host, running bool, status hos
 	if err := e.cloud.AddHost(kind, h, running); err != nil {
 		e.t.Fatal(err)
 	}
-	rec, err := e.store.Update(e.t.Context(), hoststate.Record{ID: id, Provider: kind, Ref: h, Status: status, Since: t0})
+	rec, err := e.store.Update(e.ctx, hoststate.Record{ID: id, Provider: kind, Ref: h, Status: status, Since: t0})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -191,8 +207,8 @@ func (e *env) do(act func(context.Context, string) (hoststate.Record, error), id
 		rec hoststate.Record
 		err error
 	}
-	r := drive(e.t, e.clock, time.Hour, tk, func() res {
-		rec, err := act(e.t.Context(), id)
+	r := drive(e.t, e.ctx, e.clock, time.Hour, tk, func() res {
+		rec, err := act(e.ctx, id)
 		return res{rec, err}
 	})
 	return r.rec, r.err
@@ -201,7 +217,7 @@ func (e *env) do(act func(context.Context, string) (hoststate.Record, error), id
 // get returns the stored record of id.
 func (e *env) get(id string) hoststate.Record {
 	e.t.Helper()
-	rec, err := e.store.Get(context.Background(), id)
+	rec, err := e.store.Get(e.ctx, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func TestWaitResolvable(t *testing.T) {
 				err   error
 				at    time.Duration
 			}
-			r := drive(t, clock, 2*time.Hour, nil, func() res {
+			r := drive(t, t.Context(), clock, 2*time.Hour, nil, func() res {
 				addrs, err := waiter.WaitResolvable(t.Context(), clock, d, "h1.example.test", tt.want, waiter.Options{Timeout: tt.timeout, Rand: newRand(4)})
 				return res{addrs, err, clock.Now().Sub(t0)}
 			})

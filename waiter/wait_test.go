@@ -81,7 +81,7 @@ func runWait(t *testing.T, clock *fakes.Clock, probe waiter.Probe, opts waiter.O
 	if opts.Rand == nil {
 		opts.Rand = newRand(9)
 	}
-	return drive(t, clock, 2*time.Hour, nil, func() waitResult {
+	return drive(t, t.Context(), clock, 2*time.Hour, nil, func() waitResult {
 		o, err := waiter.Wait(t.Context(), clock, probe, opts)
 		return waitResult{o, err, clock.Now().Sub(t0)}
 	})
@@ -266,7 +266,7 @@ func TestWaitContextCancelled(t *testing.T) {
 	clock := fakes.NewClock(t0)
 	ctx, cancel := context.WithCancel(t.Context())
 	s := &script{clock: clock, at: []time.Duration{0}, phases: []answer{ok(starting)}}
-	err := drive(t, clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
+	err := drive(t, t.Context(), clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
 		if now.Sub(t0) >= 30*time.Second {
 			cancel()
 		}
@@ -353,7 +353,7 @@ func TestWaitReports(t *testing.T) {
 			s := &script{clock: clock, at: []time.Duration{0, 30 * time.Second}, phases: []answer{ok(starting), ok(running)}}
 			reports := make(chan hoststate.Observation)
 			sent := false
-			r := drive(t, clock, time.Hour, func(now time.Time, finished <-chan struct{}) {
+			r := drive(t, t.Context(), clock, time.Hour, func(now time.Time, finished <-chan struct{}) {
 				if sent || now.Sub(t0) < 30*time.Second {
 					return
 				}
