@@ -15,11 +15,11 @@ const (
 	// DefaultTimeout bounds a wait with no Timeout.
 	DefaultTimeout = 15 * time.Minute
 	// DefaultMinInterval is the shortest pause between probes: the floor of
-	// every jittered pause and the spacing of confirmation probes. Four
-	// seconds keeps the detection lag below fixed 5-second polling while a
-	// provider's rate limit (Lambda: about one request a second) has room
-	// for many concurrent waits.
-	DefaultMinInterval = 4 * time.Second
+	// every jittered pause and the spacing of confirmation probes. 3.5 s
+	// keeps the mean detection lag below fixed 5-second polling (see
+	// examples/waitcompare) while a provider's rate limit (Lambda: about
+	// one request a second) leaves room for several concurrent waits.
+	DefaultMinInterval = 3500 * time.Millisecond
 	// DefaultMaxInterval is the longest pause between probes.
 	DefaultMaxInterval = 20 * time.Second
 	// DefaultMultiplier is the growth of the backoff ceiling per probe.

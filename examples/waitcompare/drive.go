@@ -21,12 +21,15 @@ type recordingClock struct {
 
 func newRecordingClock(c *fakes.Clock) *recordingClock { return &recordingClock{Clock: c} }
 
-// NewTimer implements reconcile.Clock.
+// NewTimer implements reconcile.Clock. The timer is created and recorded
+// under one lock: the driver sees it pending on the fake clock as soon as
+// it exists, and must not read the record before it is there.
 func (c *recordingClock) NewTimer(d time.Duration) reconcile.Timer {
-	t := &recordedTimer{Timer: c.Clock.NewTimer(d), when: c.Clock.Now().Add(d)}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &recordedTimer{when: c.Clock.Now().Add(d)}
+	t.Timer = c.Clock.NewTimer(d)
 	c.timers = append(c.timers, t)
-	c.mu.Unlock()
 	return t
 }
 
