@@ -527,3 +527,105 @@ func (b *brokenProbe) Probe(ctx context.Context, h provider.Host) (hoststate.Obs
 	}
 	return b.Provider.Probe(ctx, h)
 }
+
+// TestBeginReappliesAfterConflict: someone writes the record between the
+// action's read and its write. If the action is still allowed it is
+// applied again to the fresh record; if not, it is refused with nothing
+// sent.
+func TestBeginReappliesAfterConflict(t *testing.T) {
+	tests := []struct {
+		name string
+		// meddle is what the other writer does to the record.
+		meddle  func(r hoststate.Record) hoststate.Record
+		wantErr error
+	}{
+		{"bookkeeping write: re-applied", func(r hoststate.Record) hoststate.Record {
+			r.ProviderStatus = "RUNNING"
+			return r
+		}, nil},
+		{"the host went off meanwhile: refused", func(r hoststate.Record) hoststate.Record {
+			r.Status = hoststate.StatusOff
+			return r
+		}, hoststate.ErrInvalidTransition},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e *env
+			meddled := false
+			e = newEnv(t, envConfig{onWrite: func(rec hoststate.Record) {
+				if meddled || rec.Status != hoststate.StatusStopping {
+					return
+				}
+				meddled = true
+				cur, err := e.store.MemStore.Get(e.ctx, rec.ID)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := e.store.MemStore.Update(e.ctx, tt.meddle(cur)); err != nil {
+					t.Error(err)
+				}
+			}})
+			h := hostOf(fakes.GCP, 0)
+			e.addHost("h", fakes.GCP, h, true, hoststate.StatusRunning)
+			rec, err := e.do(doStop(e.actions), "h", nil)
+			if !errIs(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if !meddled {
+				t.Fatal("the conflicting write never happened")
+			}
+			stops := e.cloud.Calls(fakes.GCP)[fakes.MethodStop]
+			if tt.wantErr != nil {
+				if stops != 0 || e.get("h").Status != hoststate.StatusOff {
+					t.Errorf("refused after a conflict, yet %d stops sent, status %s", stops, e.get("h").Status)
+				}
+				return
+			}
+			if stops != 1 || rec.Status != hoststate.StatusOff || rec.ProviderStatus == "" {
+				t.Errorf("after re-applying: %d stops, status %s", stops, rec.Status)
+			}
+		})
+	}
+}
+
+// TestConcurrentActions: one Actions serves several hosts at once.
+func TestConcurrentActions(t *testing.T) {
+	e := newEnv(t, envConfig{})
+	kinds := []string{fakes.GCP, fakes.Nebius, fakes.Hyperstack, fakes.Lambda, fakes.SelfHost}
+	for i, k := range kinds {
+		e.addHost(k, k, hostOf(k, i), true, hoststate.StatusRunning)
+	}
+	type res struct {
+		kind string
+		rec  hoststate.Record
+		err  error
+	}
+	results := drive(t, t.Context(), e.clock, time.Hour, nil, func() []res {
+		ch := make(chan res, len(kinds))
+		for _, k := range kinds {
+			go func() {
+				act := e.actions.Stop
+				if k == fakes.Lambda {
+					act = e.actions.Deprovision
+				}
+				rec, err := act(e.ctx, k)
+				ch <- res{k, rec, err}
+			}()
+		}
+		out := make([]res, 0, len(kinds))
+		for range kinds {
+			out = append(out, <-ch)
+		}
+		return out
+	})
+	for _, r := range results {
+		want := hoststate.StatusOff
+		if r.kind == fakes.Lambda {
+			want = hoststate.StatusDeprovisioned
+		}
+		if r.err != nil || r.rec.Status != want {
+			t.Errorf("%s: %s, %v; want %s", r.kind, r.rec.Status, r.err, want)
+		}
+	}
+}

@@ -54,7 +54,13 @@ func (s *schedule) quiet(now time.Time) time.Duration {
 func (s *schedule) next(now time.Time) time.Duration {
 	if s.expectedEnd.IsZero() {
 		d := s.jitter(s.ceiling)
-		s.ceiling = min(time.Duration(float64(s.ceiling)*s.mult), s.max)
+		// Grow in floating point and clamp before converting, so a huge
+		// Multiplier cannot overflow the ceiling.
+		if next := float64(s.ceiling) * s.mult; next < float64(s.max) {
+			s.ceiling = time.Duration(next)
+		} else {
+			s.ceiling = s.max
+		}
 		return d
 	}
 	if q := s.quiet(now); q > 0 {
