@@ -55,11 +55,13 @@
 //   - A Refresh error ends a StateChangeConf; here transient errors are
 //     retried (honouring Retry-After) and never count toward the target.
 //   - Pacing: StateChangeConf refreshes at once, then doubles from 200 ms
-//     to 10 s without jitter (or polls at a fixed PollInterval); Delay
-//     skips the first checks. Here pauses grow from MinInterval by
-//     Multiplier up to MaxInterval with jitter, and ExpectedDuration
-//     places probes around the transition's typical end (a quiet period,
-//     like Delay, then probes densest near the expected end).
+//     to 10 s without jitter, MinTimeout raising the floor (or polls at a
+//     fixed PollInterval); Delay skips the first checks. Here pauses grow
+//     from MinInterval (the floor, like MinTimeout) by Multiplier up to
+//     MaxInterval, each drawn with jitter so many waits do not probe in
+//     lockstep, and ExpectedDuration places probes around the
+//     transition's typical end (a quiet period, like Delay, then probes
+//     densest near the expected end).
 //   - A native operation is waited on first, then verified by probes:
 //     DONE is necessary, not sufficient.
 //
