@@ -1,0 +1,492 @@
+package emulators
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"cloud.google.com/go/compute/apiv1/computepb"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/provider"
+)
+
+// gcpMaxResults is Compute Engine's page size cap and default.
+const gcpMaxResults = 500
+
+// gcpFilterTerm is one term of the label filters the emulator understands:
+// (labels.KEY = "VALUE").
+var gcpFilterTerm = regexp.MustCompile(`^\(labels\.([a-z][-_a-z0-9]{0,62}) = "([-_a-z0-9]{0,63})"\)`)
+
+// gcpOp is what the emulator remembers of an operation it returned.
+type gcpOp struct {
+	project, zone, kind, target string
+	// noop operations did nothing and are done at once (a disk already
+	// being deleted); others are the cloud's.
+	noop bool
+}
+
+// gcpEmu holds the Compute Engine emulator's own state.
+type gcpEmu struct {
+	*Server
+	mu    sync.Mutex
+	ops   map[string]gcpOp
+	noops int
+}
+
+// NewGCP starts an emulator of the Compute Engine REST API (compute/v1) on
+// cloud: instances get/start/stop/reset/delete, disks get/delete,
+// aggregated instance and disk lists (filter on labels, maxResults,
+// pageToken) and zone operations get, which the SDK's operation polling
+// uses. Point the SDK at it with option.WithEndpoint(s.URL()) and
+// option.WithoutAuthentication().
+func NewGCP(cloud *fakes.Cloud) *Server {
+	e := &gcpEmu{ops: map[string]gcpOp{}}
+	e.Server = newServer(cloud, fakes.GCP, renderGCPError, nil, func(s *Server) {
+		e.Server = s
+		const base = "/compute/v1/projects/{project}"
+		s.mux.HandleFunc("GET "+base+"/zones/{zone}/instances/{instance}", e.getInstance)
+		s.mux.HandleFunc("DELETE "+base+"/zones/{zone}/instances/{instance}", e.instanceAction("instances.delete", "delete", fakes.RawDelete))
+		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/start", e.instanceAction("instances.start", "start", fakes.RawStart))
+		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/stop", e.instanceAction("instances.stop", "stop", fakes.RawStop))
+		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/reset", e.instanceAction("instances.reset", "reset", fakes.RawReboot))
+		s.mux.HandleFunc("GET "+base+"/zones/{zone}/disks/{disk}", e.getDisk)
+		s.mux.HandleFunc("DELETE "+base+"/zones/{zone}/disks/{disk}", e.deleteDisk)
+		s.mux.HandleFunc("GET "+base+"/aggregated/instances", e.listInstances)
+		s.mux.HandleFunc("GET "+base+"/aggregated/disks", e.listDisks)
+		s.mux.HandleFunc("GET "+base+"/zones/{zone}/operations/{operation}", e.getOperation)
+	})
+	return e.Server
+}
+
+// renderGCPError writes Google's JSON error envelope.
+func renderGCPError(w http.ResponseWriter, status int, message string) {
+	renderGCPReason(w, status, message, gcpReason(status))
+}
+
+// renderGCPReason writes Google's error envelope with a reason.
+func renderGCPReason(w http.ResponseWriter, status int, message, reason string) {
+	writeJSONStatus(w, status, map[string]any{"error": map[string]any{
+		"code": status, "message": message,
+		"errors": []map[string]string{{"message": message, "domain": "global", "reason": reason}},
+	}})
+}
+
+// gcpReason is the usual reason of a status.
+func gcpReason(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "notFound"
+	case http.StatusTooManyRequests:
+		return "rateLimitExceeded"
+	case http.StatusUnauthorized:
+		return "required"
+	case http.StatusBadRequest:
+		return "invalid"
+	}
+	return "backendError"
+}
+
+// writeProto writes a protojson answer, camelCase as the REST API.
+func writeProto(w http.ResponseWriter, m proto.Message) {
+	b, err := protojson.Marshal(m)
+	if err != nil {
+		renderGCPError(w, http.StatusInternalServerError, "emulator: encode answer: "+err.Error())
+		return
+	}
+	writeRaw(w, http.StatusOK, "application/json", b)
+}
+
+// zoneURL is the self link of a zone.
+func zoneURL(r *http.Request, project, zone string) string {
+	return "http://" + r.Host + "/compute/v1/projects/" + project + "/zones/" + zone
+}
+
+// numericID is a stable numeric id for a resource, as a decimal string.
+func numericID(parts ...string) string {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return strconv.FormatUint(h.Sum64()>>1, 10)
+}
+
+// instanceProto renders a raw VM as a Compute Engine instance.
+func instanceProto(r *http.Request, vm fakes.RawVM) *computepb.Instance {
+	zone := zoneURL(r, vm.Project, vm.Zone)
+	inst := &computepb.Instance{
+		Id:                proto.Uint64(mustUint(numericID(vm.Project, vm.Zone, vm.Instance))),
+		Name:              proto.String(vm.Instance),
+		Status:            proto.String(vm.Status),
+		Zone:              proto.String(zone),
+		Labels:            vm.Labels,
+		Kind:              proto.String("compute#instance"),
+		SelfLink:          proto.String(zone + "/instances/" + vm.Instance),
+		CreationTimestamp: proto.String(vm.CreatedAt.Format("2006-01-02T15:04:05.000-07:00")),
+		Disks: []*computepb.AttachedDisk{{
+			DeviceName: proto.String(vm.Volume), Source: proto.String(zone + "/disks/" + vm.Volume),
+		}},
+	}
+	ni := &computepb.NetworkInterface{Name: proto.String("nic0")}
+	if vm.Address != "" {
+		ni.AccessConfigs = []*computepb.AccessConfig{{Name: proto.String("External NAT"), NatIP: proto.String(vm.Address)}}
+	}
+	inst.NetworkInterfaces = []*computepb.NetworkInterface{ni}
+	return inst
+}
+
+// diskProto renders a raw volume as a Compute Engine disk.
+func (e *gcpEmu) diskProto(r *http.Request, v fakes.RawVolume) *computepb.Disk {
+	zone := zoneURL(r, v.Project, v.Zone)
+	d := &computepb.Disk{
+		Id:       proto.Uint64(mustUint(numericID(v.Project, v.Zone, v.Volume, "disk"))),
+		Name:     proto.String(v.Volume),
+		Status:   proto.String(v.Status),
+		Zone:     proto.String(zone),
+		SizeGb:   proto.Int64(100),
+		Kind:     proto.String("compute#disk"),
+		SelfLink: proto.String(zone + "/disks/" + v.Volume),
+		Labels:   e.volumeLabels(v.Volume),
+	}
+	if v.AttachedTo != "" {
+		d.Users = []string{zone + "/instances/" + v.AttachedTo}
+	}
+	return d
+}
+
+// mustUint parses a numericID result, which is always a valid uint64.
+func mustUint(s string) uint64 {
+	n, _ := strconv.ParseUint(s, 10, 64)
+	return n
+}
+
+// lookupVM returns the raw VM of the request's project, zone and instance.
+func (e *gcpEmu) lookupVM(r *http.Request) (fakes.RawVM, bool) {
+	vm, ok := e.cloud.RawVM(fakes.GCP, r.PathValue("instance"))
+	if !ok || vm.Project != r.PathValue("project") || vm.Zone != r.PathValue("zone") {
+		return fakes.RawVM{}, false
+	}
+	e.learnVM(vm)
+	return vm, true
+}
+
+// lookupDisk returns the raw volume of the request's project, zone and disk.
+func (e *gcpEmu) lookupDisk(r *http.Request) (fakes.RawVolume, bool) {
+	v, ok := e.cloud.RawVolume(fakes.GCP, r.PathValue("disk"))
+	if !ok || v.Project != r.PathValue("project") || v.Zone != r.PathValue("zone") {
+		return fakes.RawVolume{}, false
+	}
+	if v.AttachedTo != "" {
+		e.learn(v.Volume, v.AttachedTo, nil)
+	}
+	return v, true
+}
+
+func (e *gcpEmu) getInstance(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "instances.get") {
+		return
+	}
+	vm, ok := e.lookupVM(r)
+	if !ok {
+		e.notFound(w, "instances", r.PathValue("instance"))
+		return
+	}
+	writeProto(w, instanceProto(r, vm))
+}
+
+func (e *gcpEmu) getDisk(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "disks.get") {
+		return
+	}
+	v, ok := e.lookupDisk(r)
+	if !ok {
+		e.notFound(w, "disks", r.PathValue("disk"))
+		return
+	}
+	writeProto(w, e.diskProto(r, v))
+}
+
+// notFound writes Compute Engine's 404 for a resource.
+func (e *gcpEmu) notFound(w http.ResponseWriter, collection, name string) {
+	renderGCPError(w, http.StatusNotFound, fmt.Sprintf("The resource 'projects/-/zones/-/%s/%s' was not found", collection, name))
+}
+
+// instanceAction handles start, stop, reset and delete of an instance.
+func (e *gcpEmu) instanceAction(method, opType string, a fakes.RawAction) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !e.call(w, method) {
+			return
+		}
+		if _, ok := e.lookupVM(r); !ok {
+			e.notFound(w, "instances", r.PathValue("instance"))
+			return
+		}
+		id, err := e.cloud.Act(r.Context(), fakes.GCP, r.PathValue("instance"), a)
+		if err != nil {
+			e.actError(w, err)
+			return
+		}
+		op := gcpOp{project: r.PathValue("project"), zone: r.PathValue("zone"), kind: opType,
+			target: zoneURL(r, r.PathValue("project"), r.PathValue("zone")) + "/instances/" + r.PathValue("instance")}
+		e.mu.Lock()
+		e.ops[id] = op
+		e.mu.Unlock()
+		writeProto(w, e.operationProto(r, id, op))
+	}
+}
+
+// actError writes Compute Engine's answer to an action the cloud refused.
+func (e *gcpEmu) actError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		renderGCPError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, provider.ErrConflict):
+		renderGCPReason(w, http.StatusBadRequest, err.Error(), "resourceNotReady")
+	default:
+		renderGCPError(w, http.StatusBadRequest, err.Error())
+	}
+}
+
+func (e *gcpEmu) deleteDisk(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "disks.delete") {
+		return
+	}
+	v, ok := e.lookupDisk(r)
+	switch {
+	case !ok:
+		e.notFound(w, "disks", r.PathValue("disk"))
+		return
+	case v.AttachedTo != "":
+		renderGCPReason(w, http.StatusBadRequest, fmt.Sprintf("The disk resource '%s' is already being used by '%s'", v.Volume, v.AttachedTo), "resourceInUseByAnotherResource")
+		return
+	}
+	op := gcpOp{project: v.Project, zone: v.Zone, kind: "delete", target: zoneURL(r, v.Project, v.Zone) + "/disks/" + v.Volume}
+	var id string
+	if strings.EqualFold(v.Status, "DELETING") {
+		e.mu.Lock()
+		e.noops++
+		id, op.noop = fmt.Sprintf("operation-noop-%d", e.noops), true
+		e.mu.Unlock()
+	} else {
+		owner, known := e.owner(v.Volume)
+		if !known {
+			renderGCPError(w, http.StatusBadRequest, "emulator: the disk's host is unknown; add hosts with Server.AddHost")
+			return
+		}
+		var err error
+		if id, err = e.cloud.Act(r.Context(), fakes.GCP, owner, fakes.RawDelete); err != nil {
+			e.actError(w, err)
+			return
+		}
+	}
+	e.mu.Lock()
+	e.ops[id] = op
+	e.mu.Unlock()
+	writeProto(w, e.operationProto(r, id, op))
+}
+
+func (e *gcpEmu) getOperation(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "zoneOperations.get") {
+		return
+	}
+	id := r.PathValue("operation")
+	e.mu.Lock()
+	op, ok := e.ops[id]
+	e.mu.Unlock()
+	if !ok || op.project != r.PathValue("project") || op.zone != r.PathValue("zone") {
+		e.notFound(w, "operations", id)
+		return
+	}
+	writeProto(w, e.operationProto(r, id, op))
+}
+
+// operationProto renders an operation's current state.
+func (e *gcpEmu) operationProto(r *http.Request, id string, op gcpOp) *computepb.Operation {
+	done, opErr := true, error(nil)
+	if !op.noop {
+		done, opErr, _ = e.cloud.Operation(fakes.GCP, id)
+	}
+	out := &computepb.Operation{
+		Id:            proto.Uint64(mustUint(numericID(id))),
+		Name:          proto.String(id),
+		Kind:          proto.String("compute#operation"),
+		OperationType: proto.String(op.kind),
+		TargetLink:    proto.String(op.target),
+		Zone:          proto.String(zoneURL(r, op.project, op.zone)),
+		Status:        computepb.Operation_RUNNING.Enum(),
+		Progress:      proto.Int32(50),
+	}
+	if done {
+		out.Status, out.Progress = computepb.Operation_DONE.Enum(), proto.Int32(100)
+	}
+	if done && opErr != nil {
+		out.Error = &computepb.Error{Errors: []*computepb.Errors{{Code: proto.String("OPERATION_FAILED"), Message: proto.String(opErr.Error())}}}
+		out.HttpErrorStatusCode = proto.Int32(http.StatusBadRequest)
+		out.HttpErrorMessage = proto.String("BAD REQUEST")
+	}
+	return out
+}
+
+// parseGCPFilter parses the label filters the emulator understands: zero
+// or more (labels.KEY = "VALUE") terms separated by spaces.
+func parseGCPFilter(s string) (map[string]string, error) {
+	want := map[string]string{}
+	s = strings.TrimSpace(s)
+	for s != "" {
+		m := gcpFilterTerm.FindStringSubmatch(s)
+		if m == nil {
+			return nil, fmt.Errorf("emulator: unsupported filter at %q", s)
+		}
+		want[m[1]] = m[2]
+		s = strings.TrimSpace(s[len(m[0]):])
+	}
+	return want, nil
+}
+
+// hasLabels reports whether labels include every wanted one.
+func hasLabels(labels, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// gcpPage is the paging of one aggregated list request.
+type gcpPage struct {
+	filter map[string]string
+	max    int
+	token  string
+}
+
+// parsePage reads filter, maxResults and pageToken, answering 400 itself.
+func (e *gcpEmu) parsePage(w http.ResponseWriter, r *http.Request) (gcpPage, bool) {
+	q := r.URL.Query()
+	filter, err := parseGCPFilter(q.Get("filter"))
+	if err != nil {
+		renderGCPError(w, http.StatusBadRequest, err.Error())
+		return gcpPage{}, false
+	}
+	p := gcpPage{filter: filter, max: gcpMaxResults, token: q.Get("pageToken")}
+	if v := q.Get("maxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			renderGCPError(w, http.StatusBadRequest, "Invalid value for field 'maxResults'")
+			return gcpPage{}, false
+		}
+		if n > 0 {
+			p.max = min(n, gcpMaxResults)
+		}
+	}
+	return p, true
+}
+
+// pageOf returns the items of one page, keyed "zone/name" and sorted, and
+// the next page's token: the key of its first item.
+func pageOf[T any](items []T, key func(T) string, p gcpPage) ([]T, string) {
+	slices.SortFunc(items, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	start, _ := slices.BinarySearchFunc(items, p.token, func(it T, t string) int { return cmp.Compare(key(it), t) })
+	end := min(start+p.max, len(items))
+	next := ""
+	if end < len(items) {
+		next = key(items[end])
+	}
+	return items[start:end], next
+}
+
+func (e *gcpEmu) listInstances(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "instances.aggregatedList") {
+		return
+	}
+	p, ok := e.parsePage(w, r)
+	if !ok {
+		return
+	}
+	project := r.PathValue("project")
+	var vms []fakes.RawVM
+	zones := map[string]bool{}
+	for _, vm := range e.cloud.RawVMs(fakes.GCP, project) {
+		e.learnVM(vm)
+		zones[vm.Zone] = true
+		if hasLabels(vm.Labels, p.filter) && !e.cloud.DropListEntry(fakes.GCP) {
+			vms = append(vms, vm)
+		}
+	}
+	page, next := pageOf(vms, func(vm fakes.RawVM) string { return vm.Zone + "/" + vm.Instance }, p)
+	out := &computepb.InstanceAggregatedList{Items: map[string]*computepb.InstancesScopedList{}, Kind: proto.String("compute#instanceAggregatedList")}
+	for _, vm := range page {
+		k := "zones/" + vm.Zone
+		if out.Items[k] == nil {
+			out.Items[k] = &computepb.InstancesScopedList{}
+		}
+		out.Items[k].Instances = append(out.Items[k].Instances, instanceProto(r, vm))
+	}
+	for z := range zones {
+		if out.Items["zones/"+z] == nil {
+			out.Items["zones/"+z] = &computepb.InstancesScopedList{Warning: noResults(z)}
+		}
+	}
+	if next != "" {
+		out.NextPageToken = proto.String(next)
+	}
+	writeProto(w, out)
+}
+
+func (e *gcpEmu) listDisks(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "disks.aggregatedList") {
+		return
+	}
+	p, ok := e.parsePage(w, r)
+	if !ok {
+		return
+	}
+	project := r.PathValue("project")
+	var vols []fakes.RawVolume
+	zones := map[string]bool{}
+	for _, v := range e.cloud.RawVolumes(fakes.GCP, project) {
+		zones[v.Zone] = true
+		if v.AttachedTo != "" {
+			e.learn(v.Volume, v.AttachedTo, nil)
+		}
+		if hasLabels(e.volumeLabels(v.Volume), p.filter) && !e.cloud.DropListEntry(fakes.GCP) {
+			vols = append(vols, v)
+		}
+	}
+	page, next := pageOf(vols, func(v fakes.RawVolume) string { return v.Zone + "/" + v.Volume }, p)
+	out := &computepb.DiskAggregatedList{Items: map[string]*computepb.DisksScopedList{}, Kind: proto.String("compute#diskAggregatedList")}
+	for _, v := range page {
+		k := "zones/" + v.Zone
+		if out.Items[k] == nil {
+			out.Items[k] = &computepb.DisksScopedList{}
+		}
+		out.Items[k].Disks = append(out.Items[k].Disks, e.diskProto(r, v))
+	}
+	for z := range zones {
+		if out.Items["zones/"+z] == nil {
+			out.Items["zones/"+z] = &computepb.DisksScopedList{Warning: noResults(z)}
+		}
+	}
+	if next != "" {
+		out.NextPageToken = proto.String(next)
+	}
+	writeProto(w, out)
+}
+
+// noResults is the warning Compute Engine puts on a scope without items.
+func noResults(zone string) *computepb.Warning {
+	return &computepb.Warning{
+		Code:    proto.String(computepb.Warning_NO_RESULTS_ON_PAGE.String()),
+		Message: proto.String("There are no results for scope 'zones/" + zone + "' on this page."),
+	}
+}

@@ -1,0 +1,190 @@
+package emulators
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/provider"
+)
+
+// maxRequestBody bounds request bodies: the emulated APIs take small JSON.
+const maxRequestBody = 1 << 20
+
+// errorRenderer writes the provider's error answer for status and message.
+type errorRenderer func(w http.ResponseWriter, status int, message string)
+
+// Server is one running emulator: an httptest server in front of a
+// fakes.Cloud. Close it when done.
+type Server struct {
+	srv    *httptest.Server
+	cloud  *fakes.Cloud
+	kind   string
+	render errorRenderer
+	mux    *http.ServeMux
+
+	mu     sync.Mutex
+	faults []*Fault
+	// owners maps a volume to its host's instance, labels a volume to its
+	// host's labels: the cloud's raw volumes carry neither.
+	owners map[string]string
+	labels map[string]map[string]string
+}
+
+// newServer builds the common part of an emulator; routes registers the
+// provider's handlers, and auth (nil for none) vets each request before
+// anything else.
+func newServer(cloud *fakes.Cloud, kind string, render errorRenderer, auth func(*http.Request) bool, routes func(*Server)) *Server {
+	s := &Server{
+		cloud: cloud, kind: kind, render: render, mux: http.NewServeMux(),
+		owners: map[string]string{}, labels: map[string]map[string]string{},
+	}
+	routes(s)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+		if auth != nil && !auth(r) {
+			render(w, http.StatusUnauthorized, "invalid API key")
+			return
+		}
+		if f := s.takeFault(r); f != nil {
+			f.apply(w, r, s.mux, render)
+			return
+		}
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			render(w, http.StatusNotFound, "no such API path")
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	}))
+	return s
+}
+
+// URL is the emulator's base URL (http://127.0.0.1:port).
+func (s *Server) URL() string { return s.srv.URL }
+
+// Close shuts the emulator down, ending answers still pending.
+func (s *Server) Close() {
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// Cloud returns the simulated cloud behind the emulator.
+func (s *Server) Cloud() *fakes.Cloud { return s.cloud }
+
+// AddHost adds a host to the cloud (see fakes.Cloud.AddHost) and records
+// what the emulator needs but the cloud's raw volumes lack: the volume's
+// owner and labels.
+func (s *Server) AddHost(h provider.Host, running bool) error {
+	if err := s.cloud.AddHost(s.kind, h, running); err != nil {
+		return err
+	}
+	s.learn(h.Volume, h.Instance, h.Labels)
+	return nil
+}
+
+// InjectHTTPFault adds an HTTP-level fault; faults apply in the order they
+// were added, one per request.
+func (s *Server) InjectHTTPFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// ClearHTTPFaults removes every HTTP-level fault.
+func (s *Server) ClearHTTPFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// takeFault returns the first fault matching r, counting it down.
+func (s *Server) takeFault(r *http.Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if !f.matches(r) {
+			continue
+		}
+		if f.Count > 0 {
+			f.Count--
+			if f.Count == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return f
+	}
+	return nil
+}
+
+// learn records a volume's owner and labels.
+func (s *Server) learn(volume, instance string, labels map[string]string) {
+	if volume == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.owners[volume] = instance
+	if labels != nil {
+		s.labels[volume] = maps.Clone(labels)
+	}
+}
+
+// learnVM records what a raw VM tells about its volume.
+func (s *Server) learnVM(vm fakes.RawVM) { s.learn(vm.Volume, vm.Instance, vm.Labels) }
+
+// owner returns the instance owning volume, if known.
+func (s *Server) owner(volume string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.owners[volume]
+	return o, ok
+}
+
+// volumeLabels returns the labels of volume's host, if known.
+func (s *Server) volumeLabels(volume string) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.labels[volume]
+}
+
+// call counts one API call on the cloud and, when the cloud draws a fault
+// for it, answers as the provider would and returns false.
+func (s *Server) call(w http.ResponseWriter, method string) bool {
+	err := s.cloud.InjectFault(s.kind, method)
+	if err == nil {
+		return true
+	}
+	var rl *provider.RateLimitError
+	switch {
+	case errors.As(err, &rl):
+		if rl.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
+		}
+		s.render(w, http.StatusTooManyRequests, "rate limit exceeded")
+	case errors.Is(err, context.DeadlineExceeded):
+		s.render(w, http.StatusGatewayTimeout, "upstream request timeout")
+	default:
+		s.render(w, http.StatusServiceUnavailable, "service unavailable")
+	}
+	return false
+}
+
+// writeJSON writes a 200 answer.
+func writeJSON(w http.ResponseWriter, v any) { writeJSONStatus(w, http.StatusOK, v) }
+
+// writeJSONStatus writes a JSON answer with status.
+func writeJSONStatus(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "emulator: encode answer: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeRaw(w, status, "application/json", b)
+}

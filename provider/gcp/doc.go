@@ -1,0 +1,28 @@
+// Package gcp adapts Google Compute Engine to [provider.Provider] with the
+// official REST clients (cloud.google.com/go/compute/apiv1, pinned v1.73.0).
+//
+// A host is an instance and its data disk in one project and zone:
+// Host.Project, Host.Zone, Host.Instance (the instance name) and Host.Volume
+// (the data disk name). Every name is checked against RFC 1035 before any
+// request, because the SDK pastes names into URL paths unescaped.
+//
+// Probe reads the instance and the data disk. A 404 answered with Google's
+// JSON error envelope is a successful "absent" observation; a 404 that is not
+// Google's JSON (an HTML page from a proxy) is a bad response, never absent,
+// so a misrouted endpoint cannot make every host look deprovisioned.
+//
+// Errors are classified for the reconciler and always wrap the SDK's error:
+// 429 is a *provider.RateLimitError (Retry-After honoured), 5xx, timeouts and
+// connection failures match provider.ErrUnavailable, unreadable or oversized
+// bodies match provider.ErrBadResponse. The SDK's own retries are turned off:
+// a probe is one attempt and the reconciler owns backoff.
+//
+// Start, Stop, Reboot (reset) and Deprovision return a provider.Operation
+// that polls the zone operation on the injected clock. A DONE operation that
+// carries errors matches provider.ErrOperationFailed: the SDK's own Wait
+// returns nil in that case.
+//
+// The adapter wraps the HTTP transport to bound every response body
+// (default 4 MiB) and to give each request a deadline when its context has
+// none (the SDK's aggregated list drops the caller's context).
+package gcp

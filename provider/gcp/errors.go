@@ -1,0 +1,131 @@
+package gcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"google.golang.org/api/googleapi"
+
+	"github.com/driftless/driftless/provider"
+)
+
+// maxRetryAfter caps a Retry-After hint so a hostile header cannot park the
+// reconciler for years.
+const maxRetryAfter = 24 * time.Hour
+
+// callError is one failed API call. Its message stays short (a googleapi
+// error can quote a whole response body) while the sentinel class and the
+// SDK's own error both stay reachable with errors.Is and errors.As.
+type callError struct {
+	call  string
+	class error
+	msg   string
+	cause error
+}
+
+// Error implements error.
+func (e *callError) Error() string {
+	return fmt.Sprintf("%s: %s: %s", Name, e.call, e.msg)
+}
+
+// Unwrap exposes the class sentinel (if any) and the cause.
+func (e *callError) Unwrap() []error {
+	if e.class == nil {
+		return []error{e.cause}
+	}
+	return []error{e.class, e.cause}
+}
+
+// classify turns an SDK error into the provider error contract. call names
+// the request for the message, e.g. "get instance p/z/vm1".
+func classify(call string, err error, now time.Time) error {
+	var gerr *googleapi.Error
+	var nerr net.Error
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return &callError{call, provider.ErrBadResponse, "response body too large", err}
+	case errors.As(err, &gerr):
+		return classifyHTTP(call, gerr, err, now)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &callError{call, provider.ErrUnavailable, "no answer in time", err}
+	case errors.As(err, &nerr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &callError{call, provider.ErrUnavailable, "transport failure", err}
+	default:
+		// What is left is the SDK failing to decode a 2xx answer.
+		return &callError{call, provider.ErrBadResponse, "undecodable answer", err}
+	}
+}
+
+// classifyHTTP classifies an HTTP error status. Only Google's JSON error
+// envelope is trusted to mean what its status says about a resource: an
+// HTML 404 from a proxy is a bad response, never "absent".
+func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) error {
+	googleJSON := gerr.Message != "" || len(gerr.Errors) > 0
+	msg := "HTTP " + strconv.Itoa(gerr.Code)
+	if googleJSON {
+		msg += ": " + quote(gerr.Message)
+	} else {
+		msg += " without Google's JSON error"
+	}
+	switch {
+	case gerr.Code == http.StatusTooManyRequests:
+		return &provider.RateLimitError{
+			Provider:   Name,
+			RetryAfter: retryAfter(gerr.Header, now),
+			Err:        &callError{call, nil, msg, err},
+		}
+	case gerr.Code >= 500:
+		return &callError{call, provider.ErrUnavailable, msg, err}
+	case !googleJSON:
+		return &callError{call, provider.ErrBadResponse, msg, err}
+	case gerr.Code == http.StatusNotFound:
+		return &callError{call, provider.ErrNotFound, msg, err}
+	case gerr.Code == http.StatusConflict, conflictReason(gerr):
+		return &callError{call, provider.ErrConflict, msg, err}
+	default:
+		return &callError{call, nil, msg, err}
+	}
+}
+
+// conflictReason reports whether gerr carries a reason with which Compute
+// Engine refuses a request because of a resource's current state.
+func conflictReason(gerr *googleapi.Error) bool {
+	for _, item := range gerr.Errors {
+		switch item.Reason {
+		case "resourceNotReady", "resourceInUseByAnotherResource", "alreadyExists":
+			return true
+		}
+	}
+	return false
+}
+
+// retryAfter parses a Retry-After header (delay seconds or an HTTP date);
+// zero when absent or unparsable.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		if secs > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		d = time.Duration(secs) * time.Second
+	} else if at, err := http.ParseTime(v); err == nil {
+		d = at.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+// isNotFound reports whether err is a classified not-found answer.
+func isNotFound(err error) bool { return errors.Is(err, provider.ErrNotFound) }

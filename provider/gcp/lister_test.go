@@ -1,0 +1,167 @@
+package gcp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/api/option"
+	"pgregory.net/rapid"
+
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/fakes/emulators"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
+)
+
+// listAll walks a scope's listing to the end and returns the VM and volume
+// names, failing on a page error or an endless listing.
+func listAll(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, p provider.Lister, scope string) (vms, vols []string, pages int) {
+	t.Helper()
+	token := ""
+	for pages = 1; ; pages++ {
+		page, err := p.ListPage(context.Background(), scope, token)
+		if err != nil {
+			t.Fatalf("ListPage %d: %v", pages, err)
+		}
+		for _, v := range page.VMs {
+			vms = append(vms, v.Instance)
+		}
+		for _, v := range page.Volumes {
+			vols = append(vols, v.Volume)
+		}
+		if page.Next == "" {
+			return vms, vols, pages
+		}
+		if pages > 1000 {
+			t.Fatalf("listing does not end")
+		}
+		token = page.Next
+	}
+}
+
+func TestListPageProperty(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		cloud := fakes.NewCloud(nil, 1, fakes.WithDurations(fakes.Durations{}))
+		srv := emulators.NewGCP(cloud)
+		defer srv.Close()
+		mine := map[string]string{"managed-by": "driftless"}
+		zones := []string{"us-central1-a", "us-central1-b"}
+		var wantVMs, wantVols []string
+		n := rapid.IntRange(0, 12).Draw(rt, "hosts")
+		for i := range n {
+			zone := rapid.SampledFrom(zones).Draw(rt, "zone")
+			ours := rapid.Bool().Draw(rt, "ours")
+			running := rapid.Bool().Draw(rt, "running")
+			h := provider.Host{Project: "proj-1", Zone: zone, Instance: fmt.Sprintf("vm-%02d", i), Volume: fmt.Sprintf("disk-%02d", i)}
+			if ours {
+				h.Labels = mine
+			} else {
+				h.Labels = map[string]string{"managed-by": "someone-else"}
+			}
+			if err := srv.AddHost(h, running); err != nil {
+				rt.Fatal(err)
+			}
+			if ours && zone == zones[0] {
+				wantVMs, wantVols = append(wantVMs, h.Instance), append(wantVols, h.Volume)
+			}
+		}
+		pageSize := rapid.IntRange(1, 5).Draw(rt, "pageSize")
+		p, err := gcp.New(context.Background(), gcp.Config{AllowInsecureHTTP: true, Labels: mine, PageSize: pageSize},
+			option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer p.Close()
+		vms, vols, _ := listAll(rt, p, "proj-1/"+zones[0])
+		slices.Sort(vms)
+		slices.Sort(vols)
+		if diff := cmp.Diff(wantVMs, vms); diff != "" {
+			rt.Errorf("listed VMs (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantVols, vols); diff != "" {
+			rt.Errorf("listed disks (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestListPageCostsPagesNotHosts(t *testing.T) {
+	e := newEnv(t, gcp.Config{PageSize: 10, Labels: map[string]string{"managed-by": "driftless"}}, fakes.Durations{})
+	for i := range 45 {
+		h := e.host
+		h.Instance, h.Volume = fmt.Sprintf("vm-x%02d", i), fmt.Sprintf("disk-x%02d", i)
+		if err := e.srv.AddHost(h, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.cloud.ResetCalls()
+	vms, vols, pages := listAll(t, e.p, e.p.Scope(e.host))
+	if len(vms) != 46 || len(vols) != 46 {
+		t.Fatalf("listed %d VMs and %d disks, want 46 each", len(vms), len(vols))
+	}
+	// 46 instances in pages of 10, then 46 disks: 5 + 5 requests.
+	if got := e.cloud.Calls(fakes.GCP).Total(); got != 10 || pages != 10 {
+		t.Errorf("listing took %d API calls over %d pages, want 10", got, pages)
+	}
+}
+
+func TestListPageReportsState(t *testing.T) {
+	e := newEnv(t, gcp.Config{}, fakes.Durations{})
+	page, err := e.p.ListPage(context.Background(), e.p.Scope(e.host), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []provider.ListedVM{{Instance: "vm-1", VM: 1, Raw: "RUNNING", Address: "10.0.0.1"}}
+	if diff := cmp.Diff(want, page.VMs); diff != "" {
+		t.Errorf("VMs (-want +got):\n%s", diff)
+	}
+	page, err = e.p.ListPage(context.Background(), e.p.Scope(e.host), page.Next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVol := []provider.ListedVolume{{Volume: "disk-1", State: 1, Raw: "READY"}}
+	if diff := cmp.Diff(wantVol, page.Volumes); diff != "" || page.Next != "" {
+		t.Errorf("volumes (-want +got):\n%s next %q", diff, page.Next)
+	}
+}
+
+func TestListPagePartialIsAnError(t *testing.T) {
+	bodies := map[string]string{
+		"unreachables":     `{"items":{},"unreachables":["zones/us-central1-a"]}`,
+		"zone unreachable": `{"items":{"zones/us-central1-a":{"warning":{"code":"UNREACHABLE","message":"down"}}}}`,
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, gcp.Config{}, fakes.Durations{})
+			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Body: body})
+			if _, err := e.p.ListPage(context.Background(), e.p.Scope(e.host), ""); !errors.Is(err, provider.ErrUnavailable) {
+				t.Fatalf("ListPage error = %v, want ErrUnavailable", err)
+			}
+		})
+	}
+}
+
+func TestListPageBadInput(t *testing.T) {
+	e := newEnv(t, gcp.Config{}, fakes.Durations{})
+	for _, tt := range []struct{ scope, token string }{
+		{"proj-1", ""},
+		{"proj-1/Zone", ""},
+		{"proj-1/us-central1-a/x", ""},
+		{"proj-1/us-central1-a", "garbage"},
+		{"proj-1/us-central1-a", "x:abc"},
+	} {
+		if _, err := e.p.ListPage(context.Background(), tt.scope, tt.token); !errors.Is(err, provider.ErrInvalidHost) {
+			t.Errorf("ListPage(%q, %q) error = %v, want ErrInvalidHost", tt.scope, tt.token, err)
+		}
+	}
+	if n := e.cloud.Calls(fakes.GCP).Total(); n != 0 {
+		t.Errorf("bad listing input made %d calls", n)
+	}
+}

@@ -1,0 +1,262 @@
+package gcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	compute "cloud.google.com/go/compute/apiv1"
+	"cloud.google.com/go/compute/apiv1/computepb"
+	gax "github.com/googleapis/gax-go/v2"
+	"google.golang.org/api/option"
+	"google.golang.org/api/option/internaloption"
+	httptransport "google.golang.org/api/transport/http"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// Provider is the Compute Engine adapter. It implements provider.Provider,
+// provider.Lister, provider.Rebooter and provider.Deprovisioner and is safe
+// for concurrent use.
+type Provider struct {
+	cfg       Config
+	calls     *calls
+	instances *compute.InstancesClient
+	disks     *compute.DisksClient
+}
+
+// Interface checks.
+var (
+	_ provider.Provider      = (*Provider)(nil)
+	_ provider.Lister        = (*Provider)(nil)
+	_ provider.Rebooter      = (*Provider)(nil)
+	_ provider.Deprovisioner = (*Provider)(nil)
+)
+
+// New builds the adapter with Compute Engine REST clients. opts are the
+// usual client options: none for Application Default Credentials, or e.g.
+// option.WithEndpoint(url) and option.WithoutAuthentication() for an
+// emulator (which also needs cfg.AllowInsecureHTTP for an http:// URL). The
+// caller owns the Provider and must Close it.
+func New(ctx context.Context, cfg Config, opts ...option.ClientOption) (*Provider, error) {
+	cfg = cfg.withDefaults()
+	if err := checkLabels("Config.Labels", cfg.Labels); err != nil {
+		return nil, err
+	}
+	// Build the authenticated HTTP client the SDK would build, so its
+	// transport can be wrapped; the defaults mirror the compute clients'.
+	base := []option.ClientOption{
+		internaloption.WithDefaultEndpoint("https://compute.googleapis.com"),
+		internaloption.WithDefaultEndpointTemplate("https://compute.UNIVERSE_DOMAIN"),
+		internaloption.WithDefaultMTLSEndpoint("https://compute.mtls.googleapis.com"),
+		internaloption.WithDefaultUniverseDomain("googleapis.com"),
+		internaloption.WithDefaultAudience("https://compute.googleapis.com/"),
+		internaloption.WithDefaultScopes(compute.DefaultAuthScopes()...),
+		internaloption.EnableNewAuthLibrary(),
+	}
+	hc, endpoint, err := httptransport.NewClient(ctx, append(base, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: build HTTP client: %w", Name, err)
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%s: endpoint %s is not an absolute URL", Name, quote(endpoint))
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && cfg.AllowInsecureHTTP) {
+		return nil, fmt.Errorf("%s: endpoint %s must be https (set Config.AllowInsecureHTTP for a local emulator)", Name, quote(u.Redacted()))
+	}
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	calls := &calls{}
+	guarded := &http.Client{
+		Transport:     guardTransport{base: rt, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout, calls: calls},
+		CheckRedirect: hc.CheckRedirect,
+		Jar:           hc.Jar,
+	}
+	clientOpts := append(append([]option.ClientOption{}, opts...), option.WithHTTPClient(guarded))
+	inst, err := compute.NewInstancesRESTClient(ctx, clientOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: instances client: %w", Name, err)
+	}
+	disks, err := compute.NewDisksRESTClient(ctx, clientOpts...)
+	if err != nil {
+		_ = inst.Close()
+		return nil, fmt.Errorf("%s: disks client: %w", Name, err)
+	}
+	return &Provider{cfg: cfg, calls: calls, instances: inst, disks: disks}, nil
+}
+
+// Close releases the SDK clients.
+func (p *Provider) Close() error {
+	return errors.Join(p.instances.Close(), p.disks.Close())
+}
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return Name }
+
+// Capabilities implements provider.Provider: a stopped instance stays
+// (TERMINATED) with its disks, and actions are zone operations.
+func (p *Provider) Capabilities() provider.Capabilities {
+	return provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true}
+}
+
+// Validate implements provider.Provider: project, zone, instance and data
+// disk must be RFC 1035 names, and host labels valid label syntax.
+func (p *Provider) Validate(host provider.Host) error {
+	for _, f := range []struct{ field, value string }{
+		{"Project", host.Project}, {"Zone", host.Zone}, {"Instance", host.Instance}, {"Volume", host.Volume},
+	} {
+		if err := checkName(f.field, f.value); err != nil {
+			return err
+		}
+	}
+	return checkLabels("Labels", host.Labels)
+}
+
+// Probe implements provider.Provider: one instance Get and one disk Get.
+func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
+	if err := p.Validate(host); err != nil {
+		return hoststate.Observation{}, err
+	}
+	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
+	inst, err := p.instances.Get(ctx, &computepb.GetInstanceRequest{
+		Project: host.Project, Zone: host.Zone, Instance: host.Instance,
+	}, noRetry())
+	switch err = p.classify("get instance "+path(host, host.Instance), err); {
+	case err == nil:
+		obs.RawVM = inst.GetStatus()
+		obs.VM = provider.GCPInstanceStates().Normalize(obs.RawVM)
+		obs.Address = natIP(inst)
+	case !isNotFound(err):
+		return hoststate.Observation{}, err
+	}
+	disk, err := p.disks.Get(ctx, &computepb.GetDiskRequest{
+		Project: host.Project, Zone: host.Zone, Disk: host.Volume,
+	}, noRetry())
+	switch err = p.classify("get disk "+path(host, host.Volume), err); {
+	case err == nil:
+		obs.RawVolume = disk.GetStatus()
+		obs.Volume = provider.GCPDiskStates().Normalize(obs.RawVolume)
+	case !isNotFound(err):
+		return hoststate.Observation{}, err
+	}
+	p.cfg.Logger.DebugContext(ctx, "gcp probe", slog.String("instance", path(host, host.Instance)),
+		slog.String("vm", obs.RawVM), slog.String("disk", obs.RawVolume))
+	return obs, nil
+}
+
+// Start implements provider.Provider.
+func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return p.act(ctx, host, "start "+path(host, host.Instance), func() (*compute.Operation, error) {
+		return p.instances.Start(ctx, &computepb.StartInstanceRequest{
+			Project: host.Project, Zone: host.Zone, Instance: host.Instance,
+		}, noRetry())
+	})
+}
+
+// Stop implements provider.Provider. The instance becomes TERMINATED and
+// keeps its disks.
+func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return p.act(ctx, host, "stop "+path(host, host.Instance), func() (*compute.Operation, error) {
+		return p.instances.Stop(ctx, &computepb.StopInstanceRequest{
+			Project: host.Project, Zone: host.Zone, Instance: host.Instance,
+		}, noRetry())
+	})
+}
+
+// Reboot implements provider.Rebooter with a reset (a hard restart, the only
+// restart Compute Engine offers).
+func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return p.act(ctx, host, "reset "+path(host, host.Instance), func() (*compute.Operation, error) {
+		return p.instances.Reset(ctx, &computepb.ResetInstanceRequest{
+			Project: host.Project, Zone: host.Zone, Instance: host.Instance,
+		}, noRetry())
+	})
+}
+
+// Deprovision implements provider.Deprovisioner: it deletes the instance
+// and, once the returned Operation's Wait sees the instance gone, the data
+// disk (Compute Engine refuses to delete an attached disk). Call Wait: the
+// disk is deleted inside it. When the instance is already gone only the
+// disk is deleted, and a disk already gone is skipped; when both are gone
+// the error matches provider.ErrNotFound.
+func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	deleteDisk := func(ctx context.Context) (provider.Operation, error) {
+		op, err := p.act(ctx, host, "delete disk "+path(host, host.Volume), func() (*compute.Operation, error) {
+			return p.disks.Delete(ctx, &computepb.DeleteDiskRequest{
+				Project: host.Project, Zone: host.Zone, Disk: host.Volume,
+			}, noRetry())
+		})
+		if isNotFound(err) {
+			return nil, nil
+		}
+		return op, err
+	}
+	op, err := p.act(ctx, host, "delete instance "+path(host, host.Instance), func() (*compute.Operation, error) {
+		return p.instances.Delete(ctx, &computepb.DeleteInstanceRequest{
+			Project: host.Project, Zone: host.Zone, Instance: host.Instance,
+		}, noRetry())
+	})
+	switch {
+	case isNotFound(err):
+		op, err := deleteDisk(ctx)
+		if op == nil && err == nil {
+			return nil, fmt.Errorf("%s: deprovision %s: instance and disk already gone: %w",
+				Name, path(host, host.Instance), provider.ErrNotFound)
+		}
+		return op, err
+	case err != nil:
+		return nil, err
+	}
+	return &chain{first: op, then: deleteDisk}, nil
+}
+
+// act validates host, sends one mutating call and wraps its operation.
+func (p *Provider) act(ctx context.Context, host provider.Host, what string, call func() (*compute.Operation, error)) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	op, err := call()
+	if err != nil {
+		return nil, p.classify(what, err)
+	}
+	p.cfg.Logger.DebugContext(ctx, "gcp action", slog.String("call", what), slog.String("operation", op.Name()))
+	return &operation{p: p, call: what, op: op}, nil
+}
+
+// classify applies the error contract with the adapter's clock.
+func (p *Provider) classify(call string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return classify(call, err, p.cfg.Clock.Now())
+}
+
+// noRetry turns off the SDK's retries: a call is one attempt, and the
+// reconciler backs off on the classified error.
+func noRetry() gax.CallOption {
+	return gax.WithRetry(func() gax.Retryer { return nil })
+}
+
+// path names a zonal resource for messages.
+func path(host provider.Host, name string) string {
+	return host.Project + "/" + host.Zone + "/" + name
+}
+
+// natIP returns the instance's first external address.
+func natIP(inst *computepb.Instance) string {
+	for _, ni := range inst.GetNetworkInterfaces() {
+		for _, ac := range ni.GetAccessConfigs() {
+			if ip := ac.GetNatIP(); ip != "" {
+				return ip
+			}
+		}
+	}
+	return ""
+}
