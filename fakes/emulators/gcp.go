@@ -51,7 +51,7 @@ type gcpEmu struct {
 // option.WithoutAuthentication().
 func NewGCP(cloud *fakes.Cloud) *Server {
 	e := &gcpEmu{ops: map[string]gcpOp{}}
-	e.Server = newServer(cloud, fakes.GCP, renderGCPError, nil, func(s *Server) {
+	e.Server = newServer(cloud, fakes.GCP, "", renderGCPError, nil, func(s *Server) {
 		e.Server = s
 		const base = "/compute/v1/projects/{project}"
 		s.mux.HandleFunc("GET "+base+"/zones/{zone}/instances/{instance}", e.getInstance)

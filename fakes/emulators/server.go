@@ -27,6 +27,7 @@ type Server struct {
 	srv    *httptest.Server
 	cloud  *fakes.Cloud
 	kind   string
+	base   string
 	render errorRenderer
 	mux    *http.ServeMux
 
@@ -38,12 +39,12 @@ type Server struct {
 	labels map[string]map[string]string
 }
 
-// newServer builds the common part of an emulator; routes registers the
-// provider's handlers, and auth (nil for none) vets each request before
-// anything else.
-func newServer(cloud *fakes.Cloud, kind string, render errorRenderer, auth func(*http.Request) bool, routes func(*Server)) *Server {
+// newServer builds the common part of an emulator serving its API under
+// base; routes registers the provider's handlers, and auth (nil for none)
+// vets each request before anything else.
+func newServer(cloud *fakes.Cloud, kind, base string, render errorRenderer, auth func(*http.Request) bool, routes func(*Server)) *Server {
 	s := &Server{
-		cloud: cloud, kind: kind, render: render, mux: http.NewServeMux(),
+		cloud: cloud, kind: kind, base: base, render: render, mux: http.NewServeMux(),
 		owners: map[string]string{}, labels: map[string]map[string]string{},
 	}
 	routes(s)
@@ -66,8 +67,14 @@ func newServer(cloud *fakes.Cloud, kind string, render errorRenderer, auth func(
 	return s
 }
 
-// URL is the emulator's base URL (http://127.0.0.1:port).
+// URL is the emulator's root URL (http://127.0.0.1:port): the endpoint
+// of the Compute Engine SDK.
 func (s *Server) URL() string { return s.srv.URL }
+
+// BaseURL is the root of the emulated API, as the adapters' BaseURL takes
+// it: URL() plus "/v1" for Hyperstack, "/api/v1" for Lambda, nothing for
+// Compute Engine.
+func (s *Server) BaseURL() string { return s.srv.URL + s.base }
 
 // Close shuts the emulator down, ending answers still pending.
 func (s *Server) Close() {

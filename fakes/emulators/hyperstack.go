@@ -1,0 +1,386 @@
+package emulators
+
+import (
+	"cmp"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/provider"
+)
+
+// hsDefaultPageSize is the page size of a listing that names none.
+const hsDefaultPageSize = 20
+
+// hsVM identifies one VM of a host: a Hyperstack start creates a new VM,
+// so the emulator tells VMs apart by their creation time.
+type hsVM struct {
+	instance string
+	born     int64
+}
+
+// hsEmu holds the Hyperstack emulator's own state: the VM ids it assigned.
+type hsEmu struct {
+	*Server
+	mu     sync.Mutex
+	nextID int64
+	ids    map[hsVM]int64
+	vms    map[int64]hsVM
+}
+
+// NewHyperstack starts an emulator of Hyperstack's infrahub v1 API on
+// cloud, under /v1 (the adapter's BaseURL is s.BaseURL()). Requests must
+// carry apiKey in the api_key header. It serves VM list (search, page,
+// pageSize), get, create (name and volume_name, i.e. a start), delete (the
+// seeds' stop), start, hibernate-restore and hard-reboot, and volume list,
+// get and delete.
+// Hosts' Volume must be their decimal volume id.
+func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
+	e := &hsEmu{nextID: 100, ids: map[hsVM]int64{}, vms: map[int64]hsVM{}}
+	auth := func(r *http.Request) bool {
+		return subtle.ConstantTimeCompare([]byte(r.Header.Get("api_key")), []byte(apiKey)) == 1
+	}
+	return newServer(cloud, fakes.Hyperstack, "/v1", renderHyperstackError, auth, func(s *Server) {
+		e.Server = s
+		const vms = "/v1/core/virtual-machines"
+		s.mux.HandleFunc("GET "+vms, e.listVMs)
+		s.mux.HandleFunc("POST "+vms, e.createVM)
+		s.mux.HandleFunc("GET "+vms+"/{id}", e.getVM)
+		s.mux.HandleFunc("DELETE "+vms+"/{id}", e.vmAction("virtual-machines.delete", fakes.RawStop))
+		s.mux.HandleFunc("GET "+vms+"/{id}/start", e.vmAction("virtual-machines.start", fakes.RawStart))
+		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate-restore", e.vmAction("virtual-machines.hibernate-restore", fakes.RawStart))
+		s.mux.HandleFunc("GET "+vms+"/{id}/hard-reboot", e.vmAction("virtual-machines.hard-reboot", fakes.RawReboot))
+		s.mux.HandleFunc("GET /v1/core/volumes", e.listVolumes)
+		s.mux.HandleFunc("GET /v1/core/volumes/{id}", e.getVolume)
+		s.mux.HandleFunc("DELETE /v1/core/volumes/{id}", e.deleteVolume)
+	})
+}
+
+// renderHyperstackError writes Hyperstack's error envelope.
+func renderHyperstackError(w http.ResponseWriter, status int, message string) {
+	reason := map[int]string{
+		http.StatusNotFound: "not_found", http.StatusConflict: "conflict", http.StatusUnauthorized: "unauthorized",
+		http.StatusBadRequest: "bad_request", http.StatusTooManyRequests: "rate_limited",
+	}[status]
+	writeJSONStatus(w, status, map[string]any{"status": false, "message": message, "error_reason": reason})
+}
+
+// id returns the emulator's id of vm, assigning one to a new VM.
+func (e *hsEmu) id(vm fakes.RawVM) int64 {
+	k := hsVM{vm.Instance, vm.CreatedAt.UnixNano()}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if id, ok := e.ids[k]; ok {
+		return id
+	}
+	e.nextID++
+	e.ids[k], e.vms[e.nextID] = e.nextID, k
+	return e.nextID
+}
+
+// byID returns the VM with id if it still exists.
+func (e *hsEmu) byID(raw string) (fakes.RawVM, int64, bool) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return fakes.RawVM{}, 0, false
+	}
+	e.mu.Lock()
+	k, ok := e.vms[id]
+	e.mu.Unlock()
+	if !ok {
+		return fakes.RawVM{}, 0, false
+	}
+	vm, ok := e.cloud.RawVM(fakes.Hyperstack, k.instance)
+	if !ok || vm.CreatedAt.UnixNano() != k.born {
+		return fakes.RawVM{}, 0, false
+	}
+	e.learnVM(vm)
+	return vm, id, true
+}
+
+// vmJSON renders a raw VM as a Hyperstack instance.
+func (e *hsEmu) vmJSON(vm fakes.RawVM) map[string]any {
+	id := e.id(vm)
+	floating := "NOT_ATTACHED"
+	if vm.Address != "" {
+		floating = "ATTACHED"
+	}
+	labels := []string{}
+	for _, k := range slices.Sorted(maps.Keys(vm.Labels)) {
+		labels = append(labels, k+"="+vm.Labels[k])
+	}
+	out := map[string]any{
+		"id": id, "name": vm.Instance, "status": vm.Status,
+		"vm_state": strings.ToLower(vm.Status), "power_state": "RUNNING",
+		"environment":        map[string]string{"name": "default-" + vm.Region, "region": vm.Region},
+		"flavor":             map[string]any{"name": "n3-A100x1", "gpu": "A100-80G-PCIe", "gpu_count": 1},
+		"fixed_ip":           fmt.Sprintf("192.168.0.%d", id%250+1),
+		"floating_ip":        vm.Address,
+		"floating_ip_status": floating,
+		"labels":             labels,
+		"created_at":         vm.CreatedAt.UTC().Format("2006-01-02T15:04:05"),
+	}
+	if vm.Volume != "" {
+		if vid, err := strconv.ParseInt(vm.Volume, 10, 64); err == nil {
+			out["volume_attachments"] = []map[string]any{{
+				"volume": map[string]any{"id": vid, "name": vm.Volume, "size": 100}, "status": "ATTACHED",
+			}}
+		}
+	}
+	return out
+}
+
+// volumeJSON renders a raw volume as a Hyperstack volume.
+func (e *hsEmu) volumeJSON(v fakes.RawVolume, id int64) map[string]any {
+	out := map[string]any{
+		"id": id, "name": v.Volume, "size": 100, "status": v.Status, "volume_type": "Cloud-SSD",
+		"environment": map[string]string{"name": "default-" + v.Region, "region": v.Region},
+		"attachments": []map[string]any{},
+	}
+	if v.AttachedTo != "" {
+		if vm, ok := e.cloud.RawVM(fakes.Hyperstack, v.AttachedTo); ok {
+			out["attachments"] = []map[string]any{{"instance_id": e.id(vm), "status": "ATTACHED"}}
+		}
+	}
+	return out
+}
+
+// paging reads page and pageSize, answering 400 itself.
+func (e *hsEmu) paging(w http.ResponseWriter, r *http.Request) (page, size int, ok bool) {
+	page, size = 1, hsDefaultPageSize
+	q := r.URL.Query()
+	for _, p := range []struct {
+		name string
+		v    *int
+	}{{"page", &page}, {"pageSize", &size}} {
+		if raw := q.Get(p.name); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 {
+				renderHyperstackError(w, http.StatusBadRequest, "invalid "+p.name)
+				return 0, 0, false
+			}
+			*p.v = n
+		}
+	}
+	return page, size, true
+}
+
+// slicePage returns items[(page-1)*size : page*size], clamped.
+func slicePage[T any](items []T, page, size int) []T {
+	start := min((page-1)*size, len(items))
+	return items[start:min(start+size, len(items))]
+}
+
+func (e *hsEmu) listVMs(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "virtual-machines.list") {
+		return
+	}
+	page, size, ok := e.paging(w, r)
+	if !ok {
+		return
+	}
+	search := r.URL.Query().Get("search")
+	type item struct {
+		id int64
+		vm fakes.RawVM
+	}
+	var items []item
+	for _, vm := range e.cloud.RawVMs(fakes.Hyperstack, "") {
+		e.learnVM(vm)
+		if strings.Contains(vm.Instance, search) && !e.cloud.DropListEntry(fakes.Hyperstack) {
+			items = append(items, item{e.id(vm), vm})
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.id, b.id) })
+	out := []map[string]any{}
+	for _, it := range slicePage(items, page, size) {
+		out = append(out, e.vmJSON(it.vm))
+	}
+	writeJSON(w, map[string]any{"status": true, "message": "Getting VMs success", "instances": out,
+		"count": len(items), "page": page, "page_size": size})
+}
+
+func (e *hsEmu) getVM(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "virtual-machines.get") {
+		return
+	}
+	vm, _, ok := e.byID(r.PathValue("id"))
+	if !ok {
+		renderHyperstackError(w, http.StatusNotFound, "Virtual machine not found")
+		return
+	}
+	writeJSON(w, map[string]any{"status": true, "message": "Getting VM success", "instance": e.vmJSON(vm)})
+}
+
+// vmAction handles the VM actions addressed by id.
+func (e *hsEmu) vmAction(method string, a fakes.RawAction) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !e.call(w, method) {
+			return
+		}
+		vm, _, ok := e.byID(r.PathValue("id"))
+		if !ok {
+			renderHyperstackError(w, http.StatusNotFound, "Virtual machine not found")
+			return
+		}
+		if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, vm.Instance, a); err != nil {
+			e.actError(w, err)
+			return
+		}
+		writeJSON(w, map[string]any{"status": true, "message": method + " accepted"})
+	}
+}
+
+// actError writes Hyperstack's answer to an action the cloud refused.
+func (e *hsEmu) actError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		renderHyperstackError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, provider.ErrConflict):
+		renderHyperstackError(w, http.StatusConflict, err.Error())
+	default:
+		renderHyperstackError(w, http.StatusBadRequest, err.Error())
+	}
+}
+
+// createRequest is the part of POST /core/virtual-machines the emulator
+// reads.
+type createRequest struct {
+	Name       string `json:"name"`
+	VolumeName string `json:"volume_name"`
+	Count      int    `json:"count"`
+}
+
+func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "virtual-machines.create") {
+		return
+	}
+	var req createRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Name == "" {
+		renderHyperstackError(w, http.StatusBadRequest, "invalid request body")
+		return
+	}
+	if req.Count > 1 {
+		renderHyperstackError(w, http.StatusBadRequest, "emulator: count must be 1")
+		return
+	}
+	if owner, ok := e.owner(req.VolumeName); req.VolumeName != "" && (!ok || owner != req.Name) {
+		renderHyperstackError(w, http.StatusBadRequest, "emulator: volume "+strconv.Quote(req.VolumeName)+" does not belong to "+strconv.Quote(req.Name))
+		return
+	}
+	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, req.Name, fakes.RawStart); err != nil {
+		e.actError(w, err)
+		return
+	}
+	out := []map[string]any{}
+	if vm, ok := e.cloud.RawVM(fakes.Hyperstack, req.Name); ok {
+		out = append(out, e.vmJSON(vm))
+	}
+	writeJSON(w, map[string]any{"status": true, "message": "Creating 1 virtual machine(s)", "instances": out})
+}
+
+// volumes returns the visible volumes with decimal names, by id.
+func (e *hsEmu) volumes() ([]fakes.RawVolume, []int64) {
+	var vols []fakes.RawVolume
+	var ids []int64
+	for _, v := range e.cloud.RawVolumes(fakes.Hyperstack, "") {
+		id, err := strconv.ParseInt(v.Volume, 10, 64)
+		if err != nil || id <= 0 {
+			continue
+		}
+		if v.AttachedTo != "" {
+			e.learn(v.Volume, v.AttachedTo, nil)
+		}
+		vols, ids = append(vols, v), append(ids, id)
+	}
+	return vols, ids
+}
+
+func (e *hsEmu) listVolumes(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "volumes.list") {
+		return
+	}
+	page, size, ok := e.paging(w, r)
+	if !ok {
+		return
+	}
+	vols, ids := e.volumes()
+	type item struct {
+		id int64
+		v  fakes.RawVolume
+	}
+	var items []item
+	for i, v := range vols {
+		if !e.cloud.DropListEntry(fakes.Hyperstack) {
+			items = append(items, item{ids[i], v})
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.id, b.id) })
+	out := []map[string]any{}
+	for _, it := range slicePage(items, page, size) {
+		out = append(out, e.volumeJSON(it.v, it.id))
+	}
+	writeJSON(w, map[string]any{"status": true, "message": "Getting volumes success", "volumes": out, "count": len(items)})
+}
+
+// lookupVolume returns the volume named by the request's id.
+func (e *hsEmu) lookupVolume(r *http.Request) (fakes.RawVolume, int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return fakes.RawVolume{}, 0, false
+	}
+	v, ok := e.cloud.RawVolume(fakes.Hyperstack, strconv.FormatInt(id, 10))
+	if ok && v.AttachedTo != "" {
+		e.learn(v.Volume, v.AttachedTo, nil)
+	}
+	return v, id, ok
+}
+
+func (e *hsEmu) getVolume(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "volumes.get") {
+		return
+	}
+	v, id, ok := e.lookupVolume(r)
+	if !ok {
+		renderHyperstackError(w, http.StatusNotFound, "Volume not found")
+		return
+	}
+	writeJSON(w, map[string]any{"status": true, "message": "Getting volume success", "volume": e.volumeJSON(v, id)})
+}
+
+func (e *hsEmu) deleteVolume(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "volumes.delete") {
+		return
+	}
+	v, _, ok := e.lookupVolume(r)
+	if !ok {
+		renderHyperstackError(w, http.StatusNotFound, "Volume not found")
+		return
+	}
+	switch v.Status {
+	case "in-use", "attaching", "detaching", "reserved":
+		renderHyperstackError(w, http.StatusConflict, "Volume is "+v.Status+"; detach it first")
+		return
+	case "deleting":
+		writeJSON(w, map[string]any{"status": true, "message": "Volume already being deleted"})
+		return
+	}
+	owner, known := e.owner(v.Volume)
+	if !known {
+		renderHyperstackError(w, http.StatusBadRequest, "emulator: the volume's host is unknown; add hosts with Server.AddHost")
+		return
+	}
+	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, owner, fakes.RawDelete); err != nil {
+		e.actError(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"status": true, "message": "Deleting volume"})
+}

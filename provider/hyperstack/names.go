@@ -1,0 +1,35 @@
+package hyperstack
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/driftless/driftless/provider"
+)
+
+// vmName is the VM names the adapter accepts: Hyperstack's own rules are
+// looser, but a name also travels as a search parameter and in messages.
+var vmName = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$`)
+
+// checkHost validates the fields a Hyperstack host uses.
+func checkHost(host provider.Host) error {
+	if host.Instance == "" {
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty VM name"}
+	}
+	if !vmName.MatchString(host.Instance) {
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not a VM name ([A-Za-z0-9][-A-Za-z0-9_.]{0,62}): " + quote(host.Instance)}
+	}
+	if _, err := volumeID(host.Volume); err != nil {
+		return err
+	}
+	return nil
+}
+
+// volumeID parses a volume reference: a positive decimal id.
+func volumeID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
+		return 0, &provider.HostError{Provider: Name, Field: "Volume", Reason: "not a positive decimal volume id: " + quote(s)}
+	}
+	return id, nil
+}

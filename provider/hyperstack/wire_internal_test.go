@@ -1,0 +1,90 @@
+package hyperstack
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRestOfMinute(t *testing.T) {
+	for _, tt := range []struct {
+		at   string
+		want time.Duration
+	}{
+		{"2026-01-02T03:04:05Z", 55 * time.Second},
+		{"2026-01-02T03:04:00Z", time.Minute},
+		{"2026-01-02T03:04:59.5Z", 500 * time.Millisecond},
+	} {
+		now, _ := time.Parse(time.RFC3339Nano, tt.at)
+		if got := restOfMinute(now); got != tt.want {
+			t.Errorf("restOfMinute(%s) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+}
+
+// fuzzSeeds are answers the decoders must take apart without panicking.
+var fuzzSeeds = []string{
+	`{"status":true,"instance":{"id":1,"name":"a","status":"ACTIVE"}}`,
+	`{"status":true,"instances":[{"id":1,"name":"a","status":"ACTIVE"}],"count":1}`,
+	`{"status":true,"volume":{"id":5,"name":"v","status":"in-use"}}`,
+	`{"status":true,"volumes":[],"count":0}`,
+	`{"status":false,"message":"x","error_reason":"not_found"}`,
+	`{"message":"Internal Server Error"}`,
+	`<html></html>`, `{"status":true,"instance":null}`, `{"status":true} {}`, ``, `null`, `[]`,
+}
+
+func FuzzDecodeVM(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if v, err := decodeVM(b); err == nil && v.ID <= 0 {
+			t.Fatalf("decodeVM accepted a VM without a positive id: %+v", v)
+		}
+	})
+}
+
+func FuzzDecodeVMList(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		vms, _, err := decodeVMList(b)
+		if err != nil {
+			return
+		}
+		for _, v := range vms {
+			if v.ID <= 0 {
+				t.Fatalf("decodeVMList accepted a VM without a positive id: %+v", v)
+			}
+		}
+	})
+}
+
+func FuzzDecodeVolume(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if v, err := decodeVolume(b); err == nil && v.ID <= 0 {
+			t.Fatalf("decodeVolume accepted a volume without a positive id: %+v", v)
+		}
+		_, _, _ = decodeVolumeList(b)
+	})
+}
+
+func FuzzStatusError(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(404, []byte(s))
+		f.Add(500, []byte(s))
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, status int, b []byte) {
+		err := statusError("fuzz", status, b, now)
+		if err == nil {
+			t.Fatal("statusError returned nil")
+		}
+		if n := len(err.Error()); n > 1000 {
+			t.Fatalf("error message of %d bytes", n)
+		}
+	})
+}
