@@ -272,13 +272,13 @@ func TestSecretsNeverShow(t *testing.T) {
 
 func TestNewRejectsBadConfig(t *testing.T) {
 	tests := map[string]hyperstack.Config{
-		"no key":          {BaseURL: "https://x.example/v1"},
-		"key with CRLF":   {BaseURL: "https://x.example/v1", APIKey: "k\r\nX-Evil: 1"},
-		"http":            {BaseURL: "http://x.example/v1", APIKey: "k"},
-		"credentials":     {BaseURL: "https://user:pass@x.example/v1", APIKey: "k"},
-		"query":           {BaseURL: "https://x.example/v1?a=b", APIKey: "k"},
-		"relative":        {BaseURL: "/v1", APIKey: "k"},
-		"other scheme":    {BaseURL: "ftp://x.example/v1", APIKey: "k", AllowInsecureHTTP: true},
+		"no key":        {BaseURL: "https://x.example/v1"},
+		"key with CRLF": {BaseURL: "https://x.example/v1", APIKey: "k\r\nX-Evil: 1"},
+		"http":          {BaseURL: "http://x.example/v1", APIKey: "k"},
+		"credentials":   {BaseURL: "https://user:pass@x.example/v1", APIKey: "k"},
+		"query":         {BaseURL: "https://x.example/v1?a=b", APIKey: "k"},
+		"relative":      {BaseURL: "/v1", APIKey: "k"},
+		"other scheme":  {BaseURL: "ftp://x.example/v1", APIKey: "k", AllowInsecureHTTP: true},
 	}
 	for name, cfg := range tests {
 		if _, err := hyperstack.New(cfg); err == nil {
