@@ -1,0 +1,109 @@
+package lambda
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/driftless/driftless/reconcile"
+)
+
+// Name is the provider kind this package implements; it matches
+// Record.Provider.
+const Name = "lambda"
+
+// Defaults applied by [New] to zero Config fields.
+const (
+	// DefaultBaseURL is Lambda Cloud's production API.
+	DefaultBaseURL = "https://cloud.lambda.ai/api/v1"
+	// DefaultMaxBodyBytes caps one response body: answers are kilobytes,
+	// so anything this large is not an answer.
+	DefaultMaxBodyBytes = 4 << 20
+	// DefaultRequestTimeout bounds a request whose context has no deadline.
+	DefaultRequestTimeout = time.Minute
+	// DefaultRetryAfter is the rate-limit hint when a 429 carries no
+	// Retry-After: Lambda documents about one request per second.
+	DefaultRetryAfter = time.Second
+)
+
+// Config configures the adapter. Its fmt and slog renderings never show
+// the API key.
+type Config struct {
+	// BaseURL is the API root; "" means DefaultBaseURL. It must be https
+	// unless AllowInsecureHTTP is set.
+	BaseURL string
+	// APIKey authenticates every request (Authorization: Bearer). Required.
+	APIKey string
+	// HTTPClient sends requests; nil means a new http.Client. The adapter
+	// uses a copy that refuses redirects.
+	HTTPClient *http.Client
+	// Clock computes rate-limit hints from HTTP dates; nil means the wall
+	// clock.
+	Clock reconcile.Clock
+	// Logger receives debug records of calls; nil discards them.
+	Logger *slog.Logger
+	// AllowInsecureHTTP permits an http:// BaseURL, for local emulators.
+	AllowInsecureHTTP bool
+	// MaxBodyBytes caps one response body; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// RequestTimeout bounds requests whose context has no deadline; 0
+	// means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+}
+
+// redacted replaces a secret in every rendering.
+const redacted = "[redacted]"
+
+// String renders the configuration without the API key.
+func (c Config) String() string {
+	return fmt.Sprintf("lambda.Config{BaseURL: %q, APIKey: %s, AllowInsecureHTTP: %t}",
+		c.baseURL(), keyState(c.APIKey), c.AllowInsecureHTTP)
+}
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %x, ...) render String,
+// so no verb can print the API key field by field.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
+
+// LogValue implements slog.LogValuer without the API key.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("base_url", c.baseURL()),
+		slog.String("api_key", keyState(c.APIKey)),
+		slog.Bool("allow_insecure_http", c.AllowInsecureHTTP),
+	)
+}
+
+// baseURL is BaseURL or its default.
+func (c Config) baseURL() string {
+	if c.BaseURL == "" {
+		return DefaultBaseURL
+	}
+	return c.BaseURL
+}
+
+// keyState says whether a key is set, never what it is.
+func keyState(key string) string {
+	if key == "" {
+		return "unset"
+	}
+	return redacted
+}
+
+// withDefaults returns c with zero fields set to their defaults.
+func (c Config) withDefaults() Config {
+	c.BaseURL = c.baseURL()
+	if c.Clock == nil {
+		c.Clock = reconcile.SystemClock()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	return c
+}

@@ -1,0 +1,193 @@
+package lambda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// instanceID is the instance ids the adapter accepts (Lambda's are 32 hex
+// digits; this is looser but keeps ids printable and path-safe).
+var instanceID = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_]{0,127}$`)
+
+// Provider is the Lambda Cloud adapter. It implements provider.Provider,
+// provider.Lister, provider.Rebooter and provider.Deprovisioner and is safe
+// for concurrent use. Its fmt and slog renderings never show the API key.
+type Provider struct {
+	cfg  Config
+	base *url.URL
+	hc   *http.Client
+}
+
+// Interface checks.
+var (
+	_ provider.Provider      = (*Provider)(nil)
+	_ provider.Lister        = (*Provider)(nil)
+	_ provider.Rebooter      = (*Provider)(nil)
+	_ provider.Deprovisioner = (*Provider)(nil)
+)
+
+// New checks cfg and returns the adapter. It makes no request.
+func New(cfg Config) (*Provider, error) {
+	cfg = cfg.withDefaults()
+	if cfg.APIKey == "" {
+		return nil, fmt.Errorf("%s: Config.APIKey is required", Name)
+	}
+	if strings.ContainsFunc(cfg.APIKey, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return nil, fmt.Errorf("%s: Config.APIKey has characters a header cannot carry", Name)
+	}
+	base, err := parseBase(cfg.BaseURL, cfg.AllowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		hc = &c
+	}
+	hc.CheckRedirect = noRedirect
+	return &Provider{cfg: cfg, base: base, hc: hc}, nil
+}
+
+// String renders the adapter without the API key.
+func (p *Provider) String() string { return "lambda.Provider{" + p.cfg.String() + "}" }
+
+// Format makes every fmt verb render String.
+func (p *Provider) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, p.String()) }
+
+// LogValue implements slog.LogValuer without the API key.
+func (p *Provider) LogValue() slog.Value { return p.cfg.LogValue() }
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return Name }
+
+// Capabilities implements provider.Provider: no stop, no separate volume,
+// no operations to wait on.
+func (p *Provider) Capabilities() provider.Capabilities { return provider.Capabilities{} }
+
+// Validate implements provider.Provider: Instance is an instance id and
+// Volume is empty (Lambda hosts have no data volume).
+func (p *Provider) Validate(host provider.Host) error {
+	switch {
+	case host.Instance == "":
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty instance id"}
+	case !instanceID.MatchString(host.Instance):
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not an instance id: " + quote(host.Instance)}
+	case host.Volume != "":
+		return &provider.HostError{Provider: Name, Field: "Volume", Reason: "lambda hosts have no separate data volume"}
+	}
+	return nil
+}
+
+// Probe implements provider.Provider with GET /instances/{id}. The volume
+// is always absent.
+func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
+	if err := p.Validate(host); err != nil {
+		return hoststate.Observation{}, err
+	}
+	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
+	what := "get instance " + host.Instance
+	b, err := p.call(ctx, what, http.MethodGet, []string{"instances", host.Instance}, nil)
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		return obs, nil
+	case err != nil:
+		return hoststate.Observation{}, err
+	}
+	in, err := decodeInstance(b)
+	if err != nil {
+		return hoststate.Observation{}, &callError{what, provider.ErrBadResponse, err}
+	}
+	obs.RawVM = in.Status
+	obs.VM = provider.LambdaInstanceStates().Normalize(in.Status)
+	obs.Address = in.IP
+	return obs, nil
+}
+
+// Start implements provider.Provider: Lambda cannot start an instance.
+func (p *Provider) Start(_ context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s: start %s: Lambda has no start; a new instance is provisioning, with a new id: %w", Name, host.Instance, provider.ErrUnsupported)
+}
+
+// Stop implements provider.Provider: Lambda cannot stop an instance;
+// stopping a Lambda host means deprovisioning it.
+func (p *Provider) Stop(_ context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s: stop %s: Lambda has no stop; deprovision instead: %w", Name, host.Instance, provider.ErrUnsupported)
+}
+
+// Reboot implements provider.Rebooter with an instance restart.
+func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return nil, p.operate(ctx, host, "restart", "restarted_instances")
+}
+
+// Deprovision implements provider.Deprovisioner with a terminate.
+func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return nil, p.operate(ctx, host, "terminate", "terminated_instances")
+}
+
+// operate posts one instance operation and checks that the answer names
+// the instance.
+func (p *Provider) operate(ctx context.Context, host provider.Host, op, field string) error {
+	if err := p.Validate(host); err != nil {
+		return err
+	}
+	what := op + " instance " + host.Instance
+	b, err := p.call(ctx, what, http.MethodPost, []string{"instance-operations", op}, actionRequest{InstanceIDs: []string{host.Instance}})
+	if err != nil {
+		return err
+	}
+	ins, err := decodeAction(b, field)
+	if err != nil {
+		return &callError{what, provider.ErrBadResponse, err}
+	}
+	if !slices.ContainsFunc(ins, func(in instance) bool { return in.ID == host.Instance }) {
+		return &callError{what, provider.ErrBadResponse, errors.New("answer does not list the instance")}
+	}
+	return nil
+}
+
+// Scope implements provider.Lister: one listing covers the account.
+func (p *Provider) Scope(provider.Host) string { return Name }
+
+// ListPage implements provider.Lister: Lambda lists every instance in one
+// answer, so there is one page and no volumes.
+func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
+	if scope != Name {
+		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "scope", Reason: "want " + strconv.Quote(Name) + ", got " + quote(scope)}
+	}
+	if pageToken != "" {
+		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "lambda listings have one page: " + quote(pageToken)}
+	}
+	what := "list instances"
+	b, err := p.call(ctx, what, http.MethodGet, []string{"instances"}, nil)
+	if err != nil {
+		return provider.ListPage{}, err
+	}
+	ins, err := decodeInstances(b)
+	if err != nil {
+		return provider.ListPage{}, &callError{what, provider.ErrBadResponse, err}
+	}
+	var page provider.ListPage
+	for _, in := range ins {
+		page.VMs = append(page.VMs, provider.ListedVM{
+			Instance: in.ID, VM: provider.LambdaInstanceStates().Normalize(in.Status), Raw: in.Status, Address: in.IP,
+		})
+	}
+	return page, nil
+}
