@@ -31,10 +31,16 @@ type Server struct {
 	render errorRenderer
 	mux    *http.ServeMux
 
+	hostIndex
+
 	mu     sync.Mutex
 	faults []*Fault
-	// owners maps a volume to its host's instance, labels a volume to its
-	// host's labels: the cloud's raw volumes carry neither.
+}
+
+// hostIndex remembers what the cloud's raw volumes do not carry: the
+// instance owning each volume and its host's labels.
+type hostIndex struct {
+	mu     sync.Mutex
 	owners map[string]string
 	labels map[string]map[string]string
 }
@@ -45,7 +51,7 @@ type Server struct {
 func newServer(cloud *fakes.Cloud, kind, base string, render errorRenderer, auth func(*http.Request) bool, routes func(*Server)) *Server {
 	s := &Server{
 		cloud: cloud, kind: kind, base: base, render: render, mux: http.NewServeMux(),
-		owners: map[string]string{}, labels: map[string]map[string]string{},
+		hostIndex: newHostIndex(),
 	}
 	routes(s)
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -130,35 +136,40 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 	return nil
 }
 
+// newHostIndex returns an empty index.
+func newHostIndex() hostIndex {
+	return hostIndex{owners: map[string]string{}, labels: map[string]map[string]string{}}
+}
+
 // learn records a volume's owner and labels.
-func (s *Server) learn(volume, instance string, labels map[string]string) {
+func (x *hostIndex) learn(volume, instance string, labels map[string]string) {
 	if volume == "" {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.owners[volume] = instance
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.owners[volume] = instance
 	if labels != nil {
-		s.labels[volume] = maps.Clone(labels)
+		x.labels[volume] = maps.Clone(labels)
 	}
 }
 
 // learnVM records what a raw VM tells about its volume.
-func (s *Server) learnVM(vm fakes.RawVM) { s.learn(vm.Volume, vm.Instance, vm.Labels) }
+func (x *hostIndex) learnVM(vm fakes.RawVM) { x.learn(vm.Volume, vm.Instance, vm.Labels) }
 
 // owner returns the instance owning volume, if known.
-func (s *Server) owner(volume string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.owners[volume]
+func (x *hostIndex) owner(volume string) (string, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	o, ok := x.owners[volume]
 	return o, ok
 }
 
 // volumeLabels returns the labels of volume's host, if known.
-func (s *Server) volumeLabels(volume string) map[string]string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.labels[volume]
+func (x *hostIndex) volumeLabels(volume string) map[string]string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.labels[volume]
 }
 
 // call counts one API call on the cloud and, when the cloud draws a fault

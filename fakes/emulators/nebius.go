@@ -1,0 +1,384 @@
+package emulators
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/nebius"
+)
+
+// Nebius method names, as counted on the cloud and matched by faults.
+const (
+	NebiusInstanceGet    = "InstanceService/Get"
+	NebiusInstanceList   = "InstanceService/List"
+	NebiusInstanceStart  = "InstanceService/Start"
+	NebiusInstanceStop   = "InstanceService/Stop"
+	NebiusInstanceDelete = "InstanceService/Delete"
+	NebiusDiskGet        = "DiskService/Get"
+	NebiusDiskList       = "DiskService/List"
+	NebiusDiskDelete     = "DiskService/Delete"
+	NebiusOperationGet   = "OperationService/Get"
+)
+
+// Nebius page sizes: the default of a request without one, and the cap.
+const (
+	nebiusDefaultPageSize = 100
+	nebiusMaxPageSize     = 1000
+)
+
+// GRPCFault is one injected failure of the Nebius fake.
+type GRPCFault struct {
+	// Method selects the calls it applies to (e.g. NebiusInstanceGet);
+	// "" means every call.
+	Method string
+	// Code is the gRPC code the call fails with.
+	Code codes.Code
+	// RetryAfter adds a RetryInfo detail (with ResourceExhausted).
+	RetryAfter time.Duration
+	// Hang makes the call block until its context ends instead.
+	Hang bool
+	// Count is how many matching calls it applies to; 0 means every one
+	// until ClearFaults.
+	Count int
+}
+
+// Nebius is a fake of the nebius adapter's InstanceService and
+// DiskService (what the gosdk shim provides) backed by a cloud: ids are
+// the hosts' Instance and Volume, a project is their Project. Errors are
+// gRPC status errors wrapped in context, as gosdk's are. It is safe for
+// concurrent use.
+type Nebius struct {
+	cloud *fakes.Cloud
+	hostIndex
+
+	mu     sync.Mutex
+	faults []*GRPCFault
+}
+
+// NewNebius returns the fake on cloud.
+func NewNebius(cloud *fakes.Cloud) *Nebius {
+	return &Nebius{cloud: cloud, hostIndex: newHostIndex()}
+}
+
+// Instances returns the fake InstanceService.
+func (n *Nebius) Instances() nebius.InstanceService { return nebiusInstances{n} }
+
+// Disks returns the fake DiskService.
+func (n *Nebius) Disks() nebius.DiskService { return nebiusDisks{n} }
+
+// AddHost adds a host to the cloud and records its disk's owner, which a
+// disk Delete needs.
+func (n *Nebius) AddHost(h provider.Host, running bool) error {
+	if err := n.cloud.AddHost(fakes.Nebius, h, running); err != nil {
+		return err
+	}
+	n.learn(h.Volume, h.Instance, h.Labels)
+	return nil
+}
+
+// InjectFault adds a failure; faults apply in the order they were added.
+func (n *Nebius) InjectFault(f GRPCFault) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.faults = append(n.faults, &f)
+}
+
+// ClearFaults removes every injected failure.
+func (n *Nebius) ClearFaults() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.faults = nil
+}
+
+// call counts one call of method on the cloud and returns the failure it
+// draws, from the injected faults first, then the cloud's.
+func (n *Nebius) call(ctx context.Context, method string) error {
+	if err := ctx.Err(); err != nil {
+		return wrapGRPC(method, status.FromContextError(err))
+	}
+	if f := n.takeFault(method); f != nil {
+		if f.Hang {
+			<-ctx.Done()
+			return wrapGRPC(method, status.FromContextError(ctx.Err()))
+		}
+		return wrapGRPC(method, withRetry(status.New(f.Code, "injected fault"), f.RetryAfter))
+	}
+	err := n.cloud.InjectFault(fakes.Nebius, method)
+	var rl *provider.RateLimitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &rl):
+		return wrapGRPC(method, withRetry(status.New(codes.ResourceExhausted, "rate limit exceeded"), rl.RetryAfter))
+	case errors.Is(err, context.DeadlineExceeded):
+		return wrapGRPC(method, status.New(codes.DeadlineExceeded, "deadline exceeded"))
+	}
+	return wrapGRPC(method, status.New(codes.Unavailable, "service unavailable"))
+}
+
+// takeFault returns the first fault matching method, counting it down.
+func (n *Nebius) takeFault(method string) *GRPCFault {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, f := range n.faults {
+		if f.Method != "" && f.Method != method {
+			continue
+		}
+		if f.Count > 0 {
+			f.Count--
+			if f.Count == 0 {
+				n.faults = append(n.faults[:i:i], n.faults[i+1:]...)
+			}
+		}
+		return f
+	}
+	return nil
+}
+
+// withRetry adds a RetryInfo detail to st when d is positive.
+func withRetry(st *status.Status, d time.Duration) *status.Status {
+	if d <= 0 {
+		return st
+	}
+	if withDetail, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(d)}); err == nil {
+		return withDetail
+	}
+	return st
+}
+
+// wrapGRPC wraps a status error in context, as gosdk's errors are.
+func wrapGRPC(method string, st *status.Status) error {
+	return fmt.Errorf("emulator: nebius %s: %w", method, st.Err())
+}
+
+// actError turns a refusal of the cloud into the gRPC error Nebius gives.
+func actError(method string, err error) error {
+	code := codes.InvalidArgument
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		code = codes.NotFound
+	case errors.Is(err, provider.ErrConflict):
+		code = codes.FailedPrecondition
+	case errors.Is(err, provider.ErrUnsupported):
+		code = codes.Unimplemented
+	}
+	return wrapGRPC(method, status.New(code, err.Error()))
+}
+
+// act counts one call of method, performs a on instance and returns its
+// operation.
+func (n *Nebius) act(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
+	if err := n.call(ctx, method); err != nil {
+		return nil, err
+	}
+	return n.perform(ctx, method, instance, a)
+}
+
+// perform does a on instance, the call already counted.
+func (n *Nebius) perform(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
+	id, err := n.cloud.Act(ctx, fakes.Nebius, instance, a)
+	if err != nil {
+		return nil, actError(method, err)
+	}
+	op := &nebiusOp{n: n, id: id}
+	op.refresh()
+	return op, nil
+}
+
+// nebiusOp is an operation of the fake, read from the cloud on Poll.
+type nebiusOp struct {
+	n  *Nebius
+	id string
+
+	mu sync.Mutex
+	st *status.Status
+}
+
+// ID implements nebius.Operation.
+func (o *nebiusOp) ID() string { return o.id }
+
+// Done implements nebius.Operation.
+func (o *nebiusOp) Done() bool { return o.Status() != nil }
+
+// Status implements nebius.Operation.
+func (o *nebiusOp) Status() *status.Status {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.st
+}
+
+// Poll implements nebius.Operation: one OperationService/Get.
+func (o *nebiusOp) Poll(ctx context.Context) error {
+	if o.Done() {
+		return nil
+	}
+	if err := o.n.call(ctx, NebiusOperationGet); err != nil {
+		return fmt.Errorf("can't get operation: %w", err)
+	}
+	o.refresh()
+	return nil
+}
+
+// refresh reads the operation's state from the cloud.
+func (o *nebiusOp) refresh() {
+	done, opErr, _ := o.n.cloud.Operation(fakes.Nebius, o.id)
+	if !done {
+		return
+	}
+	st := status.New(codes.OK, "")
+	if opErr != nil {
+		st = status.New(codes.Internal, opErr.Error())
+	}
+	o.mu.Lock()
+	o.st = st
+	o.mu.Unlock()
+}
+
+// pageAfter returns up to size items whose keys follow token, and the
+// next token.
+func pageAfter[T any](items []T, key func(T) string, token string, size int64) ([]T, string) {
+	if size <= 0 {
+		size = nebiusDefaultPageSize
+	}
+	size = min(size, nebiusMaxPageSize)
+	start, _ := slices.BinarySearchFunc(items, token, func(it T, t string) int { return strings.Compare(key(it), t) })
+	end := min(start+int(size), len(items))
+	if end < len(items) {
+		return items[start:end], key(items[end])
+	}
+	return items[start:end], ""
+}
+
+// nebiusInstances is the fake InstanceService.
+type nebiusInstances struct{ n *Nebius }
+
+func instanceOf(vm fakes.RawVM) nebius.Instance {
+	return nebius.Instance{ID: vm.Instance, Name: vm.Instance, ParentID: vm.Project, State: vm.Status, PublicIP: vm.Address}
+}
+
+// Get implements nebius.InstanceService.
+func (s nebiusInstances) Get(ctx context.Context, id string) (nebius.Instance, error) {
+	if err := s.n.call(ctx, NebiusInstanceGet); err != nil {
+		return nebius.Instance{}, err
+	}
+	vm, ok := s.n.cloud.RawVM(fakes.Nebius, id)
+	if !ok {
+		return nebius.Instance{}, wrapGRPC(NebiusInstanceGet, status.New(codes.NotFound, "instance "+id+" not found"))
+	}
+	s.n.learnVM(vm)
+	return instanceOf(vm), nil
+}
+
+// List implements nebius.InstanceService.
+func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebius.InstancePage, error) {
+	if err := s.n.call(ctx, NebiusInstanceList); err != nil {
+		return nebius.InstancePage{}, err
+	}
+	var vms []fakes.RawVM
+	for _, vm := range s.n.cloud.RawVMs(fakes.Nebius, "") {
+		s.n.learnVM(vm)
+		if vm.Project == req.ParentID && !s.n.cloud.DropListEntry(fakes.Nebius) {
+			vms = append(vms, vm)
+		}
+	}
+	page, next := pageAfter(vms, func(vm fakes.RawVM) string { return vm.Instance }, req.PageToken, req.PageSize)
+	out := nebius.InstancePage{NextPageToken: next}
+	for _, vm := range page {
+		out.Items = append(out.Items, instanceOf(vm))
+	}
+	return out, nil
+}
+
+// Start implements nebius.InstanceService.
+func (s nebiusInstances) Start(ctx context.Context, id string) (nebius.Operation, error) {
+	return s.n.act(ctx, NebiusInstanceStart, id, fakes.RawStart)
+}
+
+// Stop implements nebius.InstanceService.
+func (s nebiusInstances) Stop(ctx context.Context, id string) (nebius.Operation, error) {
+	return s.n.act(ctx, NebiusInstanceStop, id, fakes.RawStop)
+}
+
+// Delete implements nebius.InstanceService. The cloud's delete removes the
+// disk too, as the adapter's Deprovision would next.
+func (s nebiusInstances) Delete(ctx context.Context, id string) (nebius.Operation, error) {
+	if err := s.n.call(ctx, NebiusInstanceDelete); err != nil {
+		return nil, err
+	}
+	// The cloud's delete of a missing VM would delete its disk instead.
+	if _, ok := s.n.cloud.RawVM(fakes.Nebius, id); !ok {
+		return nil, wrapGRPC(NebiusInstanceDelete, status.New(codes.NotFound, "instance "+id+" not found"))
+	}
+	return s.n.perform(ctx, NebiusInstanceDelete, id, fakes.RawDelete)
+}
+
+// nebiusDisks is the fake DiskService.
+type nebiusDisks struct{ n *Nebius }
+
+func (s nebiusDisks) diskOf(v fakes.RawVolume) nebius.Disk {
+	return nebius.Disk{ID: v.Volume, Name: v.Volume, ParentID: v.Project, State: v.Status, AttachedTo: v.AttachedTo}
+}
+
+// Get implements nebius.DiskService.
+func (s nebiusDisks) Get(ctx context.Context, id string) (nebius.Disk, error) {
+	if err := s.n.call(ctx, NebiusDiskGet); err != nil {
+		return nebius.Disk{}, err
+	}
+	v, ok := s.n.cloud.RawVolume(fakes.Nebius, id)
+	if !ok {
+		return nebius.Disk{}, wrapGRPC(NebiusDiskGet, status.New(codes.NotFound, "disk "+id+" not found"))
+	}
+	return s.diskOf(v), nil
+}
+
+// List implements nebius.DiskService.
+func (s nebiusDisks) List(ctx context.Context, req nebius.ListRequest) (nebius.DiskPage, error) {
+	if err := s.n.call(ctx, NebiusDiskList); err != nil {
+		return nebius.DiskPage{}, err
+	}
+	var vols []fakes.RawVolume
+	for _, v := range s.n.cloud.RawVolumes(fakes.Nebius, "") {
+		if v.Project == req.ParentID && !s.n.cloud.DropListEntry(fakes.Nebius) {
+			vols = append(vols, v)
+		}
+	}
+	page, next := pageAfter(vols, func(v fakes.RawVolume) string { return v.Volume }, req.PageToken, req.PageSize)
+	out := nebius.DiskPage{NextPageToken: next}
+	for _, v := range page {
+		out.Items = append(out.Items, s.diskOf(v))
+	}
+	return out, nil
+}
+
+// Delete implements nebius.DiskService: refused while the disk is attached.
+func (s nebiusDisks) Delete(ctx context.Context, id string) (nebius.Operation, error) {
+	if err := s.n.call(ctx, NebiusDiskDelete); err != nil {
+		return nil, err
+	}
+	v, ok := s.n.cloud.RawVolume(fakes.Nebius, id)
+	switch {
+	case !ok:
+		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.NotFound, "disk "+id+" not found"))
+	case v.AttachedTo != "":
+		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.FailedPrecondition, "disk "+id+" is attached to "+v.AttachedTo))
+	case strings.EqualFold(v.Status, "DELETING"):
+		return &nebiusOp{n: s.n, id: "operation-noop-" + id, st: status.New(codes.OK, "")}, nil
+	}
+	owner, known := s.n.owner(id)
+	if !known {
+		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.InvalidArgument, "emulator: the disk's host is unknown; add hosts with Nebius.AddHost"))
+	}
+	return s.n.perform(ctx, NebiusDiskDelete, owner, fakes.RawDelete)
+}

@@ -1,0 +1,81 @@
+package nebius
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/driftless/driftless/provider"
+)
+
+// maxRetryAfter caps a server's retry hint so a hostile answer cannot park
+// the reconciler for years.
+const maxRetryAfter = 24 * time.Hour
+
+// callError is one failed call: the call's name, its class (a provider
+// sentinel, or nil) and its cause, all reachable with errors.Is / As.
+type callError struct {
+	call  string
+	class error
+	cause error
+}
+
+// Error implements error.
+func (e *callError) Error() string { return fmt.Sprintf("%s: %s: %v", Name, e.call, e.cause) }
+
+// Unwrap exposes the class sentinel (if any) and the cause.
+func (e *callError) Unwrap() []error {
+	if e.class == nil {
+		return []error{e.cause}
+	}
+	return []error{e.class, e.cause}
+}
+
+// grpcStatus returns the gRPC status carried by err, however deeply it is
+// wrapped.
+func grpcStatus(err error) (*status.Status, bool) {
+	var se interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &se) {
+		return se.GRPCStatus(), true
+	}
+	return nil, false
+}
+
+// classify applies the provider error contract to a service error.
+func classify(call string, err error) error {
+	if st, ok := grpcStatus(err); ok {
+		switch st.Code() {
+		case codes.NotFound:
+			return &callError{call, provider.ErrNotFound, err}
+		case codes.ResourceExhausted:
+			return &provider.RateLimitError{Provider: Name, RetryAfter: retryDelay(st), Err: &callError{call, nil, err}}
+		case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.Canceled, codes.Internal:
+			return &callError{call, provider.ErrUnavailable, err}
+		case codes.FailedPrecondition, codes.AlreadyExists:
+			return &callError{call, provider.ErrConflict, err}
+		default:
+			return &callError{call, nil, err}
+		}
+	}
+	var nerr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.As(err, &nerr) {
+		return &callError{call, provider.ErrUnavailable, err}
+	}
+	return &callError{call, nil, err}
+}
+
+// retryDelay is the RetryInfo hint of a status, or zero.
+func retryDelay(st *status.Status) time.Duration {
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay().IsValid() {
+			return min(max(ri.GetRetryDelay().AsDuration(), 0), maxRetryAfter)
+		}
+	}
+	return 0
+}

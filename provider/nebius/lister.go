@@ -1,0 +1,64 @@
+package nebius
+
+import (
+	"context"
+	"strings"
+
+	"github.com/driftless/driftless/provider"
+)
+
+// Listing page tokens carry the phase: the project's instances first, then
+// its disks, each with the service's own token after the prefix.
+const (
+	phaseInstances = "i:"
+	phaseDisks     = "d:"
+)
+
+// Scope implements provider.Lister: one listing per project.
+func (p *Provider) Scope(host provider.Host) string { return host.Project }
+
+// ListPage implements provider.Lister: pages of the project's instances,
+// then pages of its disks, keyed by id.
+func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
+	if err := checkID("scope", scope); err != nil {
+		return provider.ListPage{}, err
+	}
+	phase, token := phaseInstances, ""
+	if pageToken != "" {
+		var ok bool
+		if token, ok = strings.CutPrefix(pageToken, phaseInstances); ok {
+			phase = phaseInstances
+		} else if token, ok = strings.CutPrefix(pageToken, phaseDisks); ok {
+			phase = phaseDisks
+		} else {
+			return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "not a token from ListPage: " + quote(pageToken)}
+		}
+	}
+	req := ListRequest{ParentID: scope, PageSize: p.cfg.PageSize, PageToken: token}
+	var out provider.ListPage
+	if phase == phaseInstances {
+		page, err := p.instances.List(ctx, req)
+		if err != nil {
+			return provider.ListPage{}, classify("list instances of "+scope, err)
+		}
+		for _, in := range page.Items {
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: provider.NebiusInstanceStates().Normalize(in.State), Raw: in.State, Address: in.PublicIP})
+		}
+		out.Next = phaseInstances + page.NextPageToken
+		if page.NextPageToken == "" {
+			out.Next = phaseDisks
+		}
+		return out, nil
+	}
+	page, err := p.disks.List(ctx, req)
+	if err != nil {
+		return provider.ListPage{}, classify("list disks of "+scope, err)
+	}
+	for _, d := range page.Items {
+		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: d.ID, State: provider.NebiusDiskStates().Normalize(d.State), Raw: d.State})
+	}
+	if page.NextPageToken != "" {
+		out.Next = phaseDisks + page.NextPageToken
+	}
+	return out, nil
+}

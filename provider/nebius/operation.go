@@ -1,0 +1,69 @@
+package nebius
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/driftless/driftless/provider"
+)
+
+// PollInterval is how often Wait polls an operation: gosdk's default.
+const PollInterval = time.Second
+
+// operation is a Nebius operation polled on the adapter's clock.
+type operation struct {
+	p    *Provider
+	call string
+	op   Operation
+}
+
+// Name implements provider.Operation.
+func (o *operation) Name() string { return o.op.ID() }
+
+// Wait implements provider.Operation: it polls until the operation is done
+// and returns an error matching provider.ErrOperationFailed when it
+// finished with a non-OK status.
+func (o *operation) Wait(ctx context.Context) error {
+	for !o.op.Done() {
+		t := o.p.cfg.Clock.NewTimer(PollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s: wait for %s: %w", Name, o.call, ctx.Err())
+		case <-t.C():
+		}
+		if err := o.op.Poll(ctx); err != nil {
+			return classify("poll "+o.call, err)
+		}
+	}
+	if st := o.op.Status(); st != nil && st.Code() != codes.OK {
+		return fmt.Errorf("%s: %s: operation %s finished with %s: %w: %w",
+			Name, o.call, o.op.ID(), st.Code(), provider.ErrOperationFailed, st.Err())
+	}
+	return nil
+}
+
+// chain is an operation followed by a second step that starts once the first
+// is done: deprovisioning deletes the data disk after its instance is gone.
+type chain struct {
+	first provider.Operation
+	then  func(ctx context.Context) (provider.Operation, error)
+}
+
+// Name implements provider.Operation.
+func (c *chain) Name() string { return c.first.Name() }
+
+// Wait implements provider.Operation.
+func (c *chain) Wait(ctx context.Context) error {
+	if err := c.first.Wait(ctx); err != nil {
+		return err
+	}
+	next, err := c.then(ctx)
+	if err != nil || next == nil {
+		return err
+	}
+	return next.Wait(ctx)
+}
