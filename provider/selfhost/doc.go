@@ -1,0 +1,23 @@
+// Package selfhost adapts self-hosted machines to [provider.Provider].
+//
+// On a self-host, a connector program on the user's machine runs the VMs and
+// talks to the control plane. The control plane feeds what it hears into a
+// [Provider]: [Provider.Report] for a VM's state as the connector saw it,
+// [Provider.Heartbeat] for the connector being alive. Probe answers from
+// memory, with no I/O:
+//   - a connector silent for longer than its TTL makes the host
+//     Unreachable with VM unknown — never off, since a machine that went
+//     offline says nothing about its VMs;
+//   - otherwise the latest report is normalized with
+//     provider.SelfHostStates(); a connector that has not reported the VM
+//     yet gives VM unknown.
+//
+// A host is Host.Project = the connector's id and Host.Instance = the VM's
+// name on it. Self-hosts have no separate data volume: a VM the connector
+// reports "not_found" is deprovisioned.
+//
+// Start and Stop go to the connector through the [Connector] interface, the
+// control plane's channel to it; they fail with provider.ErrUnavailable while
+// the connector is silent. Waiters [Provider.Subscribe] to a host's reports
+// instead of polling (Capabilities.PushReports).
+package selfhost

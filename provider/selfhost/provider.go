@@ -1,0 +1,320 @@
+package selfhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/reconcile"
+)
+
+// Name is the provider kind this package implements; it matches
+// Record.Provider.
+const Name = "selfhost"
+
+// Defaults applied by [New] to zero Config fields.
+const (
+	// DefaultTTL is how long a connector may stay silent before its hosts
+	// are unreachable: three missed 30-second heartbeats.
+	DefaultTTL = 90 * time.Second
+	// DefaultBuffer is how many reports a subscription holds before the
+	// oldest is dropped.
+	DefaultBuffer = 8
+)
+
+// Limits on report fields: a connector is outside the trust boundary.
+const (
+	maxState   = 64
+	maxAddress = 256
+)
+
+// ident is the connector ids and VM names the adapter accepts.
+var ident = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.:]{0,127}$`)
+
+// Connector is the control plane's channel to a host's connector. The
+// adapter calls it only while the connector is heard from.
+type Connector interface {
+	// Start asks the connector to start the host's VM.
+	Start(ctx context.Context, host provider.Host) error
+	// Stop asks the connector to stop the host's VM, keeping its disk.
+	Stop(ctx context.Context, host provider.Host) error
+}
+
+// Config configures the adapter.
+type Config struct {
+	// Connector carries Start and Stop to connectors. Required.
+	Connector Connector
+	// Clock measures connector silence; nil means the wall clock.
+	Clock reconcile.Clock
+	// TTL is how long a connector may stay silent; 0 means DefaultTTL.
+	TTL time.Duration
+	// Buffer is each subscription's capacity; 0 means DefaultBuffer.
+	Buffer int
+}
+
+// Report is one VM state report from a connector.
+type Report struct {
+	// Connector is the reporting connector's id (Host.Project).
+	Connector string
+	// Instance is the VM's name on the connector (Host.Instance).
+	Instance string
+	// State is the VM manager's state, e.g. "running" or "not_found".
+	State string
+	// Address is the VM's public address, "" if none.
+	Address string
+	// At is when the control plane received the report.
+	At time.Time
+}
+
+// key identifies one host.
+type key struct{ connector, instance string }
+
+// Provider is the self-host adapter. It implements provider.Provider and is
+// safe for concurrent use.
+type Provider struct {
+	cfg Config
+
+	mu     sync.Mutex
+	seen   map[string]time.Time // connector → last heard from
+	latest map[key]Report
+	subs   map[key]map[uint64]chan Report
+	nextID uint64
+}
+
+// Interface check.
+var _ provider.Provider = (*Provider)(nil)
+
+// New returns the adapter.
+func New(cfg Config) (*Provider, error) {
+	if cfg.Connector == nil {
+		return nil, errors.New("selfhost: Config.Connector is required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = reconcile.SystemClock()
+	}
+	if cfg.TTL <= 0 {
+		cfg.TTL = DefaultTTL
+	}
+	if cfg.Buffer <= 0 {
+		cfg.Buffer = DefaultBuffer
+	}
+	return &Provider{
+		cfg:    cfg,
+		seen:   map[string]time.Time{},
+		latest: map[key]Report{},
+		subs:   map[key]map[uint64]chan Report{},
+	}, nil
+}
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return Name }
+
+// Capabilities implements provider.Provider: state arrives as pushed
+// reports; there is no separate volume and no native wait.
+func (p *Provider) Capabilities() provider.Capabilities {
+	return provider.Capabilities{CanStop: true, PushReports: true}
+}
+
+// Validate implements provider.Provider: Project is the connector id and
+// Instance the VM name.
+func (p *Provider) Validate(host provider.Host) error {
+	if err := checkIdent("Project", host.Project); err != nil {
+		return err
+	}
+	return checkIdent("Instance", host.Instance)
+}
+
+// checkIdent returns a *provider.HostError unless s is an accepted id.
+func checkIdent(field, s string) error {
+	if !ident.MatchString(s) {
+		return &provider.HostError{Provider: Name, Field: field, Reason: "not a connector id or VM name ([A-Za-z0-9][-A-Za-z0-9_.:]{0,127}): " + quote(s)}
+	}
+	return nil
+}
+
+// Heartbeat records that connector was heard from at at. A time in the
+// future counts as now, so a skewed clock cannot keep a connector alive.
+func (p *Provider) Heartbeat(connector string, at time.Time) error {
+	if err := checkIdent("Connector", connector); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.heardLocked(connector, at)
+	return nil
+}
+
+// Report records a VM state report; it also counts as a heartbeat. A report
+// older than the host's latest is kept out of the state (reports can arrive
+// out of order) but still counts as a heartbeat. Invalid reports are
+// rejected with an error matching provider.ErrInvalidHost and change
+// nothing. Subscribers of the host receive every accepted report.
+func (p *Provider) Report(r Report) error {
+	if err := checkIdent("Connector", r.Connector); err != nil {
+		return err
+	}
+	if err := checkIdent("Instance", r.Instance); err != nil {
+		return err
+	}
+	switch {
+	case r.State == "" || len(r.State) > maxState || !printable(r.State):
+		return &provider.HostError{Provider: Name, Field: "State", Reason: "empty, too long or not printable: " + quote(r.State)}
+	case len(r.Address) > maxAddress || !printable(r.Address):
+		return &provider.HostError{Provider: Name, Field: "Address", Reason: "too long or not printable: " + quote(r.Address)}
+	case r.At.IsZero():
+		return &provider.HostError{Provider: Name, Field: "At", Reason: "zero time"}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r.At = p.heardLocked(r.Connector, r.At)
+	k := key{r.Connector, r.Instance}
+	if old, ok := p.latest[k]; ok && r.At.Before(old.At) {
+		return nil
+	}
+	p.latest[k] = r
+	for _, ch := range p.subs[k] {
+		deliver(ch, r)
+	}
+	return nil
+}
+
+// heardLocked records contact with connector at at (clamped to now) and
+// returns the clamped time.
+func (p *Provider) heardLocked(connector string, at time.Time) time.Time {
+	if now := p.cfg.Clock.Now(); at.After(now) {
+		at = now
+	}
+	if at.After(p.seen[connector]) {
+		p.seen[connector] = at
+	}
+	return at
+}
+
+// deliver sends r without blocking: when the subscriber lags, the oldest
+// report is dropped, so it always ends up with the newest.
+func deliver(ch chan Report, r Report) {
+	for {
+		select {
+		case ch <- r:
+			return
+		default:
+		}
+		select {
+		case <-ch:
+		default:
+		}
+	}
+}
+
+// Subscribe returns a channel that receives the host's accepted reports
+// from now on, and a function that ends the subscription and closes the
+// channel (calling it again does nothing). The channel holds Config.Buffer
+// reports; a subscriber that lags loses the oldest ones, never the newest.
+func (p *Provider) Subscribe(host provider.Host) (<-chan Report, func(), error) {
+	if err := p.Validate(host); err != nil {
+		return nil, nil, err
+	}
+	k := key{host.Project, host.Instance}
+	ch := make(chan Report, p.cfg.Buffer)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id := p.nextID
+	p.nextID++
+	if p.subs[k] == nil {
+		p.subs[k] = map[uint64]chan Report{}
+	}
+	p.subs[k][id] = ch
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			delete(p.subs[k], id)
+			if len(p.subs[k]) == 0 {
+				delete(p.subs, k)
+			}
+			close(ch)
+		})
+	}, nil
+}
+
+// reachable reports whether connector was heard from within the TTL.
+func (p *Provider) reachable(connector string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	seen, ok := p.seen[connector]
+	return ok && p.cfg.Clock.Now().Sub(seen) <= p.cfg.TTL
+}
+
+// Probe implements provider.Provider from memory: unreachable when the
+// connector is silent beyond its TTL, else the latest report.
+func (p *Provider) Probe(_ context.Context, host provider.Host) (hoststate.Observation, error) {
+	if err := p.Validate(host); err != nil {
+		return hoststate.Observation{}, err
+	}
+	if !p.reachable(host.Project) {
+		return hoststate.Observation{Unreachable: true, VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown}, nil
+	}
+	p.mu.Lock()
+	r, ok := p.latest[key{host.Project, host.Instance}]
+	p.mu.Unlock()
+	if !ok {
+		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown}, nil
+	}
+	return hoststate.Observation{
+		VM:      provider.SelfHostStates().Normalize(r.State),
+		Volume:  hoststate.VolumeAbsent,
+		Address: r.Address,
+		RawVM:   r.State,
+	}, nil
+}
+
+// Start implements provider.Provider through the Connector.
+func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return nil, p.send(ctx, host, "start", p.cfg.Connector.Start)
+}
+
+// Stop implements provider.Provider through the Connector.
+func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	return nil, p.send(ctx, host, "stop", p.cfg.Connector.Stop)
+}
+
+// send validates host, refuses a silent connector and forwards the action.
+func (p *Provider) send(ctx context.Context, host provider.Host, verb string, f func(context.Context, provider.Host) error) error {
+	if err := p.Validate(host); err != nil {
+		return err
+	}
+	if !p.reachable(host.Project) {
+		return fmt.Errorf("%s: %s %s: connector %s silent for longer than %s: %w",
+			Name, verb, host.Instance, quote(host.Project), p.cfg.TTL, provider.ErrUnavailable)
+	}
+	if err := f(ctx, host); err != nil {
+		return fmt.Errorf("%s: %s %s via connector %s: %w", Name, verb, host.Instance, quote(host.Project), err)
+	}
+	return nil
+}
+
+// printable reports whether s is printable ASCII.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// quote quotes untrusted text for messages, cut short.
+func quote(s string) string {
+	const max = 80
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return strconv.Quote(s)
+}
