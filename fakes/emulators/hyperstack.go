@@ -86,6 +86,19 @@ func (e *hsEmu) id(vm fakes.RawVM) int64 {
 	return e.nextID
 }
 
+// retire forgets the ids of instance's VMs: its VM was recreated, and a
+// VM born at the same instant of the fake clock must still get a new id.
+func (e *hsEmu) retire(instance string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for k, id := range e.ids {
+		if k.instance == instance {
+			delete(e.ids, k)
+			delete(e.vms, id)
+		}
+	}
+}
+
 // byID returns the VM with id if it still exists.
 func (e *hsEmu) byID(raw string) (fakes.RawVM, int64, bool) {
 	id, err := strconv.ParseInt(raw, 10, 64)
@@ -280,6 +293,7 @@ func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
 		e.actError(w, err)
 		return
 	}
+	e.retire(req.Name)
 	out := []map[string]any{}
 	if vm, ok := e.cloud.RawVM(fakes.Hyperstack, req.Name); ok {
 		out = append(out, e.vmJSON(vm))
