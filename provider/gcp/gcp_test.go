@@ -530,3 +530,28 @@ func TestCallIDHeaderNeverLeaves(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkProbe measures one probe (instance Get + disk Get) through the
+// SDK against the local emulator: the adapter's and SDK's overhead, not a
+// cloud's latency.
+func BenchmarkProbe(b *testing.B) {
+	clock := fakes.NewClock(start)
+	cloud := fakes.NewCloud(clock, 1)
+	srv := emulators.NewGCP(cloud)
+	defer srv.Close()
+	host := provider.Host{Project: "proj-1", Zone: "us-central1-a", Instance: "vm-1", Volume: "disk-1"}
+	if err := srv.AddHost(host, true); err != nil {
+		b.Fatal(err)
+	}
+	p, err := gcp.New(context.Background(), gcp.Config{AllowInsecureHTTP: true, Clock: clock}, option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Probe(context.Background(), host); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

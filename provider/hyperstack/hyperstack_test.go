@@ -321,3 +321,25 @@ func TestValidateRejectsBeforeAnyRequest(t *testing.T) {
 		t.Errorf("invalid hosts made %d API calls", n)
 	}
 }
+
+// BenchmarkProbe measures one probe (VM search + volume Get) against the
+// local emulator: the adapter's overhead, not a cloud's latency.
+func BenchmarkProbe(b *testing.B) {
+	cloud := fakes.NewCloud(nil, 1)
+	srv := emulators.NewHyperstack(cloud, apiKey)
+	defer srv.Close()
+	host := provider.Host{Instance: "host-1", Volume: "1001"}
+	if err := srv.AddHost(host, true); err != nil {
+		b.Fatal(err)
+	}
+	p, err := hyperstack.New(hyperstack.Config{BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Probe(context.Background(), host); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
