@@ -22,7 +22,13 @@
 // carries errors matches provider.ErrOperationFailed: the SDK's own Wait
 // returns nil in that case.
 //
-// The adapter wraps the HTTP transport to bound every response body
+// The adapter wraps the SDK's HTTP transport to bound every response body
 // (default 4 MiB) and to give each request a deadline when its context has
-// none (the SDK's aggregated list drops the caller's context).
+// none. The SDK's aggregated list builds its requests without the caller's
+// context; ListPage marks its calls with a private header that the
+// transport turns back into the caller's context and strips before the
+// request leaves, so a cancelled ListPage cancels its request.
+//
+// A well-formed answer that does not describe the resource asked for (no
+// status, another name) is a bad response, never an observation.
 package gcp

@@ -19,6 +19,10 @@ import (
 // reconciler for years.
 const maxRetryAfter = 24 * time.Hour
 
+// errIncomplete is the cause of a well-formed answer that does not
+// describe the resource asked for (no name or status, another name).
+var errIncomplete = errors.New("gcp: answer does not describe the resource asked for")
+
 // callError is one failed API call. Its message stays short (a googleapi
 // error can quote a whole response body) while the sentinel class and the
 // SDK's own error both stay reachable with errors.Is and errors.As.

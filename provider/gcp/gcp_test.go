@@ -146,6 +146,9 @@ func TestProbeFailures(t *testing.T) {
 		{"truncated JSON", emulators.Fault{Kind: emulators.FaultTruncated}, provider.ErrBadResponse},
 		{"huge body", emulators.Fault{Kind: emulators.FaultHuge}, provider.ErrBadResponse},
 		{"disk Get fails", emulators.Fault{Kind: emulators.FaultStatus, Status: 503, Path: "/disks/"}, provider.ErrUnavailable},
+		{"empty object", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Body: `{}`}, provider.ErrBadResponse},
+		{"another instance", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Path: "/instances/", Body: `{"name":"vm-2","status":"RUNNING"}`}, provider.ErrBadResponse},
+		{"disk without status", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Path: "/disks/", Body: `{"name":"disk-1"}`}, provider.ErrBadResponse},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,6 +75,9 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 			return errUnreachable(zone)
 		}
 		for _, inst := range pair.Value.GetInstances() {
+			if inst.GetName() == "" || inst.Status == nil {
+				return errIncomplete
+			}
 			page.VMs = append(page.VMs, provider.ListedVM{
 				Instance: inst.GetName(),
 				VM:       provider.GCPInstanceStates().Normalize(inst.GetStatus()),
@@ -115,6 +118,9 @@ func (p *Provider) listDisks(ctx context.Context, project, zone, token string) (
 			return errUnreachable(zone)
 		}
 		for _, d := range pair.Value.GetDisks() {
+			if d.GetName() == "" || d.Status == nil {
+				return errIncomplete
+			}
 			page.Volumes = append(page.Volumes, provider.ListedVolume{
 				Volume: d.GetName(),
 				State:  provider.GCPDiskStates().Normalize(d.GetStatus()),

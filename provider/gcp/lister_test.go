@@ -137,6 +137,19 @@ func TestListPagePartialIsAnError(t *testing.T) {
 		"unreachables":     `{"items":{},"unreachables":["zones/us-central1-a"]}`,
 		"zone unreachable": `{"items":{"zones/us-central1-a":{"warning":{"code":"UNREACHABLE","message":"down"}}}}`,
 	}
+	bad := map[string]string{
+		"nameless instance": `{"items":{"zones/us-central1-a":{"instances":[{"status":"RUNNING"}]}}}`,
+		"statusless":        `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-9"}]}}}`,
+	}
+	for name, body := range bad {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, gcp.Config{}, fakes.Durations{})
+			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Body: body})
+			if _, err := e.p.ListPage(context.Background(), e.p.Scope(e.host), ""); !errors.Is(err, provider.ErrBadResponse) {
+				t.Fatalf("ListPage error = %v, want ErrBadResponse", err)
+			}
+		})
+	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, gcp.Config{}, fakes.Durations{})

@@ -125,10 +125,13 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, err
 	}
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
+	call := "get instance " + path(host, host.Instance)
 	inst, err := p.instances.Get(ctx, &computepb.GetInstanceRequest{
 		Project: host.Project, Zone: host.Zone, Instance: host.Instance,
 	}, noRetry())
-	switch err = p.classify("get instance "+path(host, host.Instance), err); {
+	switch err = p.classify(call, err); {
+	case err == nil && (inst.GetName() != host.Instance || inst.Status == nil):
+		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the instance", errIncomplete}
 	case err == nil:
 		obs.RawVM = inst.GetStatus()
 		obs.VM = provider.GCPInstanceStates().Normalize(obs.RawVM)
@@ -136,10 +139,13 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	case !isNotFound(err):
 		return hoststate.Observation{}, err
 	}
+	call = "get disk " + path(host, host.Volume)
 	disk, err := p.disks.Get(ctx, &computepb.GetDiskRequest{
 		Project: host.Project, Zone: host.Zone, Disk: host.Volume,
 	}, noRetry())
-	switch err = p.classify("get disk "+path(host, host.Volume), err); {
+	switch err = p.classify(call, err); {
+	case err == nil && (disk.GetName() != host.Volume || disk.Status == nil):
+		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the disk", errIncomplete}
 	case err == nil:
 		obs.RawVolume = disk.GetStatus()
 		obs.Volume = provider.GCPDiskStates().Normalize(obs.RawVolume)
