@@ -152,6 +152,7 @@ func TestProbeFailures(t *testing.T) {
 		{"malformed JSON", emulators.Fault{Kind: emulators.FaultMalformed}, provider.ErrBadResponse},
 		{"truncated JSON", emulators.Fault{Kind: emulators.FaultTruncated}, provider.ErrBadResponse},
 		{"huge body", emulators.Fault{Kind: emulators.FaultHuge}, provider.ErrBadResponse},
+		{"another volume", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Path: "/core/volumes/", Body: `{"status":true,"volume":{"id":7,"status":"available"}}`}, provider.ErrBadResponse},
 		{"volume Get fails", emulators.Fault{Kind: emulators.FaultStatus, Status: 503, Path: "/core/volumes/"}, provider.ErrUnavailable},
 	}
 	for _, tt := range tests {

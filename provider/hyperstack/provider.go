@@ -251,6 +251,9 @@ func (p *Provider) getVolume(ctx context.Context, id string) (volume, error) {
 		return volume{}, err
 	}
 	v, err := decodeVolume(b)
+	if err == nil && idString(v.ID) != id {
+		err = fmt.Errorf("answer describes volume %d", v.ID)
+	}
 	if err != nil {
 		return volume{}, &callError{what, provider.ErrBadResponse, err}
 	}

@@ -116,6 +116,7 @@ func TestProbeFailures(t *testing.T) {
 		{"HTML 404 is not absent", emulators.Fault{Kind: emulators.FaultHTML, Status: 404}, is(provider.ErrBadResponse)},
 		{"404 without envelope", emulators.Fault{Kind: emulators.FaultStatus, Status: 404, Body: `{"detail":"Not Found"}`}, is(provider.ErrBadResponse)},
 		{"HTML 200", emulators.Fault{Kind: emulators.FaultHTML, Status: 200}, is(provider.ErrBadResponse)},
+		{"another instance", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Body: `{"data":{"id":"other","status":"active"}}`}, is(provider.ErrBadResponse)},
 		{"data null", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Body: `{"data":null}`}, is(provider.ErrBadResponse)},
 		{"malformed JSON", emulators.Fault{Kind: emulators.FaultMalformed}, is(provider.ErrBadResponse)},
 		{"truncated JSON", emulators.Fault{Kind: emulators.FaultTruncated}, is(provider.ErrBadResponse)},

@@ -105,6 +105,9 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, err
 	}
 	in, err := decodeInstance(b)
+	if err == nil && in.ID != host.Instance {
+		err = fmt.Errorf("answer describes instance %s", quote(in.ID))
+	}
 	if err != nil {
 		return hoststate.Observation{}, &callError{what, provider.ErrBadResponse, err}
 	}
