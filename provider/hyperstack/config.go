@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/driftless/driftless/provider/internal/rest"
 	"github.com/driftless/driftless/reconcile"
 )
 
@@ -25,9 +26,6 @@ const (
 	// DefaultRequestTimeout bounds a request whose context has no deadline.
 	DefaultRequestTimeout = time.Minute
 )
-
-// redacted replaces a secret in every rendering.
-const redacted = "[redacted]"
 
 // Config configures the adapter. Its fmt and slog renderings never show
 // the API key.
@@ -77,7 +75,7 @@ type Launch struct {
 // String renders the configuration without the API key.
 func (c Config) String() string {
 	return fmt.Sprintf("hyperstack.Config{BaseURL: %q, APIKey: %s, Launch: %v, AllowInsecureHTTP: %t}",
-		c.baseURL(), keyState(c.APIKey), c.Launch, c.AllowInsecureHTTP)
+		c.baseURL(), rest.KeyState(c.APIKey), c.Launch, c.AllowInsecureHTTP)
 }
 
 // Format makes every fmt verb (%v, %+v, %#v, %s, %x, ...) render String,
@@ -88,7 +86,7 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("base_url", c.baseURL()),
-		slog.String("api_key", keyState(c.APIKey)),
+		slog.String("api_key", rest.KeyState(c.APIKey)),
 		slog.Bool("allow_insecure_http", c.AllowInsecureHTTP),
 	)
 }
@@ -99,14 +97,6 @@ func (c Config) baseURL() string {
 		return DefaultBaseURL
 	}
 	return c.BaseURL
-}
-
-// keyState says whether a key is set, never what it is.
-func keyState(key string) string {
-	if key == "" {
-		return "unset"
-	}
-	return redacted
 }
 
 // withDefaults returns c with zero fields set to their defaults.

@@ -1,17 +1,13 @@
 package hyperstack
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/internal/rest"
 )
-
-// errBodyTooLarge is the cause of an answer longer than the size cap.
-var errBodyTooLarge = errors.New("hyperstack: response body exceeds the size cap")
 
 // APIError is Hyperstack's own error answer: the HTTP status and the
 // envelope's message and error_reason. Callers reach it with errors.As,
@@ -32,36 +28,9 @@ func (e *APIError) Error() string {
 		s += " " + e.Reason
 	}
 	if e.Message != "" {
-		s += ": " + quote(e.Message)
+		s += ": " + rest.Quote(e.Message)
 	}
 	return s
-}
-
-// callError is one failed API call: the call's name, its class (a provider
-// sentinel, or nil) and its cause, all reachable with errors.Is / As.
-type callError struct {
-	call  string
-	class error
-	cause error
-}
-
-// Error implements error.
-func (e *callError) Error() string { return fmt.Sprintf("%s: %s: %v", Name, e.call, e.cause) }
-
-// Unwrap exposes the class sentinel (if any) and the cause.
-func (e *callError) Unwrap() []error {
-	if e.class == nil {
-		return []error{e.cause}
-	}
-	return []error{e.class, e.cause}
-}
-
-// transportError classifies a failure to get an answer at all.
-func transportError(call string, err error) error {
-	if errors.Is(err, errBodyTooLarge) {
-		return &callError{call, provider.ErrBadResponse, err}
-	}
-	return &callError{call, provider.ErrUnavailable, err}
 }
 
 // statusError classifies a non-2xx answer. Only Hyperstack's JSON envelope
@@ -72,25 +41,25 @@ func statusError(call string, status int, body []byte, now time.Time) error {
 	hasEnvelope := jerr == nil && (env.Status != nil || env.Message != "")
 	api := &APIError{HTTPStatus: status}
 	if hasEnvelope {
-		api.Reason, api.Message = env.ErrorReason, cut(env.Message)
+		api.Reason, api.Message = env.ErrorReason, rest.Cut(env.Message)
 	} else {
-		api.Message = "non-JSON body " + snippet(body)
+		api.Message = "non-JSON body " + rest.Snippet(body)
 	}
 	switch {
 	case status == http.StatusTooManyRequests:
-		return &provider.RateLimitError{Provider: Name, RetryAfter: restOfMinute(now), Err: &callError{call, nil, api}}
+		return &provider.RateLimitError{Provider: Name, RetryAfter: restOfMinute(now), Err: rest.Failed(Name, call, nil, api)}
 	case status >= 500:
-		return &callError{call, provider.ErrUnavailable, api}
+		return rest.Failed(Name, call, provider.ErrUnavailable, api)
 	case !hasEnvelope:
-		return &callError{call, provider.ErrBadResponse, api}
+		return rest.Failed(Name, call, provider.ErrBadResponse, api)
 	case status == http.StatusNotFound:
-		return &callError{call, provider.ErrNotFound, api}
+		return rest.Failed(Name, call, provider.ErrNotFound, api)
 	case status == http.StatusConflict:
-		return &callError{call, provider.ErrConflict, api}
+		return rest.Failed(Name, call, provider.ErrConflict, api)
 	case status >= 300 && status < 400:
-		return &callError{call, provider.ErrBadResponse, api}
+		return rest.Failed(Name, call, provider.ErrBadResponse, api)
 	default:
-		return &callError{call, nil, api}
+		return rest.Failed(Name, call, nil, api)
 	}
 }
 
@@ -99,16 +68,3 @@ func statusError(call string, status int, body []byte, now time.Time) error {
 func restOfMinute(now time.Time) time.Duration {
 	return now.Truncate(time.Minute).Add(time.Minute).Sub(now)
 }
-
-// cut shortens provider text for messages.
-func cut(s string) string {
-	const max = 200
-	if len(s) > max {
-		return s[:max] + "..."
-	}
-	return s
-}
-
-// quote quotes provider or user text for messages, cut to a readable
-// length.
-func quote(s string) string { return strconv.Quote(cut(s)) }

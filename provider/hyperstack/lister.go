@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/internal/rest"
 )
 
 // Listing page tokens carry the phase (VMs, then volumes) and the 1-based
@@ -27,7 +28,7 @@ func (p *Provider) Scope(provider.Host) string { return Name }
 // listed.
 func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
 	if scope != Name {
-		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "scope", Reason: "want " + strconv.Quote(Name) + ", got " + quote(scope)}
+		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "scope", Reason: "want " + strconv.Quote(Name) + ", got " + rest.Quote(scope)}
 	}
 	phase, page, err := parseToken(pageToken)
 	if err != nil {
@@ -46,7 +47,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		}
 		vms, count, err := decodeVMList(b)
 		if err != nil {
-			return provider.ListPage{}, &callError{what, provider.ErrBadResponse, err}
+			return provider.ListPage{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 		}
 		// Keep the newest VM of each name, in first-seen order.
 		var order []string
@@ -76,7 +77,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	}
 	vols, count, err := decodeVolumeList(b)
 	if err != nil {
-		return provider.ListPage{}, &callError{what, provider.ErrBadResponse, err}
+		return provider.ListPage{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	for _, v := range vols {
 		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: idString(v.ID), State: provider.HyperstackVolumeStates().Normalize(v.Status), Raw: v.Status})
@@ -104,5 +105,5 @@ func parseToken(token string) (phase string, page int, err error) {
 			}
 		}
 	}
-	return "", 0, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "not a token from ListPage: " + quote(token)}
+	return "", 0, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "not a token from ListPage: " + rest.Quote(token)}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/internal/rest"
 )
 
 // vmName is the VM names the adapter accepts: Hyperstack's own rules are
@@ -17,7 +18,7 @@ func checkHost(host provider.Host) error {
 		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty VM name"}
 	}
 	if !vmName.MatchString(host.Instance) {
-		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not a VM name ([A-Za-z0-9][-A-Za-z0-9_.]{0,62}): " + quote(host.Instance)}
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not a VM name ([A-Za-z0-9][-A-Za-z0-9_.]{0,62}): " + rest.Quote(host.Instance)}
 	}
 	if _, err := volumeID(host.Volume); err != nil {
 		return err
@@ -29,7 +30,7 @@ func checkHost(host provider.Host) error {
 func volumeID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
-		return 0, &provider.HostError{Provider: Name, Field: "Volume", Reason: "not a positive decimal volume id: " + quote(s)}
+		return 0, &provider.HostError{Provider: Name, Field: "Volume", Reason: "not a positive decimal volume id: " + rest.Quote(s)}
 	}
 	return id, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/internal/rest"
 )
 
 // maxPages bounds a search for a VM by name, so an answer whose count lies
@@ -25,8 +26,7 @@ const maxPages = 100
 // for concurrent use. Its fmt and slog renderings never show the API key.
 type Provider struct {
 	cfg  Config
-	base *url.URL
-	hc   *http.Client
+	rest *rest.Client
 }
 
 // Interface checks.
@@ -46,17 +46,16 @@ func New(cfg Config) (*Provider, error) {
 	if strings.ContainsFunc(cfg.APIKey, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
 		return nil, fmt.Errorf("%s: Config.APIKey has characters a header cannot carry", Name)
 	}
-	base, err := parseBase(cfg.BaseURL, cfg.AllowInsecureHTTP)
+	key := cfg.APIKey
+	client, err := rest.New(rest.Options{
+		Name: Name, BaseURL: cfg.BaseURL, AllowInsecureHTTP: cfg.AllowInsecureHTTP, HTTPClient: cfg.HTTPClient,
+		Authorize:    func(h http.Header) { h.Set("api_key", key) },
+		MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger,
+	})
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{}
-	if cfg.HTTPClient != nil {
-		c := *cfg.HTTPClient
-		hc = &c
-	}
-	hc.CheckRedirect = noRedirect
-	return &Provider{cfg: cfg, base: base, hc: hc}, nil
+	return &Provider{cfg: cfg, rest: client}, nil
 }
 
 // String renders the adapter without the API key.
@@ -123,7 +122,7 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 	for _, v := range vms {
 		switch provider.HyperstackVMStates().Normalize(v.Status) {
 		case hoststate.VMStopping, hoststate.VMError, hoststate.VMUnknown:
-			return nil, fmt.Errorf("%s: start %s: VM %d is %s: %w", Name, quote(host.Instance), v.ID, quote(v.Status), provider.ErrConflict)
+			return nil, fmt.Errorf("%s: start %s: VM %d is %s: %w", Name, rest.Quote(host.Instance), v.ID, rest.Quote(v.Status), provider.ErrConflict)
 		}
 	}
 	if len(vms) > 0 {
@@ -137,17 +136,17 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 		return nil, nil // running or booting: nothing to do
 	}
 	if p.cfg.Launch == nil {
-		return nil, fmt.Errorf("%s: start %s: the VM is gone and Config.Launch is not set to recreate it: %w", Name, quote(host.Instance), provider.ErrUnsupported)
+		return nil, fmt.Errorf("%s: start %s: the VM is gone and Config.Launch is not set to recreate it: %w", Name, rest.Quote(host.Instance), provider.ErrUnsupported)
 	}
 	vol, err := p.getVolume(ctx, host.Volume)
 	if err != nil {
 		return nil, err
 	}
 	if !strings.EqualFold(vol.Status, "available") {
-		return nil, fmt.Errorf("%s: start %s: volume %d is %s, not available: %w", Name, quote(host.Instance), vol.ID, quote(vol.Status), provider.ErrConflict)
+		return nil, fmt.Errorf("%s: start %s: volume %d is %s, not available: %w", Name, rest.Quote(host.Instance), vol.ID, rest.Quote(vol.Status), provider.ErrConflict)
 	}
 	l := p.cfg.Launch
-	_, err = p.call(ctx, "create VM "+quote(host.Instance), http.MethodPost, []string{"core", "virtual-machines"}, nil, createRequest{
+	_, err = p.call(ctx, "create VM "+rest.Quote(host.Instance), http.MethodPost, []string{"core", "virtual-machines"}, nil, createRequest{
 		Name: host.Instance, EnvironmentName: l.EnvironmentName, ImageName: l.ImageName, FlavorName: l.FlavorName,
 		KeyName: l.KeyName, VolumeName: vol.Name, AssignFloatingIP: l.AssignFloatingIP, Count: 1,
 	})
@@ -209,14 +208,14 @@ func (p *Provider) requireVM(ctx context.Context, host provider.Host, verb strin
 		return vm{}, err
 	}
 	if len(vms) == 0 {
-		return vm{}, fmt.Errorf("%s: %s %s: no VM with that name: %w", Name, verb, quote(host.Instance), provider.ErrNotFound)
+		return vm{}, fmt.Errorf("%s: %s %s: no VM with that name: %w", Name, verb, rest.Quote(host.Instance), provider.ErrNotFound)
 	}
 	return vms[0], nil
 }
 
 // findVMs returns the VMs named exactly name, newest (highest id) first.
 func (p *Provider) findVMs(ctx context.Context, name string) ([]vm, error) {
-	what := "find VM " + quote(name)
+	what := "find VM " + rest.Quote(name)
 	var found []vm
 	for page := 1; page <= maxPages; page++ {
 		b, err := p.call(ctx, what, http.MethodGet, []string{"core", "virtual-machines"}, url.Values{
@@ -227,7 +226,7 @@ func (p *Provider) findVMs(ctx context.Context, name string) ([]vm, error) {
 		}
 		vms, count, err := decodeVMList(b)
 		if err != nil {
-			return nil, &callError{what, provider.ErrBadResponse, err}
+			return nil, rest.Failed(Name, what, provider.ErrBadResponse, err)
 		}
 		for _, v := range vms {
 			if v.Name == name {
@@ -255,7 +254,7 @@ func (p *Provider) getVolume(ctx context.Context, id string) (volume, error) {
 		err = fmt.Errorf("answer describes volume %d", v.ID)
 	}
 	if err != nil {
-		return volume{}, &callError{what, provider.ErrBadResponse, err}
+		return volume{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	return v, nil
 }

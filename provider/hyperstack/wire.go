@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // vm is the part of Hyperstack's instance object the adapter reads.
@@ -159,10 +158,3 @@ type createRequest struct {
 
 // idString renders an id for paths and references.
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
-// snippet is the start of a body for messages: printable, short.
-func snippet(body []byte) string {
-	const max = 120
-	s := strings.ToValidUTF8(string(body[:min(len(body), max)]), "?")
-	return strconv.Quote(s)
-}

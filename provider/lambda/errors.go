@@ -1,13 +1,12 @@
 package lambda
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/internal/rest"
 )
 
 // Lambda error codes the adapter classifies.
@@ -25,9 +24,6 @@ const (
 // maxRetryAfter caps a Retry-After hint so a hostile header cannot park the
 // reconciler for years.
 const maxRetryAfter = 24 * time.Hour
-
-// errBodyTooLarge is the cause of an answer longer than the size cap.
-var errBodyTooLarge = errors.New("lambda: response body exceeds the size cap")
 
 // APIError is Lambda's own error answer. Callers reach it with errors.As,
 // e.g. to tell a rejected API key from other failures.
@@ -59,54 +55,27 @@ func (e *APIError) Unauthorized() bool {
 	return e.Code == CodeInvalidAPIKey || e.Code == CodeAccountInactive
 }
 
-// callError is one failed API call: the call's name, its class (a provider
-// sentinel, or nil) and its cause, all reachable with errors.Is / As.
-type callError struct {
-	call  string
-	class error
-	cause error
-}
-
-// Error implements error.
-func (e *callError) Error() string { return fmt.Sprintf("%s: %s: %v", Name, e.call, e.cause) }
-
-// Unwrap exposes the class sentinel (if any) and the cause.
-func (e *callError) Unwrap() []error {
-	if e.class == nil {
-		return []error{e.cause}
-	}
-	return []error{e.class, e.cause}
-}
-
-// transportError classifies a failure to get an answer at all.
-func transportError(call string, err error) error {
-	if errors.Is(err, errBodyTooLarge) {
-		return &callError{call, provider.ErrBadResponse, err}
-	}
-	return &callError{call, provider.ErrUnavailable, err}
-}
-
 // statusError classifies a non-2xx answer by Lambda's error code. Only the
 // envelope is trusted to say what a status means for a resource.
 func statusError(call string, status int, header http.Header, body []byte, now time.Time) error {
 	code, msg, ok := decodeError(body)
-	api := &APIError{HTTPStatus: status, Code: code, Message: cut(msg)}
+	api := &APIError{HTTPStatus: status, Code: code, Message: rest.Cut(msg)}
 	if !ok {
-		api.Message = "body is not Lambda's error envelope: " + snippet(body)
+		api.Message = "body is not Lambda's error envelope: " + rest.Snippet(body)
 	}
 	switch {
 	case status == http.StatusTooManyRequests:
-		return &provider.RateLimitError{Provider: Name, RetryAfter: retryAfter(header, now), Err: &callError{call, nil, api}}
+		return &provider.RateLimitError{Provider: Name, RetryAfter: retryAfter(header, now), Err: rest.Failed(Name, call, nil, api)}
 	case status >= 500, code == CodeInternalError, code == CodeInsufficientCapacity:
-		return &callError{call, provider.ErrUnavailable, api}
+		return rest.Failed(Name, call, provider.ErrUnavailable, api)
 	case !ok:
-		return &callError{call, provider.ErrBadResponse, api}
+		return rest.Failed(Name, call, provider.ErrBadResponse, api)
 	case code == CodeNotFound:
-		return &callError{call, provider.ErrNotFound, api}
+		return rest.Failed(Name, call, provider.ErrNotFound, api)
 	case code == CodeFilesystemInUse:
-		return &callError{call, provider.ErrConflict, api}
+		return rest.Failed(Name, call, provider.ErrConflict, api)
 	default:
-		return &callError{call, nil, api}
+		return rest.Failed(Name, call, nil, api)
 	}
 }
 
@@ -122,15 +91,3 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	}
 	return DefaultRetryAfter
 }
-
-// cut shortens provider text for messages.
-func cut(s string) string {
-	const max = 200
-	if len(s) > max {
-		return s[:max] + "..."
-	}
-	return s
-}
-
-// quote quotes provider or user text for messages, cut short.
-func quote(s string) string { return strconv.Quote(cut(s)) }

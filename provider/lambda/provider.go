@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/internal/rest"
 )
 
 // instanceID is the instance ids the adapter accepts (Lambda's are 32 hex
@@ -25,8 +25,7 @@ var instanceID = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_]{0,127}$`)
 // for concurrent use. Its fmt and slog renderings never show the API key.
 type Provider struct {
 	cfg  Config
-	base *url.URL
-	hc   *http.Client
+	rest *rest.Client
 }
 
 // Interface checks.
@@ -46,17 +45,16 @@ func New(cfg Config) (*Provider, error) {
 	if strings.ContainsFunc(cfg.APIKey, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
 		return nil, fmt.Errorf("%s: Config.APIKey has characters a header cannot carry", Name)
 	}
-	base, err := parseBase(cfg.BaseURL, cfg.AllowInsecureHTTP)
+	key := cfg.APIKey
+	client, err := rest.New(rest.Options{
+		Name: Name, BaseURL: cfg.BaseURL, AllowInsecureHTTP: cfg.AllowInsecureHTTP, HTTPClient: cfg.HTTPClient,
+		Authorize:    func(h http.Header) { h.Set("Authorization", "Bearer "+key) },
+		MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger,
+	})
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{}
-	if cfg.HTTPClient != nil {
-		c := *cfg.HTTPClient
-		hc = &c
-	}
-	hc.CheckRedirect = noRedirect
-	return &Provider{cfg: cfg, base: base, hc: hc}, nil
+	return &Provider{cfg: cfg, rest: client}, nil
 }
 
 // String renders the adapter without the API key.
@@ -82,7 +80,7 @@ func (p *Provider) Validate(host provider.Host) error {
 	case host.Instance == "":
 		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty instance id"}
 	case !instanceID.MatchString(host.Instance):
-		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not an instance id: " + quote(host.Instance)}
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not an instance id: " + rest.Quote(host.Instance)}
 	case host.Volume != "":
 		return &provider.HostError{Provider: Name, Field: "Volume", Reason: "lambda hosts have no separate data volume"}
 	}
@@ -106,10 +104,10 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	}
 	in, err := decodeInstance(b)
 	if err == nil && in.ID != host.Instance {
-		err = fmt.Errorf("answer describes instance %s", quote(in.ID))
+		err = fmt.Errorf("answer describes instance %s", rest.Quote(in.ID))
 	}
 	if err != nil {
-		return hoststate.Observation{}, &callError{what, provider.ErrBadResponse, err}
+		return hoststate.Observation{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	obs.RawVM = in.Status
 	obs.VM = provider.LambdaInstanceStates().Normalize(in.Status)
@@ -157,10 +155,10 @@ func (p *Provider) operate(ctx context.Context, host provider.Host, op, field st
 	}
 	ins, err := decodeAction(b, field)
 	if err != nil {
-		return &callError{what, provider.ErrBadResponse, err}
+		return rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	if !slices.ContainsFunc(ins, func(in instance) bool { return in.ID == host.Instance }) {
-		return &callError{what, provider.ErrBadResponse, errors.New("answer does not list the instance")}
+		return rest.Failed(Name, what, provider.ErrBadResponse, errors.New("answer does not list the instance"))
 	}
 	return nil
 }
@@ -172,10 +170,10 @@ func (p *Provider) Scope(provider.Host) string { return Name }
 // answer, so there is one page and no volumes.
 func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
 	if scope != Name {
-		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "scope", Reason: "want " + strconv.Quote(Name) + ", got " + quote(scope)}
+		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "scope", Reason: "want " + strconv.Quote(Name) + ", got " + rest.Quote(scope)}
 	}
 	if pageToken != "" {
-		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "lambda listings have one page: " + quote(pageToken)}
+		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "lambda listings have one page: " + rest.Quote(pageToken)}
 	}
 	what := "list instances"
 	b, err := p.call(ctx, what, http.MethodGet, []string{"instances"}, nil)
@@ -184,7 +182,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	}
 	ins, err := decodeInstances(b)
 	if err != nil {
-		return provider.ListPage{}, &callError{what, provider.ErrBadResponse, err}
+		return provider.ListPage{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	var page provider.ListPage
 	for _, in := range ins {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // instance is the part of Lambda's Instance object the adapter reads.
@@ -127,10 +125,4 @@ func checkInstance(in instance) error {
 // actionRequest is the body of restart and terminate.
 type actionRequest struct {
 	InstanceIDs []string `json:"instance_ids"`
-}
-
-// snippet is the start of a body for messages: printable, short.
-func snippet(body []byte) string {
-	const max = 120
-	return strconv.Quote(strings.ToValidUTF8(string(body[:min(len(body), max)]), "?"))
 }
