@@ -22,6 +22,3 @@ type Observation struct {
 	// other fields are then ignored and the status never changes.
 	Err error
 }
-
-// Failed reports whether the probe failed.
-func (o Observation) Failed() bool { return o.Err != nil }

@@ -1,6 +1,8 @@
 package waiter
 
 import (
+	"github.com/driftless/driftless/reconcile"
+
 	"errors"
 	"fmt"
 	"time"
@@ -21,8 +23,9 @@ var (
 	// probed.
 	ErrInvalidOptions = errors.New("waiter: invalid options")
 	// ErrNoProvider: the host's record names a provider the Actions were
-	// not configured with. Nothing was written and nothing sent.
-	ErrNoProvider = errors.New("waiter: no provider for the host")
+	// not configured with. Nothing was written and nothing sent. It is the
+	// reconciler's sentinel, so one errors.Is check serves both packages.
+	ErrNoProvider = reconcile.ErrNoProvider
 	// ErrSuperseded: while the action waited, the record moved on — a
 	// newer action, or the reconciler settled it differently — so the
 	// waiter wrote nothing over it.
