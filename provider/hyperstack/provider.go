@@ -40,11 +40,8 @@ var (
 // New checks cfg and returns the adapter. It makes no request.
 func New(cfg Config) (*Provider, error) {
 	cfg = cfg.withDefaults()
-	if cfg.APIKey == "" {
-		return nil, fmt.Errorf("%s: Config.APIKey is required", Name)
-	}
-	if strings.ContainsFunc(cfg.APIKey, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
-		return nil, fmt.Errorf("%s: Config.APIKey has characters a header cannot carry", Name)
+	if err := rest.CheckKey(Name, cfg.APIKey); err != nil {
+		return nil, err
 	}
 	key := cfg.APIKey
 	client, err := rest.New(rest.Options{

@@ -45,25 +45,3 @@ func (o *operation) Wait(ctx context.Context) error {
 	}
 	return nil
 }
-
-// chain is an operation followed by a second step that starts once the first
-// is done: deprovisioning deletes the data disk after its instance is gone.
-type chain struct {
-	first provider.Operation
-	then  func(ctx context.Context) (provider.Operation, error)
-}
-
-// Name implements provider.Operation.
-func (c *chain) Name() string { return c.first.Name() }
-
-// Wait implements provider.Operation.
-func (c *chain) Wait(ctx context.Context) error {
-	if err := c.first.Wait(ctx); err != nil {
-		return err
-	}
-	next, err := c.then(ctx)
-	if err != nil || next == nil {
-		return err
-	}
-	return next.Wait(ctx)
-}

@@ -170,7 +170,7 @@ func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provide
 	case err != nil:
 		return nil, err
 	}
-	return &chain{first: op, then: deleteDisk}, nil
+	return provider.Then(op, deleteDisk), nil
 }
 
 // act validates host, sends one mutating call and wraps its operation.

@@ -54,6 +54,18 @@ type Client struct {
 	hc   *http.Client
 }
 
+// CheckKey rejects a missing API key, or one a header cannot carry,
+// without ever quoting the key.
+func CheckKey(name, key string) error {
+	if key == "" {
+		return fmt.Errorf("%s: Config.APIKey is required", name)
+	}
+	if strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return fmt.Errorf("%s: Config.APIKey has characters a header cannot carry", name)
+	}
+	return nil
+}
+
 // New checks o and returns a client. It makes no request.
 func New(o Options) (*Client, error) {
 	base, err := parseBase(o.Name, o.BaseURL, o.AllowInsecureHTTP)
