@@ -117,7 +117,11 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 
 	expected := reported(from, target)
 	if !expected && r.inGrace(now, p) {
-		return r, Change{From: from, To: from, Reason: ReasonGrace, Target: target, Count: r.pendingFor(target)}
+		// Recorded, not counted — and it breaks any run in progress: the
+		// confirmations of a flip must be consecutive, so stopped, running,
+		// stopped is one confirmation of off, not two.
+		r.resetPending()
+		return r, Change{From: from, To: from, Reason: ReasonGrace, Target: target}
 	}
 	if expected && target != StatusOff && target != StatusDeprovisioned && target != StatusError {
 		r.moveTo(target, now)
@@ -215,12 +219,4 @@ func (r *Record) moveTo(s Status, now time.Time) {
 // resetPending forgets any confirmation in progress.
 func (r *Record) resetPending() {
 	r.Pending, r.PendingCount = StatusUnknown, 0
-}
-
-// pendingFor returns how many confirmations target has so far.
-func (r Record) pendingFor(target Status) int {
-	if r.Pending == target {
-		return r.PendingCount
-	}
-	return 0
 }

@@ -57,6 +57,12 @@ func TestObserveRules(t *testing.T) {
 			{obs(VMStopped, VolumePresent, ""), t0.Add(10 * time.Second), StatusStopping, ReasonConfirming},
 			{obs(VMStopped, VolumePresent, ""), t0.Add(20 * time.Second), StatusOff, ReasonReported},
 		}},
+		{"5 a contradiction inside grace breaks a run of confirmations", acted(StatusStopping, ActionStop, t0), []step{
+			{obs(VMStopped, VolumePresent, ""), t0.Add(10 * time.Second), StatusStopping, ReasonConfirming},
+			{obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(20 * time.Second), StatusStopping, ReasonGrace},
+			{obs(VMStopped, VolumePresent, ""), t0.Add(30 * time.Second), StatusStopping, ReasonConfirming},
+			{obs(VMStopped, VolumePresent, ""), t0.Add(40 * time.Second), StatusOff, ReasonReported},
+		}},
 		{"3 absent always needs confirmations", acted(StatusStopping, ActionStop, t0), []step{
 			{obs(VMAbsent, VolumePresent, ""), t0.Add(10 * time.Second), StatusStopping, ReasonConfirming},
 			{obs(VMAbsent, VolumePresent, ""), t0.Add(20 * time.Second), StatusOff, ReasonReported},

@@ -3,6 +3,7 @@ package waiter_test
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/driftless/driftless/fakes"
@@ -29,26 +30,29 @@ func (w *startWatch) Start(ctx context.Context, h provider.Host) (provider.Opera
 // volume still reserved. The start must wait until both have settled —
 // sent earlier, the provider refuses it.
 func TestStartWaitsForThePreviousVM(t *testing.T) {
-	var watch *startWatch
-	e := newEnv(t, envConfig{providers: func(c *fakes.Cloud) []provider.Provider {
-		watch = &startWatch{Provider: c.Provider(fakes.Hyperstack), cloud: c}
-		return []provider.Provider{watch}
-	}})
-	h := hostOf(fakes.Hyperstack, 0)
-	e.addHost("h", fakes.Hyperstack, h, true, hoststate.StatusOff)
-	if err := e.cloud.ConsoleStop(fakes.Hyperstack, h); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := e.do(doStart(e.actions), "h", nil)
-	if err != nil || rec.Status != hoststate.StatusRunning {
-		t.Fatalf("start: %s, %v", rec.Status, err)
-	}
-	if len(watch.starts) != 1 {
-		t.Fatalf("%d starts sent, want 1", len(watch.starts))
-	}
-	if got := watch.starts[0]; got.VMExists || got.RawVolume != "available" {
-		t.Errorf("start sent while the old VM was %q and the volume %q", got.RawVM, got.RawVolume)
-	}
+	synctest.Test(t, func(t *testing.T) {
+
+		var watch *startWatch
+		e := newEnv(t, envConfig{providers: func(c *fakes.Cloud) []provider.Provider {
+			watch = &startWatch{Provider: c.Provider(fakes.Hyperstack), cloud: c}
+			return []provider.Provider{watch}
+		}})
+		h := hostOf(fakes.Hyperstack, 0)
+		e.addHost("h", fakes.Hyperstack, h, true, hoststate.StatusOff)
+		if err := e.cloud.ConsoleStop(fakes.Hyperstack, h); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := e.do(doStart(e.actions), "h", nil)
+		if err != nil || rec.Status != hoststate.StatusRunning {
+			t.Fatalf("start: %s, %v", rec.Status, err)
+		}
+		if len(watch.starts) != 1 {
+			t.Fatalf("%d starts sent, want 1", len(watch.starts))
+		}
+		if got := watch.starts[0]; got.VMExists || got.RawVolume != "available" {
+			t.Errorf("start sent while the old VM was %q and the volume %q", got.RawVM, got.RawVolume)
+		}
+	})
 }
 
 func TestReadyToStart(t *testing.T) {
@@ -78,20 +82,23 @@ func TestReadyToStart(t *testing.T) {
 // TestGateTimeoutSendsNothing: a previous VM that never finishes stopping
 // keeps the start from being sent at all; the action times out in flight.
 func TestGateTimeoutSendsNothing(t *testing.T) {
-	e := newEnv(t, envConfig{timeouts: waiter.Timeouts{Start: 2 * time.Minute}})
-	h := hostOf(fakes.GCP, 0)
-	e.addHost("h", fakes.GCP, h, true, hoststate.StatusOff)
-	if err := e.cloud.SetVMStatus(fakes.GCP, h, "STOPPING"); err != nil {
-		t.Fatal(err)
-	}
-	_, err := e.do(doStart(e.actions), "h", nil)
-	if !errIs(err, waiter.ErrTimeout) {
-		t.Fatalf("err = %v, want ErrTimeout", err)
-	}
-	if n := e.cloud.Calls(fakes.GCP)[fakes.MethodStart]; n != 0 {
-		t.Errorf("%d starts sent while the VM was still stopping", n)
-	}
-	if s := e.get("h"); s.Status != hoststate.StatusStarting || !s.InFlight() {
-		t.Errorf("record %s, want starting in flight", s.Status)
-	}
+	synctest.Test(t, func(t *testing.T) {
+
+		e := newEnv(t, envConfig{timeouts: waiter.Timeouts{Start: 2 * time.Minute}})
+		h := hostOf(fakes.GCP, 0)
+		e.addHost("h", fakes.GCP, h, true, hoststate.StatusOff)
+		if err := e.cloud.SetVMStatus(fakes.GCP, h, "STOPPING"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.do(doStart(e.actions), "h", nil)
+		if !errIs(err, waiter.ErrTimeout) {
+			t.Fatalf("err = %v, want ErrTimeout", err)
+		}
+		if n := e.cloud.Calls(fakes.GCP)[fakes.MethodStart]; n != 0 {
+			t.Errorf("%d starts sent while the VM was still stopping", n)
+		}
+		if s := e.get("h"); s.Status != hoststate.StatusStarting || !s.InFlight() {
+			t.Errorf("record %s, want starting in flight", s.Status)
+		}
+	})
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"pgregory.net/rapid"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/driftless/driftless/fakes"
@@ -22,10 +24,6 @@ var t0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 // test idles. Times the waiter sees are multiples of it, so runs repeat.
 const step = 250 * time.Millisecond
 
-// idle is how many timers a waiting waiter holds: its deadline and one
-// more (a pause, a native operation's own wait or a safety probe).
-const idle = 2
-
 // tb is what the helpers need of *testing.T and *rapid.T alike.
 type tb interface {
 	Helper()
@@ -39,10 +37,12 @@ type tb interface {
 // external event. finished closes when the code under test returned.
 type tick func(now time.Time, finished <-chan struct{})
 
-// drive runs f on its own goroutine and moves clock by step each time f
-// idles on it, until f returns, calling tick (if set) after each move. It
-// fails the test if simulated time passes limit.
-func drive[T any](t tb, ctx context.Context, clock *fakes.Clock, limit time.Duration, tk tick, f func() T) T {
+// drive runs f on its own goroutine and moves clock by step each time
+// every goroutine of the test's synctest bubble is durably blocked, until f
+// returns, calling tick (if set) after each move. It fails the test if
+// simulated time passes limit. The caller must run inside synctest.Test:
+// "blocked" is then a fact the runtime knows, not a guess from timers.
+func drive[T any](t tb, _ context.Context, clock *fakes.Clock, limit time.Duration, tk tick, f func() T) T {
 	t.Helper()
 	done := make(chan T, 1)
 	finished := make(chan struct{})
@@ -53,19 +53,11 @@ func drive[T any](t tb, ctx context.Context, clock *fakes.Clock, limit time.Dura
 	}()
 	end := clock.Now().Add(limit)
 	for {
-		wctx, cancel := context.WithCancel(ctx)
-		ch := make(chan error, 1)
-		go func() { ch <- clock.WaitForTimers(wctx, idle) }()
+		synctest.Wait()
 		select {
 		case v := <-done:
-			cancel()
-			<-ch
 			return v
-		case err := <-ch:
-			cancel()
-			if err != nil {
-				t.Fatalf("waiting for the waiter to idle: %v", err)
-			}
+		default:
 		}
 		if clock.Now().After(end) {
 			t.Fatalf("still waiting after %s of simulated time", limit)
@@ -290,3 +282,7 @@ func errIs(err, want error) bool {
 
 // newRand returns a seeded jitter generator.
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed)) }
+
+// inBubble hands a bubble's *testing.T to rapid.Check under another type:
+// rapid calls T.Deadline on a *testing.T, which synctest forbids.
+type inBubble struct{ rapid.TB }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"pgregory.net/rapid"
@@ -89,94 +90,97 @@ type sample struct {
 // past its provider's API; the reconciler corrects such a status as drift
 // once the API catches up.
 func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
-		c := rapid.SampledFrom(casesFor(kind)).Draw(rt, "action")
-		var (
-			mu      sync.Mutex
-			writes  []write
-			samples []sample
-			e       *env
-			h       = hostOf(kind, 0)
-			armed   bool
-		)
-		e = newEnvTB(rt, t.Context(), envConfig{
-			timeouts: waiter.Timeouts{
-				Start: seconds(rt, 30, 1200, "timeoutStart"), Stop: seconds(rt, 30, 1200, "timeoutStop"),
-				Reboot: seconds(rt, 30, 1200, "timeoutReboot"), Reprovision: seconds(rt, 30, 1200, "timeoutReprovision"),
-				Deprovision: seconds(rt, 30, 1200, "timeoutDeprovision"),
-			},
-			onWrite: func(rec hoststate.Record) {
-				mu.Lock()
-				defer mu.Unlock()
-				if armed {
-					writes = append(writes, write{rec, e.cloud.Truth(kind, h), e.clock.Now()})
-				}
-			},
-		})
-		if err := e.cloud.SetDurations(kind, drawDurations(rt)); err != nil {
-			rt.Fatal(err)
-		}
-		e.addHost("h", kind, h, c.running, c.from)
-		faults := fakes.Faults{
-			ErrorRate:         rapid.Float64Range(0, 0.3).Draw(rt, "errorRate"),
-			TimeoutRate:       rapid.Float64Range(0, 0.1).Draw(rt, "timeoutRate"),
-			RateLimitRate:     rapid.Float64Range(0, 0.2).Draw(rt, "rateLimitRate"),
-			RateLimitBurst:    rapid.IntRange(1, 5).Draw(rt, "burst"),
-			RetryAfter:        seconds(rt, 0, 20, "retryAfter"),
-			CreateLag:         seconds(rt, 0, 60, "createLag"),
-			DeleteLag:         seconds(rt, 0, 60, "deleteLag"),
-			OperationFailRate: rapid.Float64Range(0, 0.3).Draw(rt, "operationFailRate"),
-			PreemptRate:       rapid.Float64Range(0, 0.05).Draw(rt, "preemptRate"),
-			VolumeLossRate:    rapid.Float64Range(0, 0.02).Draw(rt, "volumeLossRate"),
-		}
-		if err := e.cloud.SetFaults(kind, faults); err != nil {
-			rt.Fatal(err)
-		}
-		mu.Lock()
-		armed = true
-		mu.Unlock()
-		history := func(now time.Time, _ <-chan struct{}) {
-			st, ok := truthStatus(e.cloud.Truth(kind, h))
-			mu.Lock()
-			samples = append(samples, sample{now, st, ok})
-			mu.Unlock()
-		}
-		history(e.clock.Now(), nil)
-		rec, err := e.do(c.do(e.actions), "h", history)
+	synctest.Test(t, func(t *testing.T) {
 
-		var oe *waiter.OutcomeError
-		switch {
-		case err == nil, errors.Is(err, waiter.ErrTimeout), errors.As(err, &oe):
-		case errors.Is(err, provider.ErrOperationFailed), errors.Is(err, provider.ErrConflict), errors.Is(err, provider.ErrNotFound):
-			if rec.Status != hoststate.StatusError {
-				rt.Fatalf("definitive failure %v left %s, want error", err, rec.Status)
+		rapid.Check(inBubble{t}, func(rt *rapid.T) {
+			kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
+			c := rapid.SampledFrom(casesFor(kind)).Draw(rt, "action")
+			var (
+				mu      sync.Mutex
+				writes  []write
+				samples []sample
+				e       *env
+				h       = hostOf(kind, 0)
+				armed   bool
+			)
+			e = newEnvTB(rt, t.Context(), envConfig{
+				timeouts: waiter.Timeouts{
+					Start: seconds(rt, 30, 1200, "timeoutStart"), Stop: seconds(rt, 30, 1200, "timeoutStop"),
+					Reboot: seconds(rt, 30, 1200, "timeoutReboot"), Reprovision: seconds(rt, 30, 1200, "timeoutReprovision"),
+					Deprovision: seconds(rt, 30, 1200, "timeoutDeprovision"),
+				},
+				onWrite: func(rec hoststate.Record) {
+					mu.Lock()
+					defer mu.Unlock()
+					if armed {
+						writes = append(writes, write{rec, e.cloud.Truth(kind, h), e.clock.Now()})
+					}
+				},
+			})
+			if err := e.cloud.SetDurations(kind, drawDurations(rt)); err != nil {
+				rt.Fatal(err)
 			}
-		default:
-			rt.Fatalf("unexpected error %v", err)
-		}
-		failedByProvider := err != nil && rec.Status == hoststate.StatusError && oe == nil
-		mu.Lock()
-		defer mu.Unlock()
-		for _, w := range writes {
-			s := w.rec.Status
-			if s.Transitional() || (s == hoststate.StatusError && failedByProvider) {
-				continue
+			e.addHost("h", kind, h, c.running, c.from)
+			faults := fakes.Faults{
+				ErrorRate:         rapid.Float64Range(0, 0.3).Draw(rt, "errorRate"),
+				TimeoutRate:       rapid.Float64Range(0, 0.1).Draw(rt, "timeoutRate"),
+				RateLimitRate:     rapid.Float64Range(0, 0.2).Draw(rt, "rateLimitRate"),
+				RateLimitBurst:    rapid.IntRange(1, 5).Draw(rt, "burst"),
+				RetryAfter:        seconds(rt, 0, 20, "retryAfter"),
+				CreateLag:         seconds(rt, 0, 60, "createLag"),
+				DeleteLag:         seconds(rt, 0, 60, "deleteLag"),
+				OperationFailRate: rapid.Float64Range(0, 0.3).Draw(rt, "operationFailRate"),
+				PreemptRate:       rapid.Float64Range(0, 0.05).Draw(rt, "preemptRate"),
+				VolumeLossRate:    rapid.Float64Range(0, 0.02).Draw(rt, "volumeLossRate"),
 			}
-			if got, ok := truthStatus(w.truth); ok && got == s {
-				continue
+			if err := e.cloud.SetFaults(kind, faults); err != nil {
+				rt.Fatal(err)
 			}
-			reached := false
-			for _, sm := range samples {
-				if sm.ok && sm.status == s && !sm.at.After(w.at) && !sm.at.Before(w.at.Add(-faults.DeleteLag-step)) {
-					reached = true
+			mu.Lock()
+			armed = true
+			mu.Unlock()
+			history := func(now time.Time, _ <-chan struct{}) {
+				st, ok := truthStatus(e.cloud.Truth(kind, h))
+				mu.Lock()
+				samples = append(samples, sample{now, st, ok})
+				mu.Unlock()
+			}
+			history(e.clock.Now(), nil)
+			rec, err := e.do(c.do(e.actions), "h", history)
+
+			var oe *waiter.OutcomeError
+			switch {
+			case err == nil, errors.Is(err, waiter.ErrTimeout), errors.As(err, &oe):
+			case errors.Is(err, provider.ErrOperationFailed), errors.Is(err, provider.ErrConflict), errors.Is(err, provider.ErrNotFound):
+				if rec.Status != hoststate.StatusError {
+					rt.Fatalf("definitive failure %v left %s, want error", err, rec.Status)
+				}
+			default:
+				rt.Fatalf("unexpected error %v", err)
+			}
+			failedByProvider := err != nil && rec.Status == hoststate.StatusError && oe == nil
+			mu.Lock()
+			defer mu.Unlock()
+			for _, w := range writes {
+				s := w.rec.Status
+				if s.Transitional() || (s == hoststate.StatusError && failedByProvider) {
+					continue
+				}
+				if got, ok := truthStatus(w.truth); ok && got == s {
+					continue
+				}
+				reached := false
+				for _, sm := range samples {
+					if sm.ok && sm.status == s && !sm.at.After(w.at) && !sm.at.Before(w.at.Add(-faults.DeleteLag-step)) {
+						reached = true
+					}
+				}
+				if !reached {
+					rt.Fatalf("wrote %s at %s while the ground truth was VM %s (%q), volume %s (%q), and was not %s within the %s staleness window",
+						s, w.at.Sub(t0), w.truth.VM, w.truth.RawVM, w.truth.Volume, w.truth.RawVolume, s, faults.DeleteLag)
 				}
 			}
-			if !reached {
-				rt.Fatalf("wrote %s at %s while the ground truth was VM %s (%q), volume %s (%q), and was not %s within the %s staleness window",
-					s, w.at.Sub(t0), w.truth.VM, w.truth.RawVM, w.truth.Volume, w.truth.RawVolume, s, faults.DeleteLag)
-			}
-		}
+		})
 	})
 }
 
@@ -186,54 +190,57 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 // truth shows no VM stopping and no volume in transition — and then
 // succeeds.
 func TestPropertyNoStartWhileThePreviousVMStops(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
-		var watch *startWatch
-		e := newEnvTB(rt, t.Context(), envConfig{
-			timeouts: waiter.Timeouts{Start: time.Hour},
-			providers: func(c *fakes.Cloud) []provider.Provider {
-				watch = &startWatch{Provider: c.Provider(kind), cloud: c}
-				return []provider.Provider{watch}
-			},
-		})
-		if err := e.cloud.SetDurations(kind, drawDurations(rt)); err != nil {
-			rt.Fatal(err)
-		}
-		h := hostOf(kind, 0)
-		from := hoststate.StatusOff
-		if kind == fakes.Lambda {
-			from = hoststate.StatusDeprovisioned
-		}
-		e.addHost("h", kind, h, true, from)
-		stop := e.cloud.ConsoleStop
-		if kind == fakes.Lambda {
-			stop = e.cloud.ConsoleDelete
-		}
-		if err := stop(kind, h); err != nil {
-			rt.Fatal(err)
-		}
-		if err := e.cloud.SetFaults(kind, fakes.Faults{
-			ErrorRate:     rapid.Float64Range(0, 0.2).Draw(rt, "errorRate"),
-			RateLimitRate: rapid.Float64Range(0, 0.1).Draw(rt, "rateLimitRate"),
-			DeleteLag:     seconds(rt, 0, 30, "deleteLag"),
-		}); err != nil {
-			rt.Fatal(err)
-		}
-		e.clock.Advance(seconds(rt, 0, 240, "clickAfter"))
-		rec, err := e.do(doStart(e.actions), "h", nil)
-		if err != nil || rec.Status != hoststate.StatusRunning {
-			rt.Fatalf("start: %s, %v", rec.Status, err)
-		}
-		if len(watch.starts) == 0 {
-			rt.Fatal("no start sent")
-		}
-		// Several starts mean transient failures were retried; each one
-		// must respect the gate.
-		sep := watch.Capabilities().SeparateVolume
-		for _, tr := range watch.starts {
-			if tr.VM == hoststate.VMStopping || (sep && tr.Volume != hoststate.VolumePresent) {
-				rt.Fatalf("start sent while the previous VM was %q and its volume %q", tr.RawVM, tr.RawVolume)
+	synctest.Test(t, func(t *testing.T) {
+
+		rapid.Check(inBubble{t}, func(rt *rapid.T) {
+			kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
+			var watch *startWatch
+			e := newEnvTB(rt, t.Context(), envConfig{
+				timeouts: waiter.Timeouts{Start: time.Hour},
+				providers: func(c *fakes.Cloud) []provider.Provider {
+					watch = &startWatch{Provider: c.Provider(kind), cloud: c}
+					return []provider.Provider{watch}
+				},
+			})
+			if err := e.cloud.SetDurations(kind, drawDurations(rt)); err != nil {
+				rt.Fatal(err)
 			}
-		}
+			h := hostOf(kind, 0)
+			from := hoststate.StatusOff
+			if kind == fakes.Lambda {
+				from = hoststate.StatusDeprovisioned
+			}
+			e.addHost("h", kind, h, true, from)
+			stop := e.cloud.ConsoleStop
+			if kind == fakes.Lambda {
+				stop = e.cloud.ConsoleDelete
+			}
+			if err := stop(kind, h); err != nil {
+				rt.Fatal(err)
+			}
+			if err := e.cloud.SetFaults(kind, fakes.Faults{
+				ErrorRate:     rapid.Float64Range(0, 0.2).Draw(rt, "errorRate"),
+				RateLimitRate: rapid.Float64Range(0, 0.1).Draw(rt, "rateLimitRate"),
+				DeleteLag:     seconds(rt, 0, 30, "deleteLag"),
+			}); err != nil {
+				rt.Fatal(err)
+			}
+			e.clock.Advance(seconds(rt, 0, 240, "clickAfter"))
+			rec, err := e.do(doStart(e.actions), "h", nil)
+			if err != nil || rec.Status != hoststate.StatusRunning {
+				rt.Fatalf("start: %s, %v", rec.Status, err)
+			}
+			if len(watch.starts) == 0 {
+				rt.Fatal("no start sent")
+			}
+			// Several starts mean transient failures were retried; each one
+			// must respect the gate.
+			sep := watch.Capabilities().SeparateVolume
+			for _, tr := range watch.starts {
+				if tr.VM == hoststate.VMStopping || (sep && tr.Volume != hoststate.VolumePresent) {
+					rt.Fatalf("start sent while the previous VM was %q and its volume %q", tr.RawVM, tr.RawVolume)
+				}
+			}
+		})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/driftless/driftless/fakes"
@@ -54,51 +55,57 @@ func TestWaitResolvable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewClock(t0)
-			d := &dnsScript{clock: clock, staleFrom: tt.staleFrom, rightFrom: tt.rightAt, other: tt.other}
-			type res struct {
-				addrs []string
-				err   error
-				at    time.Duration
-			}
-			r := drive(t, t.Context(), clock, 2*time.Hour, nil, func() res {
-				addrs, err := waiter.WaitResolvable(t.Context(), clock, d, "h1.example.test", tt.want, waiter.Options{Timeout: tt.timeout, Rand: newRand(4)})
-				return res{addrs, err, clock.Now().Sub(t0)}
+			synctest.Test(t, func(t *testing.T) {
+
+				clock := fakes.NewClock(t0)
+				d := &dnsScript{clock: clock, staleFrom: tt.staleFrom, rightFrom: tt.rightAt, other: tt.other}
+				type res struct {
+					addrs []string
+					err   error
+					at    time.Duration
+				}
+				r := drive(t, t.Context(), clock, 2*time.Hour, nil, func() res {
+					addrs, err := waiter.WaitResolvable(t.Context(), clock, d, "h1.example.test", tt.want, waiter.Options{Timeout: tt.timeout, Rand: newRand(4)})
+					return res{addrs, err, clock.Now().Sub(t0)}
+				})
+				switch {
+				case tt.other != nil:
+					if !errors.Is(r.err, tt.other) || d.lookups != 1 {
+						t.Fatalf("err = %v after %d lookups, want the resolver's error at once", r.err, d.lookups)
+					}
+				case tt.wantErr != nil:
+					if !errors.Is(r.err, tt.wantErr) {
+						t.Fatalf("err = %v, want %v", r.err, tt.wantErr)
+					}
+					var te *waiter.TimeoutError
+					if !errors.As(r.err, &te) || !errors.As(te.LastErr, tt.lastErr) {
+						t.Errorf("timeout's last answer %v, want a %T", te, tt.lastErr)
+					}
+				default:
+					if r.err != nil || r.at < tt.rightAt || r.at > tt.rightAt+waiter.DefaultMaxInterval+step {
+						t.Fatalf("resolved %v at %s (err %v), want soon after %s", r.addrs, r.at, r.err, tt.rightAt)
+					}
+				}
 			})
-			switch {
-			case tt.other != nil:
-				if !errors.Is(r.err, tt.other) || d.lookups != 1 {
-					t.Fatalf("err = %v after %d lookups, want the resolver's error at once", r.err, d.lookups)
-				}
-			case tt.wantErr != nil:
-				if !errors.Is(r.err, tt.wantErr) {
-					t.Fatalf("err = %v, want %v", r.err, tt.wantErr)
-				}
-				var te *waiter.TimeoutError
-				if !errors.As(r.err, &te) || !errors.As(te.LastErr, tt.lastErr) {
-					t.Errorf("timeout's last answer %v, want a %T", te, tt.lastErr)
-				}
-			default:
-				if r.err != nil || r.at < tt.rightAt || r.at > tt.rightAt+waiter.DefaultMaxInterval+step {
-					t.Fatalf("resolved %v at %s (err %v), want soon after %s", r.addrs, r.at, r.err, tt.rightAt)
-				}
-			}
 		})
 	}
 }
 
 func TestWaitResolvableInvalid(t *testing.T) {
-	clock := fakes.NewClock(t0)
-	d := &dnsScript{clock: clock}
-	for _, c := range []struct{ name, addr string }{{"", "192.0.2.1"}, {"  ", "192.0.2.1"}, {"h.example.test", "not-an-ip"}, {"h.example.test", ""}} {
-		if _, err := waiter.WaitResolvable(t.Context(), clock, d, c.name, c.addr, waiter.Options{}); !errors.Is(err, waiter.ErrInvalidOptions) {
-			t.Errorf("WaitResolvable(%q, %q) = %v, want ErrInvalidOptions", c.name, c.addr, err)
+	synctest.Test(t, func(t *testing.T) {
+
+		clock := fakes.NewClock(t0)
+		d := &dnsScript{clock: clock}
+		for _, c := range []struct{ name, addr string }{{"", "192.0.2.1"}, {"  ", "192.0.2.1"}, {"h.example.test", "not-an-ip"}, {"h.example.test", ""}} {
+			if _, err := waiter.WaitResolvable(t.Context(), clock, d, c.name, c.addr, waiter.Options{}); !errors.Is(err, waiter.ErrInvalidOptions) {
+				t.Errorf("WaitResolvable(%q, %q) = %v, want ErrInvalidOptions", c.name, c.addr, err)
+			}
 		}
-	}
-	if _, err := waiter.WaitResolvable(t.Context(), clock, nil, "h.example.test", "192.0.2.1", waiter.Options{}); !errors.Is(err, waiter.ErrInvalidOptions) {
-		t.Errorf("nil resolver: %v", err)
-	}
-	if d.lookups != 0 {
-		t.Errorf("%d lookups for invalid input", d.lookups)
-	}
+		if _, err := waiter.WaitResolvable(t.Context(), clock, nil, "h.example.test", "192.0.2.1", waiter.Options{}); !errors.Is(err, waiter.ErrInvalidOptions) {
+			t.Errorf("nil resolver: %v", err)
+		}
+		if d.lookups != 0 {
+			t.Errorf("%d lookups for invalid input", d.lookups)
+		}
+	})
 }

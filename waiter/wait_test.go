@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/driftless/driftless/fakes"
@@ -151,27 +152,30 @@ func TestWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewClock(t0)
-			s := &script{clock: clock, at: tt.at, phases: tt.phases}
-			r := runWait(t, clock, s.probe, tt.opts)
-			if !errIs(r.err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", r.err, tt.wantErr)
-			}
-			if r.o != tt.want {
-				t.Errorf("observation %+v, want %+v", r.o, tt.want)
-			}
-			if r.at < tt.notBefore || r.at > tt.doneBy {
-				t.Errorf("ended at %s, want within [%s, %s]", r.at, tt.notBefore, tt.doneBy)
-			}
-			if tt.maxProbes > 0 && len(s.calls) > tt.maxProbes {
-				t.Errorf("%d probes at %v, want at most %d", len(s.calls), s.calls, tt.maxProbes)
-			}
-			if tt.opts.ExpectedDuration > 0 && s.calls[0] < time.Duration(float64(tt.opts.ExpectedDuration)*waiter.QuietFraction) {
-				t.Errorf("first probe at %s, inside the quiet period", s.calls[0])
-			}
-			if last := s.calls[len(s.calls)-1]; last > tt.doneBy {
-				t.Errorf("probed at %s, after the end", last)
-			}
+			synctest.Test(t, func(t *testing.T) {
+
+				clock := fakes.NewClock(t0)
+				s := &script{clock: clock, at: tt.at, phases: tt.phases}
+				r := runWait(t, clock, s.probe, tt.opts)
+				if !errIs(r.err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", r.err, tt.wantErr)
+				}
+				if r.o != tt.want {
+					t.Errorf("observation %+v, want %+v", r.o, tt.want)
+				}
+				if r.at < tt.notBefore || r.at > tt.doneBy {
+					t.Errorf("ended at %s, want within [%s, %s]", r.at, tt.notBefore, tt.doneBy)
+				}
+				if tt.maxProbes > 0 && len(s.calls) > tt.maxProbes {
+					t.Errorf("%d probes at %v, want at most %d", len(s.calls), s.calls, tt.maxProbes)
+				}
+				if tt.opts.ExpectedDuration > 0 && s.calls[0] < time.Duration(float64(tt.opts.ExpectedDuration)*waiter.QuietFraction) {
+					t.Errorf("first probe at %s, inside the quiet period", s.calls[0])
+				}
+				if last := s.calls[len(s.calls)-1]; last > tt.doneBy {
+					t.Errorf("probed at %s, after the end", last)
+				}
+			})
 		})
 	}
 }
@@ -183,19 +187,22 @@ func withGrace(o waiter.Options, g time.Duration) waiter.Options {
 
 // TestWaitTimeoutError checks what a timeout carries.
 func TestWaitTimeoutError(t *testing.T) {
-	clock := fakes.NewClock(t0)
-	s := &seq{answers: []answer{ok(stopping), unavailable}}
-	r := runWait(t, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMStopped), Timeout: time.Minute})
-	var te *waiter.TimeoutError
-	if !errors.As(r.err, &te) {
-		t.Fatalf("err = %v, want *TimeoutError", r.err)
-	}
-	if !te.Observed || te.Observation != stopping || te.Waited != time.Minute {
-		t.Errorf("timeout %+v, want the stopping observation after 1m", te)
-	}
-	if !errors.Is(r.err, provider.ErrUnavailable) {
-		t.Errorf("timeout does not unwrap to the last attempt's error: %v", r.err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+
+		clock := fakes.NewClock(t0)
+		s := &seq{answers: []answer{ok(stopping), unavailable}}
+		r := runWait(t, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMStopped), Timeout: time.Minute})
+		var te *waiter.TimeoutError
+		if !errors.As(r.err, &te) {
+			t.Fatalf("err = %v, want *TimeoutError", r.err)
+		}
+		if !te.Observed || te.Observation != stopping || te.Waited != time.Minute {
+			t.Errorf("timeout %+v, want the stopping observation after 1m", te)
+		}
+		if !errors.Is(r.err, provider.ErrUnavailable) {
+			t.Errorf("timeout does not unwrap to the last attempt's error: %v", r.err)
+		}
+	})
 }
 
 // TestConfirmationsRestartOnDisagreement: a flapping answer restarts the
@@ -213,12 +220,15 @@ func TestConfirmationsRestartOnDisagreement(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewClock(t0)
-			s := &seq{answers: tt.answers}
-			r := runWait(t, clock, s.probe, target)
-			if r.err != nil || s.n != tt.probes {
-				t.Fatalf("err %v after %d probes, want success after %d", r.err, s.n, tt.probes)
-			}
+			synctest.Test(t, func(t *testing.T) {
+
+				clock := fakes.NewClock(t0)
+				s := &seq{answers: tt.answers}
+				r := runWait(t, clock, s.probe, target)
+				if r.err != nil || s.n != tt.probes {
+					t.Fatalf("err %v after %d probes, want success after %d", r.err, s.n, tt.probes)
+				}
+			})
 		})
 	}
 }
@@ -242,14 +252,17 @@ func TestWaitInvalidOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewClock(t0)
-			s := &seq{answers: []answer{ok(running)}}
-			if _, err := waiter.Wait(t.Context(), clock, s.probe, tt.opts); !errors.Is(err, waiter.ErrInvalidOptions) {
-				t.Fatalf("err = %v, want ErrInvalidOptions", err)
-			}
-			if s.n != 0 {
-				t.Errorf("%d probes for invalid options", s.n)
-			}
+			synctest.Test(t, func(t *testing.T) {
+
+				clock := fakes.NewClock(t0)
+				s := &seq{answers: []answer{ok(running)}}
+				if _, err := waiter.Wait(t.Context(), clock, s.probe, tt.opts); !errors.Is(err, waiter.ErrInvalidOptions) {
+					t.Fatalf("err = %v, want ErrInvalidOptions", err)
+				}
+				if s.n != 0 {
+					t.Errorf("%d probes for invalid options", s.n)
+				}
+			})
 		})
 	}
 	if _, err := waiter.Wait(t.Context(), nil, (&seq{answers: []answer{ok(running)}}).probe, waiter.Options{Target: target}); !errors.Is(err, waiter.ErrInvalidOptions) {
@@ -263,20 +276,23 @@ func TestWaitInvalidOptions(t *testing.T) {
 // TestWaitContextCancelled: a cancelled context ends the wait with the
 // context's error, wrapped.
 func TestWaitContextCancelled(t *testing.T) {
-	clock := fakes.NewClock(t0)
-	ctx, cancel := context.WithCancel(t.Context())
-	s := &script{clock: clock, at: []time.Duration{0}, phases: []answer{ok(starting)}}
-	err := drive(t, t.Context(), clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
-		if now.Sub(t0) >= 30*time.Second {
-			cancel()
+	synctest.Test(t, func(t *testing.T) {
+
+		clock := fakes.NewClock(t0)
+		ctx, cancel := context.WithCancel(t.Context())
+		s := &script{clock: clock, at: []time.Duration{0}, phases: []answer{ok(starting)}}
+		err := drive(t, t.Context(), clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
+			if now.Sub(t0) >= 30*time.Second {
+				cancel()
+			}
+		}, func() error {
+			_, err := waiter.Wait(ctx, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Rand: newRand(1)})
+			return err
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
 		}
-	}, func() error {
-		_, err := waiter.Wait(ctx, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Rand: newRand(1)})
-		return err
 	})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
 }
 
 // operation is a scripted native operation: done at a time, with an error.
@@ -323,19 +339,22 @@ func TestWaitOperation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewClock(t0)
-			s := &script{clock: clock, at: tt.at, phases: tt.phases}
-			op := &operation{clock: clock, done: t0.Add(tt.opDone), err: tt.opErr}
-			r := runWait(t, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Operation: op, Timeout: tt.timeout})
-			if !errIs(r.err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", r.err, tt.wantErr)
-			}
-			switch {
-			case tt.firstProbe < 0 && len(s.calls) > 0:
-				t.Errorf("probed at %v, want no probe", s.calls)
-			case tt.firstProbe >= 0 && (len(s.calls) == 0 || s.calls[0] != tt.firstProbe):
-				t.Errorf("probes at %v, want the first at %s", s.calls, tt.firstProbe)
-			}
+			synctest.Test(t, func(t *testing.T) {
+
+				clock := fakes.NewClock(t0)
+				s := &script{clock: clock, at: tt.at, phases: tt.phases}
+				op := &operation{clock: clock, done: t0.Add(tt.opDone), err: tt.opErr}
+				r := runWait(t, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Operation: op, Timeout: tt.timeout})
+				if !errIs(r.err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", r.err, tt.wantErr)
+				}
+				switch {
+				case tt.firstProbe < 0 && len(s.calls) > 0:
+					t.Errorf("probed at %v, want no probe", s.calls)
+				case tt.firstProbe >= 0 && (len(s.calls) == 0 || s.calls[0] != tt.firstProbe):
+					t.Errorf("probes at %v, want the first at %s", s.calls, tt.firstProbe)
+				}
+			})
 		})
 	}
 }
@@ -349,40 +368,43 @@ func TestWaitReports(t *testing.T) {
 			name = "closed channel falls back to polling"
 		}
 		t.Run(name, func(t *testing.T) {
-			clock := fakes.NewClock(t0)
-			s := &script{clock: clock, at: []time.Duration{0, 30 * time.Second}, phases: []answer{ok(starting), ok(running)}}
-			reports := make(chan hoststate.Observation)
-			sent := false
-			r := drive(t, t.Context(), clock, time.Hour, func(now time.Time, finished <-chan struct{}) {
-				if sent || now.Sub(t0) < 30*time.Second {
-					return
+			synctest.Test(t, func(t *testing.T) {
+
+				clock := fakes.NewClock(t0)
+				s := &script{clock: clock, at: []time.Duration{0, 30 * time.Second}, phases: []answer{ok(starting), ok(running)}}
+				reports := make(chan hoststate.Observation)
+				sent := false
+				r := drive(t, t.Context(), clock, time.Hour, func(now time.Time, finished <-chan struct{}) {
+					if sent || now.Sub(t0) < 30*time.Second {
+						return
+					}
+					sent = true
+					if closeIt {
+						close(reports)
+						return
+					}
+					select {
+					case reports <- running:
+						// The report meets the target: the waiter ends on it,
+						// so hold the clock until it has.
+						<-finished
+					case <-finished:
+					}
+				}, func() waitResult {
+					o, err := waiter.Wait(t.Context(), clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Reports: reports, Rand: newRand(2)})
+					return waitResult{o, err, clock.Now().Sub(t0)}
+				})
+				if r.err != nil || r.o.VM != hoststate.VMRunning {
+					t.Fatalf("wait: %+v, %v", r.o, r.err)
 				}
-				sent = true
-				if closeIt {
-					close(reports)
-					return
+				if !closeIt && (len(s.calls) != 2 || r.at > 30*time.Second+step) {
+					// The first probe, one safety probe at MaxInterval, then the report.
+					t.Errorf("probes at %v, ended at %s: want the report to decide at 30s", s.calls, r.at)
 				}
-				select {
-				case reports <- running:
-					// The report meets the target: the waiter ends on it,
-					// so hold the clock until it has.
-					<-finished
-				case <-finished:
+				if closeIt && r.at > 60*time.Second {
+					t.Errorf("after the subscription closed, polling took until %s", r.at)
 				}
-			}, func() waitResult {
-				o, err := waiter.Wait(t.Context(), clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Reports: reports, Rand: newRand(2)})
-				return waitResult{o, err, clock.Now().Sub(t0)}
 			})
-			if r.err != nil || r.o.VM != hoststate.VMRunning {
-				t.Fatalf("wait: %+v, %v", r.o, r.err)
-			}
-			if !closeIt && (len(s.calls) != 2 || r.at > 30*time.Second+step) {
-				// The first probe, one safety probe at MaxInterval, then the report.
-				t.Errorf("probes at %v, ended at %s: want the report to decide at 30s", s.calls, r.at)
-			}
-			if closeIt && r.at > 60*time.Second {
-				t.Errorf("after the subscription closed, polling took until %s", r.at)
-			}
 		})
 	}
 }
