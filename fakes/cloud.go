@@ -9,13 +9,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 )
 
 // Cloud is an in-memory simulated cloud holding hosts of every kind, with
 // each provider's own semantics and raw status strings, driven by a fake
-// [Clock] and deterministic from a seed. States evolve lazily: each VM and
+// clocktest.Clock and deterministic from a seed. States evolve lazily: each VM and
 // volume has its current raw status and the steps scheduled ahead, applied
 // whenever the host is read, so advancing the clock costs nothing.
 //
@@ -29,7 +30,7 @@ import (
 //
 // A Cloud is safe for concurrent use; one mutex guards it.
 type Cloud struct {
-	clock    *Clock
+	clock    *clocktest.Clock
 	pageSize int
 
 	mu       sync.Mutex
@@ -123,7 +124,7 @@ const DefaultPageSize = 50
 
 // NewCloud returns an empty cloud on clock whose faults are drawn from seed.
 // A nil clock gets a new Clock at the Unix epoch.
-func NewCloud(clock *Clock, seed int64, opts ...Option) *Cloud {
+func NewCloud(clock *clocktest.Clock, seed int64, opts ...Option) *Cloud {
 	cfg := config{pageSize: DefaultPageSize, durations: DefaultDurations()}
 	for _, o := range opts {
 		if o != nil {
@@ -131,7 +132,7 @@ func NewCloud(clock *Clock, seed int64, opts ...Option) *Cloud {
 		}
 	}
 	if clock == nil {
-		clock = NewClock(time.Unix(0, 0).UTC())
+		clock = clocktest.New(time.Unix(0, 0).UTC())
 	}
 	c := &Cloud{clock: clock, pageSize: cfg.pageSize, kinds: map[string]*kindState{}, ops: map[string]*opState{}}
 	for i, spec := range newKindSpecs() {
@@ -151,7 +152,7 @@ func NewCloud(clock *Clock, seed int64, opts ...Option) *Cloud {
 }
 
 // Clock returns the clock the cloud runs on.
-func (c *Cloud) Clock() *Clock { return c.clock }
+func (c *Cloud) Clock() *clocktest.Clock { return c.clock }
 
 // AddHost creates the ground truth of one host of kind: its VM running or
 // not, and its data volume where the kind has one. Not running means what

@@ -1,15 +1,7 @@
 // Package fakes provides test doubles that are real enough to trust, in the
-// spirit of net/http/httptest: a manual [Clock] implementing
-// reconcile.Clock, and an in-memory simulated [Cloud] with each provider's
-// own semantics and raw statuses, deterministic from a seed and driven by
-// that clock.
-//
-// # Clock
-//
-// Time stands still until a test calls [Clock.Advance] or [Clock.Set];
-// timers fire then, in deadline order. [Clock.WaitForTimers] blocks until
-// the code under test is waiting on the clock, so a test can advance time
-// without sleeping on real time.
+// spirit of net/http/httptest: an in-memory simulated [Cloud] with each
+// provider's own semantics and raw statuses, deterministic from a seed and
+// driven by a manual clock (clock/clocktest).
 //
 // # Cloud
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/provider"
 )
@@ -13,7 +14,7 @@ import (
 // The Hyperstack stop/start race on a fake clock: stop deletes the VM, and
 // a start before the volume is available again is refused.
 func ExampleCloud() {
-	clock := fakes.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	cloud := fakes.NewCloud(clock, 1)
 	h := provider.Host{Region: "r1", Instance: "vm-1", Volume: "vol-1"}
 	if err := cloud.AddHost(fakes.Hyperstack, h, true); err != nil {
@@ -58,7 +59,7 @@ func ExampleCloud() {
 
 // Seeded faults: a 429 burst, then the calls go through.
 func ExampleCloud_SetFaults() {
-	cloud := fakes.NewCloud(fakes.NewClock(time.Unix(0, 0)), 1)
+	cloud := fakes.NewCloud(clocktest.New(time.Unix(0, 0)), 1)
 	h := provider.Host{Region: "us-east-1", Instance: "i-1"}
 	if err := cloud.AddHost(fakes.Lambda, h, true); err != nil {
 		fmt.Println(err)
@@ -87,7 +88,7 @@ func ExampleCloud_SetFaults() {
 
 // Drift from outside: a spot instance is preempted, and the probe sees it.
 func ExampleCloud_Preempt() {
-	cloud := fakes.NewCloud(fakes.NewClock(time.Unix(0, 0)), 1)
+	cloud := fakes.NewCloud(clocktest.New(time.Unix(0, 0)), 1)
 	h := provider.Host{Project: "proj", Zone: "us-central1-a", Instance: "vm-1", Volume: "disk-1"}
 	if err := cloud.AddHost(fakes.GCP, h, true); err != nil {
 		fmt.Println(err)

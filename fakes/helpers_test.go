@@ -5,15 +5,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 )
 
 // newCloud returns a cloud on a fresh clock at epoch.
-func newCloud(t testing.TB, seed int64, opts ...fakes.Option) (*fakes.Cloud, *fakes.Clock) {
+func newCloud(t testing.TB, seed int64, opts ...fakes.Option) (*fakes.Cloud, *clocktest.Clock) {
 	t.Helper()
-	clock := fakes.NewClock(epoch)
+	clock := clocktest.New(epoch)
 	return fakes.NewCloud(clock, seed, opts...), clock
 }
 
@@ -77,7 +78,7 @@ func listAll(t fataler, l provider.Lister, scope string) []provider.ListPage {
 
 // waitAsync starts op.Wait in a goroutine and waits until it blocks on the
 // clock, so the test can advance time past the operation deterministically.
-func waitAsync(t testing.TB, clock *fakes.Clock, op provider.Operation, pending int) <-chan error {
+func waitAsync(t testing.TB, clock *clocktest.Clock, op provider.Operation, pending int) <-chan error {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- op.Wait(context.Background()) }()

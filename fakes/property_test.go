@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
@@ -18,7 +19,7 @@ import (
 // world is a cloud with a few hosts of every kind for property tests.
 type world struct {
 	c     *fakes.Cloud
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	hosts []kindHost
 }
 
@@ -28,7 +29,7 @@ type kindHost struct {
 }
 
 func newWorld(t *rapid.T, seed int64) *world {
-	clock := fakes.NewClock(epoch)
+	clock := clocktest.New(epoch)
 	w := &world{c: fakes.NewCloud(clock, seed, fakes.WithPageSize(2)), clock: clock}
 	for _, kind := range fakes.Kinds() {
 		for i := range 2 {

@@ -37,7 +37,8 @@ func Allowed(s Status, a Action) bool {
 // immediately), the action becomes the desired state and the grace window
 // starts. An action the table does not allow returns an error matching
 // [ErrInvalidTransition] (or [ErrUnknownAction] for an invalid value) and r
-// unchanged. Apply does not touch Deadline: a waiter sets it.
+// unchanged. Apply increments ActionSeq and does not touch Deadline: a
+// waiter sets it.
 func Apply(r Record, a Action, now time.Time) (Record, error) {
 	if !a.Valid() {
 		return r, fmt.Errorf("%w: %d", ErrUnknownAction, uint8(a))
@@ -52,6 +53,7 @@ func Apply(r Record, a Action, now time.Time) (Record, error) {
 	}
 	r.moveTo(dst, now)
 	r.LastAction, r.ActionAt = a, now
+	r.ActionSeq++
 	r.Deadline = time.Time{}
 	return r, nil
 }

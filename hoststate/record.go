@@ -48,6 +48,19 @@ type Record struct {
 	// Deadline is when the in-flight action must have finished; zero when
 	// no waiter set one (then [Policy.ActionTimeout] after ActionAt applies).
 	Deadline time.Time `json:"deadline,omitzero"`
+	// ActionSeq numbers the user actions applied to this host; [Apply]
+	// increments it. A waiter identifies its action by this number, never
+	// by ActionAt: a store that keeps microseconds must not make two raced
+	// actions look like one.
+	ActionSeq uint64 `json:"action_seq,omitempty"`
+	// NextCheck is when the host next needs a look from the reconciler; a
+	// store answers "due now" from it. Zero means due at once.
+	NextCheck time.Time `json:"next_check,omitzero"`
+	// VMID is the provider's immutable id of the host's current VM (GCP's
+	// numeric id, the Hyperstack, Lambda or Nebius instance id), recorded
+	// when the library creates or first confirms the VM. A VM with the
+	// host's name but another id is not this host's VM.
+	VMID string `json:"vm_id,omitempty"`
 
 	// Observed and ObservedVolume are the last successful probe's normalized
 	// states; ProviderStatus and ProviderVolumeStatus its raw strings.

@@ -32,7 +32,7 @@ func TestApplyEveryStatusAndAction(t *testing.T) {
 	for _, s := range Statuses() {
 		for _, a := range Actions() {
 			t.Run(s.String()+"/"+a.String(), func(t *testing.T) {
-				in := Record{ID: "h", Status: s, Since: t0.Add(-time.Hour), Version: 3, Pending: StatusOff, PendingCount: 1}
+				in := Record{ID: "h", Status: s, Since: t0.Add(-time.Hour), Version: 3, Pending: StatusOff, PendingCount: 1, ActionSeq: 7}
 				got, err := Apply(in, a, t0)
 				want, ok := allowed[s][a]
 				if !ok {
@@ -53,7 +53,7 @@ func TestApplyEveryStatusAndAction(t *testing.T) {
 				}
 				wantRec := in
 				wantRec.Status, wantRec.Since, wantRec.LastAction, wantRec.ActionAt = want, t0, a, t0
-				wantRec.Pending, wantRec.PendingCount = StatusUnknown, 0
+				wantRec.Pending, wantRec.PendingCount, wantRec.ActionSeq = StatusUnknown, 0, 8
 				if diff := cmp.Diff(wantRec, got); diff != "" {
 					t.Fatalf("Apply (-want +got):\n%s", diff)
 				}

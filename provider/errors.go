@@ -31,6 +31,9 @@ var (
 	ErrBadResponse = errors.New("provider: bad response")
 	// ErrOperationFailed: a native operation finished with an error.
 	ErrOperationFailed = errors.New("provider: operation failed")
+	// ErrNoProvider: a host's record names a provider that is not
+	// configured; nothing was sent.
+	ErrNoProvider = errors.New("provider: no provider configured for host")
 )
 
 // RateLimitError reports a rate-limited call and when to try again.

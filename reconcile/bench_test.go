@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 )
 
 // BenchmarkRunOnce measures a full-sweep tick (every host listed, decided
@@ -45,16 +46,16 @@ func BenchmarkRunOnce(b *testing.B) {
 // storeFootprint measures the heap a MemStore holding the fleet's records
 // takes: records, their own copies of every string, map and index.
 func storeFootprint(f *fleet) uint64 {
-	recs, _ := f.store.List(context.Background(), reconcile.Filter{})
+	recs, _ := f.store.List(context.Background(), store.Filter{})
 	var m0, m1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
-	s := reconcile.NewMemStore()
+	s := store.NewMemStore(store.MemConfig{})
 	for _, r := range recs {
 		r.Version = 0
 		r.ID, r.Provider, r.ProviderStatus, r.ProviderVolumeStatus, r.Address = strings.Clone(r.ID), strings.Clone(r.Provider), strings.Clone(r.ProviderStatus), strings.Clone(r.ProviderVolumeStatus), strings.Clone(r.Address)
 		r.Ref.Project, r.Ref.Zone, r.Ref.Region, r.Ref.Instance, r.Ref.Volume = strings.Clone(r.Ref.Project), strings.Clone(r.Ref.Zone), strings.Clone(r.Ref.Region), strings.Clone(r.Ref.Instance), strings.Clone(r.Ref.Volume)
-		_, _ = s.Update(context.Background(), r)
+		_, _ = s.Update(context.Background(), store.Write{Record: r})
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&m1)

@@ -9,17 +9,19 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/store"
 )
 
 // Config configures a [Reconciler]. Store, Clock and Providers are
 // required; every other zero field takes the documented default.
 type Config struct {
 	// Store persists the records. Required.
-	Store Store
-	// Clock is the source of time. Required (use SystemClock in production).
-	Clock Clock
+	Store store.Store
+	// Clock is the source of time. Required (use clock.System in production).
+	Clock clock.Clock
 	// Providers are the cloud adapters, keyed by their Name(). Required.
 	Providers []provider.Provider
 	// Policy holds the reconcile thresholds; zero means DefaultPolicy.
@@ -58,9 +60,9 @@ type Config struct {
 	// 0.5; BrakeMinHosts default 4.
 	BrakeFraction float64
 	BrakeMinHosts int
-	// Owner identifies this replica for store leases; when set and the
-	// Store implements Leaser, each tick only reconciles providers whose
-	// lease this replica holds.
+	// Owner identifies this replica for store leases; when set, each tick
+	// only reconciles providers whose lease this replica holds, and its
+	// writes are fenced by that lease.
 	Owner string
 	// Seed seeds the jitter; zero picks a fixed default, so runs on a fake
 	// clock are reproducible.

@@ -33,7 +33,9 @@
 // reconcile rules. That is deliberate: a partial listing and a mass stop
 // look the same from here, and only one of them is safe to act on.
 //
-// Time comes only from the injected [Clock]; the in-memory [MemStore] is
-// the embedded default [Store]. Several replicas sharing a store split the
-// work per provider through the optional [Leaser].
+// Time comes only from the injected clock.Clock; store.MemStore is the
+// embedded default store.Store. Several replicas sharing a store split the
+// work per provider through the store's leases (on the store's own clock),
+// and every write under a lease carries its fence, so a replica that lost
+// its lease writes nothing. A stopped Run releases its leases.
 package reconcile

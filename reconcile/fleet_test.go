@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 )
 
 var t0 = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
@@ -26,15 +28,15 @@ type tb interface {
 
 type fleet struct {
 	t     tb
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	cloud *fakes.Cloud
-	store *reconcile.MemStore
+	store *store.MemStore
 	rec   *reconcile.Reconciler
 	hosts []hoststate.Record // as added; the store holds the live ones
 }
 
 func newFleet(t tb, seed int64, perKind, pageSize int, cfg reconcile.Config) *fleet {
-	f := &fleet{t: t, clock: fakes.NewClock(t0), store: reconcile.NewMemStore()}
+	f := &fleet{t: t, clock: clocktest.New(t0), store: store.NewMemStore(store.MemConfig{})}
 	f.cloud = fakes.NewCloud(f.clock, seed, fakes.WithPageSize(pageSize))
 	var provs []provider.Provider
 	for _, k := range fakes.Kinds() {
@@ -49,7 +51,7 @@ func newFleet(t tb, seed int64, perKind, pageSize int, cfg reconcile.Config) *fl
 				t.Fatal(k, err)
 			}
 			rec := hoststate.Record{ID: k + "/" + h.Instance, Provider: k, Ref: h}
-			if _, err := f.store.Update(context.Background(), rec); err != nil {
+			if _, err := f.store.Update(context.Background(), store.Write{Record: rec}); err != nil {
 				t.Fatal(err)
 			}
 			f.hosts = append(f.hosts, rec)
@@ -137,12 +139,12 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 	if err != nil {
 		return err
 	}
-	if next, err = f.store.Update(ctx, next); err != nil {
+	if next, err = f.store.Update(ctx, store.Write{Record: next}); err != nil {
 		return err
 	}
 	if _, err = call(ctx, rec.Ref); err != nil && !provider.Transient(err) {
 		if failed, ferr := hoststate.Fail(next, err.Error(), f.clock.Now()); ferr == nil {
-			_, _ = f.store.Update(ctx, failed)
+			_, _ = f.store.Update(ctx, store.Write{Record: failed})
 		}
 	}
 	return err
@@ -269,23 +271,24 @@ func TestCapDefersOldestFirst(t *testing.T) {
 // conflictingStore lands a user action on a host just before the
 // reconciler's write of it, as a concurrent request would.
 type conflictingStore struct {
-	*reconcile.MemStore
+	*store.MemStore
 	f      *fleet
 	target string
 	fired  bool
 }
 
-func (s *conflictingStore) Update(ctx context.Context, rec hoststate.Record) (hoststate.Record, error) {
+func (s *conflictingStore) Update(ctx context.Context, w store.Write) (hoststate.Record, error) {
+	rec := w.Record
 	if rec.ID == s.target && !s.fired {
 		s.fired = true
 		cur, _ := s.MemStore.Get(ctx, rec.ID)
 		if next, err := hoststate.Apply(cur, hoststate.ActionStop, s.f.clock.Now()); err == nil {
-			if _, err := s.MemStore.Update(ctx, next); err != nil {
+			if _, err := s.MemStore.Update(ctx, store.Write{Record: next}); err != nil {
 				return rec, err
 			}
 		}
 	}
-	return s.MemStore.Update(ctx, rec)
+	return s.MemStore.Update(ctx, w)
 }
 
 func TestUserActionWinsOverConcurrentReconcile(t *testing.T) {
@@ -330,9 +333,9 @@ func TestPanickingProviderIsAFailedCall(t *testing.T) {
 func TestUnknownProviderAndBadRefsAreSkipped(t *testing.T) {
 	f := newFleet(t, 2, 1, 50, reconcile.Config{})
 	ctx := context.Background()
-	_, err := f.store.Update(ctx, hoststate.Record{ID: "x/1", Provider: "aws"})
+	_, err := f.store.Update(ctx, store.Write{Record: hoststate.Record{ID: "x/1", Provider: "aws"}})
 	must(t, err)
-	_, err = f.store.Update(ctx, hoststate.Record{ID: "x/2", Provider: fakes.GCP, Ref: provider.Host{Instance: "../etc", Project: "p", Zone: "z"}})
+	_, err = f.store.Update(ctx, store.Write{Record: hoststate.Record{ID: "x/2", Provider: fakes.GCP, Ref: provider.Host{Instance: "../etc", Project: "p", Zone: "z"}}})
 	must(t, err)
 	rep := f.tick()
 	if rep.Skipped != 2 || rep.Probed != len(f.hosts) {
@@ -366,7 +369,7 @@ func TestReconcileNowCheckAndHeartbeat(t *testing.T) {
 	if res.Agrees || f.get(id).Version != v {
 		t.Fatalf("check after a console stop: agrees=%v, wrote=%v", res.Agrees, f.get(id).Version != v)
 	}
-	if _, err := f.rec.ReconcileNow(ctx, "nope"); !errors.Is(err, reconcile.ErrNotFound) {
+	if _, err := f.rec.ReconcileNow(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown host: %v", err)
 	}
 }
@@ -401,14 +404,14 @@ func TestCancelledTickWritesWholeRecordsOnly(t *testing.T) {
 }
 
 type cancellingStore struct {
-	*reconcile.MemStore
+	*store.MemStore
 	cancel func()
 	after  int
 	n      int
 }
 
-func (s *cancellingStore) Update(ctx context.Context, rec hoststate.Record) (hoststate.Record, error) {
-	out, err := s.MemStore.Update(ctx, rec)
+func (s *cancellingStore) Update(ctx context.Context, w store.Write) (hoststate.Record, error) {
+	out, err := s.MemStore.Update(ctx, w)
 	if s.n++; s.n == s.after {
 		s.cancel()
 	}

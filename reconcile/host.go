@@ -6,11 +6,9 @@ import (
 	"fmt"
 
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/store"
 )
-
-// ErrNoProvider is matched by the error for a host whose provider is not
-// configured.
-var ErrNoProvider = errors.New("reconcile: no provider for host")
 
 // ReconcileNow probes one host and writes the decision at once — the
 // "Reconcile now" button. It bypasses the tick's selection, cap, backoff
@@ -22,7 +20,7 @@ func (r *Reconciler) ReconcileNow(ctx context.Context, id string) (hoststate.Cha
 	}
 	now := r.cfg.Clock.Now()
 	next, ch := hoststate.Observe(rec, o, now, r.cfg.Policy)
-	_, ch, _, err = r.write(ctx, next, o, ch, now)
+	_, ch, _, err = r.write(ctx, next, o, ch, now, store.Fence{})
 	if err != nil {
 		return ch, err
 	}
@@ -74,7 +72,7 @@ func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record,
 	}
 	ps := r.providers[rec.Provider]
 	if ps == nil {
-		return rec, hoststate.Observation{}, fmt.Errorf("%w: %q has provider %q", ErrNoProvider, id, rec.Provider)
+		return rec, hoststate.Observation{}, fmt.Errorf("%w: %q has provider %q", provider.ErrNoProvider, id, rec.Provider)
 	}
 	if err := ps.p.Validate(rec.Ref); err != nil {
 		return rec, hoststate.Observation{}, err
@@ -102,9 +100,9 @@ func (r *Reconciler) Heartbeat(ctx context.Context, id string) (bool, error) {
 		if !ok {
 			return false, nil
 		}
-		if _, err := r.cfg.Store.Update(ctx, next); err == nil {
+		if _, err := r.cfg.Store.Update(ctx, store.Write{Record: next}); err == nil {
 			return true, nil
-		} else if !errors.Is(err, ErrConflict) {
+		} else if !errors.Is(err, store.ErrConflict) {
 			return false, err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/store"
 )
 
 // Reconciler keeps a Store's host statuses true to the providers: each tick
@@ -49,6 +50,7 @@ type providerState struct {
 	mu           sync.Mutex
 	backoffUntil time.Time
 	failures     int
+	lease        store.Lease // held lease; zero when none
 }
 
 // New returns a Reconciler for cfg, or an error matching ErrConfig.
@@ -78,6 +80,10 @@ func (r *Reconciler) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			// ctx is done: release under a context of its own.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			r.releaseLeases(rctx)
+			cancel()
 			return ctx.Err()
 		case <-t.C():
 		}
@@ -151,10 +157,10 @@ func (r *Reconciler) RunOnce(ctx context.Context) (Report, error) {
 // deferred last tick.
 func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) ([]hoststate.Record, error) {
 	if full {
-		return r.cfg.Store.List(ctx, Filter{})
+		return r.cfg.Store.List(ctx, store.Filter{})
 	}
 	running := []hoststate.Status{hoststate.StatusRunning}
-	filters := []Filter{
+	filters := []store.Filter{
 		{Statuses: []hoststate.Status{
 			hoststate.StatusStarting, hoststate.StatusStopping, hoststate.StatusRestarting,
 			hoststate.StatusReprovisioning, hoststate.StatusDeprovisioning,
@@ -183,7 +189,7 @@ func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) 
 			continue
 		}
 		rec, err := r.cfg.Store.Get(ctx, id)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -209,7 +215,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		defer_(hosts)
 		return
 	}
-	if !r.holdsLease(ctx, name, now) {
+	if !r.holdsLease(ctx, ps) {
 		return
 	}
 
@@ -279,7 +285,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		if ctx.Err() != nil {
 			return
 		}
-		written, ch, conflicts, err := r.write(ctx, *d.rec, d.obs, changes[i], now)
+		written, ch, conflicts, err := r.write(ctx, *d.rec, d.obs, changes[i], now, ps.fence())
 		rep.Conflicts += conflicts
 		for range conflicts {
 			r.cfg.Metrics.Conflict(name)
@@ -305,15 +311,15 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 // write stores the decided record with compare-and-swap. On a conflict it
 // re-reads the host and decides again with the same observation, so a user
 // action that landed meanwhile wins (its grace window now applies).
-func (r *Reconciler) write(ctx context.Context, rec hoststate.Record, o hoststate.Observation, ch hoststate.Change, now time.Time) (hoststate.Record, hoststate.Change, int, error) {
+func (r *Reconciler) write(ctx context.Context, rec hoststate.Record, o hoststate.Observation, ch hoststate.Change, now time.Time, fence store.Fence) (hoststate.Record, hoststate.Change, int, error) {
 	const attempts = 4
 	conflicts := 0
 	for i := 0; ; i++ {
-		written, err := r.cfg.Store.Update(ctx, rec)
+		written, err := r.cfg.Store.Update(ctx, store.Write{Record: rec, Reason: ch.Reason.String(), Fence: fence})
 		if err == nil {
 			return written, ch, conflicts, nil
 		}
-		if !errors.Is(err, ErrConflict) || i == attempts-1 {
+		if !errors.Is(err, store.ErrConflict) || i == attempts-1 {
 			return rec, ch, conflicts, err
 		}
 		conflicts++
@@ -325,18 +331,52 @@ func (r *Reconciler) write(ctx context.Context, rec hoststate.Record, o hoststat
 	}
 }
 
-// holdsLease reports whether this replica may reconcile the provider now.
-func (r *Reconciler) holdsLease(ctx context.Context, name string, now time.Time) bool {
-	l, ok := r.cfg.Store.(Leaser)
-	if r.cfg.Owner == "" || !ok {
+// holdsLease reports whether this replica may reconcile the provider now,
+// renewing its lease on the store's clock; the tick's writes then carry
+// the lease's fence, so a replica that lost the lease mid-tick writes
+// nothing.
+func (r *Reconciler) holdsLease(ctx context.Context, ps *providerState) bool {
+	if r.cfg.Owner == "" {
 		return true
 	}
-	held, err := l.TryLease(ctx, "reconcile/"+name, r.cfg.Owner, now, 3*r.cfg.Interval)
+	l, held, err := r.cfg.Store.TryLease(ctx, "reconcile/"+ps.p.Name(), r.cfg.Owner, 3*r.cfg.Interval)
 	if err != nil {
-		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease failed", slog.String("provider", name), slog.Any("err", err))
-		return false
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease failed", slog.String("provider", ps.p.Name()), slog.Any("err", err))
+		held = false
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if held {
+		ps.lease = l
+	} else {
+		ps.lease = store.Lease{}
 	}
 	return held
+}
+
+// fence returns the fence for writes under the provider's lease (none
+// when the reconciler runs without an Owner).
+func (ps *providerState) fence() store.Fence {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.lease.Fence()
+}
+
+// releaseLeases gives up every lease this replica holds, so another
+// replica takes over at once instead of after the TTL.
+func (r *Reconciler) releaseLeases(ctx context.Context) {
+	for _, ps := range r.providers {
+		ps.mu.Lock()
+		l := ps.lease
+		ps.lease = store.Lease{}
+		ps.mu.Unlock()
+		if l.Key == "" {
+			continue
+		}
+		if err := r.cfg.Store.ReleaseLease(ctx, l); err != nil {
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease release failed", slog.String("lease", l.Key), slog.Any("err", err))
+		}
+	}
 }
 
 // backoff returns when the provider's backoff ends.

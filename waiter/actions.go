@@ -8,9 +8,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 )
 
 // Timeouts bound each action, from the moment its transitional status is
@@ -58,12 +59,12 @@ type Subscription func(hostID string) (reports <-chan hoststate.Observation, can
 // Config configures [Actions]. Store and Providers are required.
 type Config struct {
 	// Store holds the host records; every write is compare-and-swap.
-	Store reconcile.Store
+	Store store.Store
 	// Providers are the provider adapters, found by Name() from a
 	// record's Provider field. Names must be unique.
 	Providers []provider.Provider
-	// Clock is the source of time; default reconcile.SystemClock().
-	Clock reconcile.Clock
+	// Clock is the source of time; default clock.System().
+	Clock clock.Clock
 	// Policy is the reconcile policy the outcome is decided with (through
 	// hoststate.Observe); the zero Policy means hoststate.DefaultPolicy().
 	Policy hoststate.Policy
@@ -96,9 +97,9 @@ type Config struct {
 // It is safe for concurrent use; concurrent actions on one host are
 // arbitrated by the Store's compare-and-swap and the transition table.
 type Actions struct {
-	store     reconcile.Store
+	store     store.Store
 	providers map[string]provider.Provider
-	clock     reconcile.Clock
+	clock     clock.Clock
 	policy    hoststate.Policy
 	log       *slog.Logger
 	timeouts  Timeouts
@@ -152,7 +153,7 @@ func New(cfg Config) (*Actions, error) {
 	}
 	a.pacing = pacing
 	if a.clock == nil {
-		a.clock = reconcile.SystemClock()
+		a.clock = clock.System()
 	}
 	if a.policy == (hoststate.Policy{}) {
 		a.policy = hoststate.DefaultPolicy()
@@ -173,7 +174,7 @@ func New(cfg Config) (*Actions, error) {
 //
 // Every action returns the host's record as last written or read, and:
 // nil once the goal status is written; an error matching
-// reconcile.ErrNotFound, [ErrNoProvider], provider.ErrInvalidHost,
+// store.ErrNotFound, [ErrNoProvider], provider.ErrInvalidHost,
 // provider.ErrUnsupported or hoststate.ErrInvalidTransition with nothing
 // written and nothing sent; the provider's error after a definitive
 // refusal (the record is then in error, via hoststate.Fail); [ErrTimeout]

@@ -9,10 +9,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 	"github.com/driftless/driftless/waiter"
 )
 
@@ -95,7 +96,6 @@ func TestEveryActionOnEveryProvider(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-
 					e := newEnv(t, envConfig{push: push})
 					h := hostOf(tt.kind, 0)
 					before := e.addHost("h", tt.kind, h, tt.running, tt.from)
@@ -156,17 +156,17 @@ func TestRefusedBeforeAnythingIsWritten(t *testing.T) {
 		do      actionFunc
 		wantErr error
 	}{
-		{"unknown host", func(e *env) {}, "nope", doStart, reconcile.ErrNotFound},
+		{"unknown host", func(e *env) {}, "nope", doStart, store.ErrNotFound},
 		{"action not allowed", func(e *env) {
 			e.addHost("h", fakes.GCP, hostOf(fakes.GCP, 0), true, hoststate.StatusRunning)
 		}, "h", doStart, hoststate.ErrInvalidTransition},
 		{"provider missing", func(e *env) {
-			if _, err := e.store.Update(e.ctx, hoststate.Record{ID: "h", Provider: "aws", Status: hoststate.StatusOff}); err != nil {
+			if _, err := e.store.Update(e.ctx, store.Write{Record: hoststate.Record{ID: "h", Provider: "aws", Status: hoststate.StatusOff}}); err != nil {
 				e.t.Fatal(err)
 			}
 		}, "h", doStart, waiter.ErrNoProvider},
 		{"invalid host reference", func(e *env) {
-			if _, err := e.store.Update(e.ctx, hoststate.Record{ID: "h", Provider: fakes.GCP, Ref: provider.Host{Instance: "Bad/Name"}, Status: hoststate.StatusOff}); err != nil {
+			if _, err := e.store.Update(e.ctx, store.Write{Record: hoststate.Record{ID: "h", Provider: fakes.GCP, Ref: provider.Host{Instance: "Bad/Name"}, Status: hoststate.StatusOff}}); err != nil {
 				e.t.Fatal(err)
 			}
 		}, "h", doStart, provider.ErrInvalidHost},
@@ -177,16 +177,15 @@ func TestRefusedBeforeAnythingIsWritten(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
 				e := newEnv(t, envConfig{})
 				tt.setup(e)
-				before, _ := e.store.List(t.Context(), reconcile.Filter{})
+				before, _ := e.store.List(t.Context(), store.Filter{})
 				writes := len(e.store.statuses())
 				_, err := e.do(tt.do(e.actions), tt.id, nil)
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
 				}
-				after, _ := e.store.List(t.Context(), reconcile.Filter{})
+				after, _ := e.store.List(t.Context(), store.Filter{})
 				if diff := cmp.Diff(before, after); diff != "" || len(e.store.statuses()) != writes {
 					t.Errorf("refused action wrote (-before +after):\n%s", diff)
 				}
@@ -204,7 +203,6 @@ func TestTransientErrorsMidWait(t *testing.T) {
 	for _, kind := range []string{fakes.GCP, fakes.Hyperstack, fakes.Lambda} {
 		t.Run(kind, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
 				e := newEnv(t, envConfig{})
 				h := hostOf(kind, 0)
 				e.addHost("h", kind, h, true, hoststate.StatusRunning)
@@ -235,9 +233,8 @@ func TestTransientErrorsMidWait(t *testing.T) {
 // next probe comes no sooner than the hint.
 func TestRateLimitHonoursRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		const hint = 30 * time.Second
-		clock := fakes.NewClock(t0)
+		clock := clocktest.New(t0)
 		var times []time.Time
 		var limited []bool
 		n := 0
@@ -275,7 +272,6 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 // runs) settles the host from ground truth.
 func TestActionTimeoutLeavesTransitional(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{timeouts: waiter.Timeouts{Stop: 40 * time.Second}})
 		h := hostOf(fakes.Hyperstack, 0)
 		e.addHost("h", fakes.Hyperstack, h, true, hoststate.StatusRunning)
@@ -308,7 +304,6 @@ func TestActionTimeoutLeavesTransitional(t *testing.T) {
 // reconcile decision finishes it without any change to reconcile.
 func TestCrashMidWaitRecovers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{timeouts: waiter.Timeouts{Deprovision: 5 * time.Minute}})
 		h := hostOf(fakes.GCP, 0)
 		e.addHost("h", fakes.GCP, h, true, hoststate.StatusRunning)
@@ -365,7 +360,6 @@ func TestOperationDoneWithError(t *testing.T) {
 	for _, kind := range []string{fakes.GCP, fakes.Nebius} {
 		t.Run(kind, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
 				e := newEnv(t, envConfig{})
 				h := hostOf(kind, 0)
 				e.addHost("h", kind, h, true, hoststate.StatusRunning)
@@ -395,7 +389,6 @@ func TestOperationDoneWithError(t *testing.T) {
 // with the provider's message.
 func TestDefinitiveRefusalFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{})
 		h := hostOf(fakes.Hyperstack, 0)
 		e.addHost("h", fakes.Hyperstack, h, false, hoststate.StatusDeprovisioned)
@@ -418,7 +411,6 @@ func TestNotFoundRightAfterCreate(t *testing.T) {
 	for _, kind := range []string{fakes.Hyperstack, fakes.Lambda} {
 		t.Run(kind, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
 				e := newEnv(t, envConfig{})
 				h := hostOf(kind, 0)
 				from := hoststate.StatusOff
@@ -447,7 +439,6 @@ func TestNotFoundRightAfterCreate(t *testing.T) {
 // written as error (after confirmations) and reported as an outcome.
 func TestHostSettlesElsewhere(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{})
 		h := hostOf(fakes.Hyperstack, 0)
 		e.addHost("h", fakes.Hyperstack, h, false, hoststate.StatusOff)
@@ -476,7 +467,6 @@ func TestHostSettlesElsewhere(t *testing.T) {
 // its observations into the fresh record and still writes the outcome.
 func TestConcurrentWriterDuringWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{})
 		h := hostOf(fakes.GCP, 0)
 		e.addHost("h", fakes.GCP, h, true, hoststate.StatusRunning)
@@ -489,7 +479,7 @@ func TestConcurrentWriterDuringWait(t *testing.T) {
 			cur := e.get("h")
 			o := e.cloud.Truth(fakes.GCP, h).Observation()
 			next, _ := hoststate.Observe(cur, o, now, hoststate.DefaultPolicy())
-			if _, err := e.store.Update(t.Context(), next); err != nil {
+			if _, err := e.store.Update(t.Context(), store.Write{Record: next}); err != nil {
 				t.Error(err)
 			}
 		})
@@ -506,7 +496,6 @@ func TestConcurrentWriterDuringWait(t *testing.T) {
 // is never overwritten by the first's outcome.
 func TestNewerActionSupersedes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{})
 		h := hostOf(fakes.GCP, 0)
 		e.addHost("h", fakes.GCP, h, true, hoststate.StatusRunning)
@@ -520,7 +509,7 @@ func TestNewerActionSupersedes(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			if newer, err = e.store.Update(t.Context(), next); err != nil {
+			if newer, err = e.store.Update(t.Context(), store.Write{Record: next}); err != nil {
 				t.Error(err)
 			}
 		})
@@ -537,7 +526,6 @@ func TestNewerActionSupersedes(t *testing.T) {
 // fix ends the wait without writing; the action stays in flight.
 func TestNonTransientProbeErrorAbandons(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{providers: func(c *fakes.Cloud) []provider.Provider {
 			return []provider.Provider{&brokenProbe{Provider: c.Provider(fakes.Hyperstack), after: 3}}
 		}})
@@ -591,7 +579,6 @@ func TestBeginReappliesAfterConflict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
 				var e *env
 				meddled := false
 				e = newEnv(t, envConfig{onWrite: func(rec hoststate.Record) {
@@ -604,7 +591,7 @@ func TestBeginReappliesAfterConflict(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					if _, err := e.store.MemStore.Update(e.ctx, tt.meddle(cur)); err != nil {
+					if _, err := e.store.MemStore.Update(e.ctx, store.Write{Record: tt.meddle(cur)}); err != nil {
 						t.Error(err)
 					}
 				}})
@@ -635,7 +622,6 @@ func TestBeginReappliesAfterConflict(t *testing.T) {
 // TestConcurrentActions: one Actions serves several hosts at once.
 func TestConcurrentActions(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{})
 		kinds := []string{fakes.GCP, fakes.Nebius, fakes.Hyperstack, fakes.Lambda, fakes.SelfHost}
 		for i, k := range kinds {
@@ -672,6 +658,31 @@ func TestConcurrentActions(t *testing.T) {
 			if r.err != nil || r.rec.Status != want {
 				t.Errorf("%s: %s, %v; want %s", r.kind, r.rec.Status, r.err, want)
 			}
+		}
+	})
+}
+
+// TestRacedActionAtTheSameInstantSupersedes: another replica's stop,
+// applied at the very instant of ours (as a store with microsecond times
+// can make it look), is a different action: the sequence number tells.
+func TestRacedActionAtTheSameInstantSupersedes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{})
+		e.addHost("h", fakes.GCP, hostOf(fakes.GCP, 0), true, hoststate.StatusRunning)
+		raced := false
+		_, err := e.do(doStop(e.actions), "h", func(now time.Time, _ <-chan struct{}) {
+			if raced || now.Before(t0.Add(10*time.Second)) {
+				return
+			}
+			raced = true
+			next := e.get("h") // same LastAction, same ActionAt
+			next.ActionSeq++
+			if _, err := e.store.Update(t.Context(), store.Write{Record: next}); err != nil {
+				t.Error(err)
+			}
+		})
+		if !errors.Is(err, waiter.ErrSuperseded) {
+			t.Fatalf("err = %v, want ErrSuperseded", err)
 		}
 	})
 }

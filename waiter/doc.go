@@ -21,7 +21,7 @@
 //     Invariant 8) and [WaitResolvable] (hand out a host name only once
 //     DNS resolves it to the right address).
 //
-// Everything runs on an injected reconcile.Clock and a seedable
+// Everything runs on an injected clock.Clock and a seedable
 // math/rand/v2 generator, so tests on a fake clock are exact and repeat.
 //
 // # Never guess

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
 )
 
 // verdict is what one observation means for a wait.
@@ -35,15 +35,15 @@ var errDeadline = errors.New("waiter: deadline reached")
 // of pending timers constant while the waiter idles, which lets a
 // fake-clock test know when the waiter is blocked.
 type pacer struct {
-	clock           reconcile.Clock
+	clock           clock.Clock
 	start, deadline time.Time
-	timer           reconcile.Timer
+	timer           clock.Timer
 	// expired records that the deadline timer fired (its one value is
 	// consumed by whichever select saw it).
 	expired bool
 }
 
-func newPacer(clock reconcile.Clock, deadline time.Time) *pacer {
+func newPacer(clock clock.Clock, deadline time.Time) *pacer {
 	now := clock.Now()
 	return &pacer{clock: clock, start: now, deadline: deadline, timer: clock.NewTimer(deadline.Sub(now))}
 }

@@ -1,13 +1,12 @@
 package waiter
 
 import (
-	"github.com/driftless/driftless/reconcile"
-
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -25,7 +24,7 @@ var (
 	// ErrNoProvider: the host's record names a provider the Actions were
 	// not configured with. Nothing was written and nothing sent. It is the
 	// reconciler's sentinel, so one errors.Is check serves both packages.
-	ErrNoProvider = reconcile.ErrNoProvider
+	ErrNoProvider = provider.ErrNoProvider
 	// ErrSuperseded: while the action waited, the record moved on — a
 	// newer action, or the reconciler settled it differently — so the
 	// waiter wrote nothing over it.

@@ -6,17 +6,19 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/driftless/driftless/clock"
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 	"github.com/driftless/driftless/waiter"
 )
 
 // runOnFakeClock runs f while moving clock forward a second at a time
 // whenever f is waiting on it (holding its deadline timer and one more),
 // so examples take no real time.
-func runOnFakeClock(clock *fakes.Clock, f func()) {
+func runOnFakeClock(clock *clocktest.Clock, f func()) {
 	done := make(chan struct{})
 	go func() { defer close(done); f() }()
 	for {
@@ -40,7 +42,7 @@ func runOnFakeClock(clock *fakes.Clock, f func()) {
 // known to take about 30 s, so the waiter spends no probes before 24 s.
 func ExampleWait() {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	probe := func(context.Context) (hoststate.Observation, error) {
 		if clock.Now().Sub(start) < 30*time.Second {
 			return hoststate.Observation{VM: hoststate.VMStarting, RawVM: "STAGING"}, nil
@@ -66,19 +68,19 @@ func ExampleWait() {
 // probes confirm the VM is TERMINATED.
 func ExampleActions_Stop() {
 	ctx := context.Background()
-	clock := fakes.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	cloud := fakes.NewCloud(clock, 1)
 	host := provider.Host{Project: "proj", Zone: "zone-a", Instance: "web-1", Volume: "web-1-data"}
 	if err := cloud.AddHost(fakes.GCP, host, true); err != nil {
 		fmt.Println(err)
 		return
 	}
-	store := reconcile.NewMemStore()
-	if _, err := store.Update(ctx, hoststate.Record{ID: "web-1", Provider: fakes.GCP, Ref: host, Status: hoststate.StatusRunning}); err != nil {
+	st := store.NewMemStore(store.MemConfig{})
+	if _, err := st.Update(ctx, store.Write{Record: hoststate.Record{ID: "web-1", Provider: fakes.GCP, Ref: host, Status: hoststate.StatusRunning}}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	actions, err := waiter.New(waiter.Config{Store: store, Providers: []provider.Provider{cloud.Provider(fakes.GCP)}, Clock: clock, Seed: 1})
+	actions, err := waiter.New(waiter.Config{Store: st, Providers: []provider.Provider{cloud.Provider(fakes.GCP)}, Clock: clock, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -112,7 +114,7 @@ func (r staticResolver) LookupHost(context.Context, string) ([]string, error) { 
 // Hand a host name out only once DNS resolves it to the new address. A
 // *net.Resolver is a Resolver; this one answers at once.
 func ExampleWaitResolvable() {
-	addrs, err := waiter.WaitResolvable(context.Background(), reconcile.SystemClock(),
+	addrs, err := waiter.WaitResolvable(context.Background(), clock.System(),
 		staticResolver{"2001:db8::7"}, "h1.example.test", "2001:db8:0:0::7", waiter.Options{Timeout: time.Minute})
 	fmt.Println(addrs, err)
 	// Output: [2001:db8::7] <nil>

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/waiter"
 )
 
@@ -25,7 +25,7 @@ func FuzzWaitResolvableAnswer(f *testing.F) {
 		addrs := strings.Split(answer, ",")
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel() // one lookup, then the wait ends: no clock needs to move
-		got, err := waiter.WaitResolvable(ctx, fakes.NewClock(t0), staticResolver(addrs), "h.example.test", want, waiter.Options{})
+		got, err := waiter.WaitResolvable(ctx, clocktest.New(t0), staticResolver(addrs), "h.example.test", want, waiter.Options{})
 		w, perr := netip.ParseAddr(want)
 		if perr != nil {
 			if !errors.Is(err, waiter.ErrInvalidOptions) {

@@ -31,7 +31,6 @@ func (w *startWatch) Start(ctx context.Context, h provider.Host) (provider.Opera
 // sent earlier, the provider refuses it.
 func TestStartWaitsForThePreviousVM(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		var watch *startWatch
 		e := newEnv(t, envConfig{providers: func(c *fakes.Cloud) []provider.Provider {
 			watch = &startWatch{Provider: c.Provider(fakes.Hyperstack), cloud: c}
@@ -83,7 +82,6 @@ func TestReadyToStart(t *testing.T) {
 // keeps the start from being sent at all; the action times out in flight.
 func TestGateTimeoutSendsNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		e := newEnv(t, envConfig{timeouts: waiter.Timeouts{Start: 2 * time.Minute}})
 		h := hostOf(fakes.GCP, 0)
 		e.addHost("h", fakes.GCP, h, true, hoststate.StatusOff)

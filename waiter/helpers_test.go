@@ -4,16 +4,18 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"pgregory.net/rapid"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"pgregory.net/rapid"
+
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 	"github.com/driftless/driftless/waiter"
 )
 
@@ -42,7 +44,7 @@ type tick func(now time.Time, finished <-chan struct{})
 // returns, calling tick (if set) after each move. It fails the test if
 // simulated time passes limit. The caller must run inside synctest.Test:
 // "blocked" is then a fact the runtime knows, not a guess from timers.
-func drive[T any](t tb, _ context.Context, clock *fakes.Clock, limit time.Duration, tk tick, f func() T) T {
+func drive[T any](t tb, _ context.Context, clock *clocktest.Clock, limit time.Duration, tk tick, f func() T) T {
 	t.Helper()
 	done := make(chan T, 1)
 	finished := make(chan struct{})
@@ -85,7 +87,7 @@ func hostOf(kind string, n int) provider.Host {
 type env struct {
 	t       tb
 	ctx     context.Context
-	clock   *fakes.Clock
+	clock   *clocktest.Clock
 	cloud   *fakes.Cloud
 	store   *checkedStore
 	actions *waiter.Actions
@@ -112,9 +114,9 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 // newEnvTB is newEnv for any tb (a rapid.T) with its context.
 func newEnvTB(t tb, ctx context.Context, cfg envConfig) *env {
 	t.Helper()
-	clock := fakes.NewClock(t0)
+	clock := clocktest.New(t0)
 	e := &env{t: t, ctx: ctx, clock: clock, cloud: fakes.NewCloud(clock, 7), reports: map[string]chan hoststate.Observation{}}
-	e.store = &checkedStore{MemStore: reconcile.NewMemStore(), onWrite: cfg.onWrite}
+	e.store = &checkedStore{MemStore: store.NewMemStore(store.MemConfig{}), onWrite: cfg.onWrite}
 	var provs []provider.Provider
 	if cfg.providers != nil {
 		provs = cfg.providers(e.cloud)
@@ -185,7 +187,7 @@ func (e *env) addHost(id, kind string, h provider.Host, running bool, status hos
 	if err := e.cloud.AddHost(kind, h, running); err != nil {
 		e.t.Fatal(err)
 	}
-	rec, err := e.store.Update(e.ctx, hoststate.Record{ID: id, Provider: kind, Ref: h, Status: status, Since: t0})
+	rec, err := e.store.Update(e.ctx, store.Write{Record: hoststate.Record{ID: id, Provider: kind, Ref: h, Status: status, Since: t0}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -219,24 +221,24 @@ func (e *env) get(id string) hoststate.Record {
 // checkedStore is a MemStore that lets a test look at every write as it
 // happens (on the writer's goroutine, at the fake clock's current time).
 type checkedStore struct {
-	*reconcile.MemStore
+	*store.MemStore
 	onWrite func(rec hoststate.Record)
 	mu      sync.Mutex
 	writes  []hoststate.Record
 }
 
-// Update implements reconcile.Store.
-func (s *checkedStore) Update(ctx context.Context, rec hoststate.Record) (hoststate.Record, error) {
+// Update implements store.Store.
+func (s *checkedStore) Update(ctx context.Context, w store.Write) (hoststate.Record, error) {
 	if s.onWrite != nil {
-		s.onWrite(rec)
+		s.onWrite(w.Record)
 	}
-	w, err := s.MemStore.Update(ctx, rec)
+	rec, err := s.MemStore.Update(ctx, w)
 	if err == nil {
 		s.mu.Lock()
-		s.writes = append(s.writes, w)
+		s.writes = append(s.writes, rec)
 		s.mu.Unlock()
 	}
-	return w, err
+	return rec, err
 }
 
 // statuses returns the statuses written, in order.

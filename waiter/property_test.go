@@ -91,7 +91,6 @@ type sample struct {
 // once the API catches up.
 func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		rapid.Check(inBubble{t}, func(rt *rapid.T) {
 			kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
 			c := rapid.SampledFrom(casesFor(kind)).Draw(rt, "action")
@@ -191,7 +190,6 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 // succeeds.
 func TestPropertyNoStartWhileThePreviousVMStops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
 		rapid.Check(inBubble{t}, func(rt *rapid.T) {
 			kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
 			var watch *startWatch

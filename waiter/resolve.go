@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/clock"
 )
 
 // Resolver looks up the addresses of a host name. *net.Resolver satisfies
@@ -47,7 +47,7 @@ func (e *WrongAnswerError) Error() string {
 // *net.DNSError or a *WrongAnswerError). A non-DNS error from resolver
 // ends the wait. An empty name or an unparsable wantAddr matches
 // [ErrInvalidOptions], with no lookup made.
-func WaitResolvable(ctx context.Context, clock reconcile.Clock, resolver Resolver, name, wantAddr string, opts Options) ([]string, error) {
+func WaitResolvable(ctx context.Context, clock clock.Clock, resolver Resolver, name, wantAddr string, opts Options) ([]string, error) {
 	want, err := netip.ParseAddr(wantAddr)
 	switch {
 	case clock == nil || resolver == nil:

@@ -8,14 +8,14 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/waiter"
 )
 
 // dnsScript is a resolver whose answer depends on simulated time: NXDOMAIN
 // until staleFrom, the old address until rightFrom, the new one after.
 type dnsScript struct {
-	clock                *fakes.Clock
+	clock                *clocktest.Clock
 	staleFrom, rightFrom time.Duration
 	other                error
 	lookups              int
@@ -56,8 +56,7 @@ func TestWaitResolvable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
-				clock := fakes.NewClock(t0)
+				clock := clocktest.New(t0)
 				d := &dnsScript{clock: clock, staleFrom: tt.staleFrom, rightFrom: tt.rightAt, other: tt.other}
 				type res struct {
 					addrs []string
@@ -93,8 +92,7 @@ func TestWaitResolvable(t *testing.T) {
 
 func TestWaitResolvableInvalid(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
-		clock := fakes.NewClock(t0)
+		clock := clocktest.New(t0)
 		d := &dnsScript{clock: clock}
 		for _, c := range []struct{ name, addr string }{{"", "192.0.2.1"}, {"  ", "192.0.2.1"}, {"h.example.test", "not-an-ip"}, {"h.example.test", ""}} {
 			if _, err := waiter.WaitResolvable(t.Context(), clock, d, c.name, c.addr, waiter.Options{}); !errors.Is(err, waiter.ErrInvalidOptions) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 )
 
 // maxConflicts bounds the compare-and-swap retries of one write: each
@@ -89,8 +89,8 @@ func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*
 			return r, fmt.Errorf("waiter: %q: %w", truncate(id), err)
 		}
 		next.Deadline = now.Add(a.timeouts.of(act))
-		written, err := a.store.Update(ctx, next)
-		if errors.Is(err, reconcile.ErrConflict) {
+		written, err := a.store.Update(ctx, store.Write{Record: next})
+		if errors.Is(err, store.ErrConflict) {
 			continue
 		}
 		if err != nil {
@@ -101,7 +101,7 @@ func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*
 		r.log = a.log.With("host", id, "action", act.String(), "provider", prov.Name())
 		return r, nil
 	}
-	return r, fmt.Errorf("waiter: %s %q: %w %d times in a row", act, truncate(id), reconcile.ErrConflict, maxConflicts)
+	return r, fmt.Errorf("waiter: %s %q: %w %d times in a row", act, truncate(id), store.ErrConflict, maxConflicts)
 }
 
 // probe observes the host.
@@ -201,11 +201,11 @@ func (r *run) settle(ctx context.Context, op provider.Operation) (hoststate.Reco
 func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, settled bool, err error) {
 	next := f.rec
 	for range maxConflicts {
-		written, err := r.a.store.Update(ctx, next)
+		written, err := r.a.store.Update(ctx, store.Write{Record: next})
 		if err == nil {
 			return written, true, nil
 		}
-		if !errors.Is(err, reconcile.ErrConflict) {
+		if !errors.Is(err, store.ErrConflict) {
 			return r.rec, false, fmt.Errorf("waiter: %s %q: write %s: %w", r.act, truncate(r.rec.ID), next.Status, err)
 		}
 		cur, err := r.a.store.Get(ctx, r.rec.ID)
@@ -225,7 +225,7 @@ func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, sett
 			return cur, false, nil
 		}
 	}
-	return r.rec, false, fmt.Errorf("waiter: %s %q: %w %d times in a row", r.act, truncate(r.rec.ID), reconcile.ErrConflict, maxConflicts)
+	return r.rec, false, fmt.Errorf("waiter: %s %q: %w %d times in a row", r.act, truncate(r.rec.ID), store.ErrConflict, maxConflicts)
 }
 
 // fail records a definitive provider failure with hoststate.Fail — only
@@ -245,8 +245,8 @@ func (r *run) fail(ctx context.Context, cause error) error {
 			// No longer in flight: the reconciler settled it.
 			return errors.Join(wrapped, err)
 		}
-		written, err := r.a.store.Update(ctx, next)
-		if errors.Is(err, reconcile.ErrConflict) {
+		written, err := r.a.store.Update(ctx, store.Write{Record: next})
+		if errors.Is(err, store.ErrConflict) {
 			continue
 		}
 		if err != nil {
@@ -255,7 +255,7 @@ func (r *run) fail(ctx context.Context, cause error) error {
 		r.rec = written
 		return wrapped
 	}
-	return errors.Join(wrapped, fmt.Errorf("%w %d times in a row", reconcile.ErrConflict, maxConflicts))
+	return errors.Join(wrapped, fmt.Errorf("%w %d times in a row", store.ErrConflict, maxConflicts))
 }
 
 // abandon ends the action without writing: a timeout, a cancelled
@@ -267,9 +267,11 @@ func (r *run) abandon(step string, err error) error {
 	return fmt.Errorf("waiter: %s %q: %s: %w", r.act, truncate(r.rec.ID), step, err)
 }
 
-// sameAction reports whether two records carry the same user action.
+// sameAction reports whether two records carry the same user action: the
+// action sequence number identifies it, never ActionAt, whose precision
+// is the store's.
 func sameAction(x, y hoststate.Record) bool {
-	return x.LastAction == y.LastAction && x.ActionAt.Equal(y.ActionAt)
+	return x.ActionSeq == y.ActionSeq && x.LastAction == y.LastAction
 }
 
 // opName names an operation for logs ("" for none).

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
 )
 
 // Probe observes one host: typically a closure over provider.Provider's
@@ -31,7 +31,7 @@ type Probe func(ctx context.Context) (hoststate.Observation, error)
 // meets opts.FailFast; the operation's error (provider.ErrOperationFailed)
 // when a native operation finished with one; ctx's error, wrapped, when
 // ctx ends; ErrInvalidOptions for options that describe no wait.
-func Wait(ctx context.Context, clock reconcile.Clock, probe Probe, opts Options) (hoststate.Observation, error) {
+func Wait(ctx context.Context, clock clock.Clock, probe Probe, opts Options) (hoststate.Observation, error) {
 	if clock == nil || probe == nil {
 		return hoststate.Observation{}, fmt.Errorf("%w: nil clock or probe", ErrInvalidOptions)
 	}

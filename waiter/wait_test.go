@@ -8,7 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/waiter"
@@ -39,7 +39,7 @@ var (
 // script is a probe whose answer depends on simulated time: phases[i]
 // holds from at[i] on. It records when it was called.
 type script struct {
-	clock  *fakes.Clock
+	clock  *clocktest.Clock
 	at     []time.Duration
 	phases []answer
 	calls  []time.Duration
@@ -77,7 +77,7 @@ type waitResult struct {
 	at  time.Duration
 }
 
-func runWait(t *testing.T, clock *fakes.Clock, probe waiter.Probe, opts waiter.Options) waitResult {
+func runWait(t *testing.T, clock *clocktest.Clock, probe waiter.Probe, opts waiter.Options) waitResult {
 	t.Helper()
 	if opts.Rand == nil {
 		opts.Rand = newRand(9)
@@ -153,8 +153,7 @@ func TestWait(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
-				clock := fakes.NewClock(t0)
+				clock := clocktest.New(t0)
 				s := &script{clock: clock, at: tt.at, phases: tt.phases}
 				r := runWait(t, clock, s.probe, tt.opts)
 				if !errIs(r.err, tt.wantErr) {
@@ -188,8 +187,7 @@ func withGrace(o waiter.Options, g time.Duration) waiter.Options {
 // TestWaitTimeoutError checks what a timeout carries.
 func TestWaitTimeoutError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
-		clock := fakes.NewClock(t0)
+		clock := clocktest.New(t0)
 		s := &seq{answers: []answer{ok(stopping), unavailable}}
 		r := runWait(t, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMStopped), Timeout: time.Minute})
 		var te *waiter.TimeoutError
@@ -221,8 +219,7 @@ func TestConfirmationsRestartOnDisagreement(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
-				clock := fakes.NewClock(t0)
+				clock := clocktest.New(t0)
 				s := &seq{answers: tt.answers}
 				r := runWait(t, clock, s.probe, target)
 				if r.err != nil || s.n != tt.probes {
@@ -253,8 +250,7 @@ func TestWaitInvalidOptions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
-				clock := fakes.NewClock(t0)
+				clock := clocktest.New(t0)
 				s := &seq{answers: []answer{ok(running)}}
 				if _, err := waiter.Wait(t.Context(), clock, s.probe, tt.opts); !errors.Is(err, waiter.ErrInvalidOptions) {
 					t.Fatalf("err = %v, want ErrInvalidOptions", err)
@@ -268,7 +264,7 @@ func TestWaitInvalidOptions(t *testing.T) {
 	if _, err := waiter.Wait(t.Context(), nil, (&seq{answers: []answer{ok(running)}}).probe, waiter.Options{Target: target}); !errors.Is(err, waiter.ErrInvalidOptions) {
 		t.Errorf("nil clock: %v", err)
 	}
-	if _, err := waiter.Wait(t.Context(), fakes.NewClock(t0), nil, waiter.Options{Target: target}); !errors.Is(err, waiter.ErrInvalidOptions) {
+	if _, err := waiter.Wait(t.Context(), clocktest.New(t0), nil, waiter.Options{Target: target}); !errors.Is(err, waiter.ErrInvalidOptions) {
 		t.Errorf("nil probe: %v", err)
 	}
 }
@@ -277,8 +273,7 @@ func TestWaitInvalidOptions(t *testing.T) {
 // context's error, wrapped.
 func TestWaitContextCancelled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-
-		clock := fakes.NewClock(t0)
+		clock := clocktest.New(t0)
 		ctx, cancel := context.WithCancel(t.Context())
 		s := &script{clock: clock, at: []time.Duration{0}, phases: []answer{ok(starting)}}
 		err := drive(t, t.Context(), clock, time.Hour, func(now time.Time, _ <-chan struct{}) {
@@ -297,7 +292,7 @@ func TestWaitContextCancelled(t *testing.T) {
 
 // operation is a scripted native operation: done at a time, with an error.
 type operation struct {
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	done  time.Time
 	err   error
 }
@@ -340,8 +335,7 @@ func TestWaitOperation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
-				clock := fakes.NewClock(t0)
+				clock := clocktest.New(t0)
 				s := &script{clock: clock, at: tt.at, phases: tt.phases}
 				op := &operation{clock: clock, done: t0.Add(tt.opDone), err: tt.opErr}
 				r := runWait(t, clock, s.probe, waiter.Options{Target: waiter.VMIn(hoststate.VMRunning), Operation: op, Timeout: tt.timeout})
@@ -369,8 +363,7 @@ func TestWaitReports(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-
-				clock := fakes.NewClock(t0)
+				clock := clocktest.New(t0)
 				s := &script{clock: clock, at: []time.Duration{0, 30 * time.Second}, phases: []answer{ok(starting), ok(running)}}
 				reports := make(chan hoststate.Observation)
 				sent := false

@@ -23,10 +23,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 )
 
 func main() {
@@ -51,9 +53,9 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 	}
 	ctx := context.Background()
 	start := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	cloud := fakes.NewCloud(clock, seed)
-	store := reconcile.NewMemStore()
+	st := store.NewMemStore(store.MemConfig{})
 	rnd := rand.New(rand.NewPCG(uint64(seed), 7))
 
 	kinds := fakes.Kinds()
@@ -71,14 +73,14 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 		if err := cloud.AddHost(k, h, rnd.IntN(2) == 0); err != nil {
 			return err
 		}
-		rec, err := store.Update(ctx, hoststate.Record{ID: h.Instance, Provider: k, Ref: h})
+		rec, err := st.Update(ctx, store.Write{Record: hoststate.Record{ID: h.Instance, Provider: k, Ref: h}})
 		if err != nil {
 			return err
 		}
 		recs = append(recs, rec)
 	}
 	const interval = 2 * time.Minute
-	rec, err := reconcile.New(reconcile.Config{Store: store, Clock: clock, Providers: provs, Interval: interval, Seed: uint64(seed)})
+	rec, err := reconcile.New(reconcile.Config{Store: st, Clock: clock, Providers: provs, Interval: interval, Seed: uint64(seed)})
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 				changedAt[r.ID] = now
 			}
 			if t, pending := changedAt[r.ID]; pending {
-				if cur, _ := store.Get(ctx, r.ID); cur.Status == want {
+				if cur, _ := st.Get(ctx, r.ID); cur.Status == want {
 					lags = append(lags, now.Sub(t))
 					delete(changedAt, r.ID)
 				}
@@ -136,7 +138,7 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 			}
 		}
 		if rnd.Float64() < 0.05 {
-			userAction(ctx, store, cloud, recs[rnd.IntN(len(recs))].ID, hoststate.Actions()[rnd.IntN(len(hoststate.Actions()))], now)
+			userAction(ctx, st, cloud, recs[rnd.IntN(len(recs))].ID, hoststate.Actions()[rnd.IntN(len(hoststate.Actions()))], now)
 		}
 		if !now.Before(nextTick) {
 			rep, err := rec.RunOnce(ctx)
@@ -147,7 +149,7 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 				if c.Reason == hoststate.ReasonDrift {
 					drift++
 				}
-				r, _ := store.Get(ctx, c.ID)
+				r, _ := st.Get(ctx, c.ID)
 				if want, settled := truthStatus(cloud.Truth(c.Provider, r.Ref)); settled && !c.To.Transitional() && c.To != want {
 					falseFlips++
 				}
@@ -172,7 +174,7 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 	fmt.Fprintf(out, "not yet converged at the end: %d\n", len(changedAt))
 	if listUnconverged {
 		for id := range changedAt {
-			r, _ := store.Get(ctx, id)
+			r, _ := st.Get(ctx, id)
 			fmt.Fprintln(out, id, r.Status, r.ProviderStatus, r.ProviderVolumeStatus, lastTruth[id], r.LastAction, r.Pending, r.PendingCount)
 		}
 	}
@@ -205,8 +207,8 @@ func truthStatus(tr fakes.Truth) (hoststate.Status, bool) {
 // userAction is a control plane acting for a user: write the transitional
 // status first, then call the provider (waiter.Actions does this with
 // waiting; here the reconciler finishes each action).
-func userAction(ctx context.Context, store reconcile.Store, cloud *fakes.Cloud, id string, a hoststate.Action, now time.Time) {
-	cur, err := store.Get(ctx, id)
+func userAction(ctx context.Context, st store.Store, cloud *fakes.Cloud, id string, a hoststate.Action, now time.Time) {
+	cur, err := st.Get(ctx, id)
 	if err != nil {
 		return
 	}
@@ -231,12 +233,12 @@ func userAction(ctx context.Context, store reconcile.Store, cloud *fakes.Cloud, 
 	if err != nil {
 		return
 	}
-	if next, err = store.Update(ctx, next); err != nil {
+	if next, err = st.Update(ctx, store.Write{Record: next}); err != nil {
 		return
 	}
 	if _, err := call(ctx, cur.Ref); err != nil && !provider.Transient(err) {
 		if failed, ferr := hoststate.Fail(next, err.Error(), now); ferr == nil {
-			_, _ = store.Update(ctx, failed)
+			_, _ = st.Update(ctx, store.Write{Record: failed})
 		}
 	}
 }

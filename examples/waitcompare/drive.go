@@ -6,25 +6,25 @@ import (
 	"sync"
 	"time"
 
-	"github.com/driftless/driftless/fakes"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/clock"
+	"github.com/driftless/driftless/clock/clocktest"
 )
 
 // recordingClock is the fake clock as the waiter sees it, remembering the
 // deadline of every timer the waiter starts, so the driver can move time
 // straight to the next one instead of stepping.
 type recordingClock struct {
-	*fakes.Clock
+	*clocktest.Clock
 	mu     sync.Mutex
 	timers []*recordedTimer
 }
 
-func newRecordingClock(c *fakes.Clock) *recordingClock { return &recordingClock{Clock: c} }
+func newRecordingClock(c *clocktest.Clock) *recordingClock { return &recordingClock{Clock: c} }
 
-// NewTimer implements reconcile.Clock. The timer is created and recorded
+// NewTimer implements clock.Clock. The timer is created and recorded
 // under one lock: the driver sees it pending on the fake clock as soon as
 // it exists, and must not read the record before it is there.
-func (c *recordingClock) NewTimer(d time.Duration) reconcile.Timer {
+func (c *recordingClock) NewTimer(d time.Duration) clock.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &recordedTimer{when: c.Clock.Now().Add(d)}
@@ -55,13 +55,13 @@ func (c *recordingClock) next(now time.Time) (time.Time, bool) {
 
 // recordedTimer is a timer of a recordingClock.
 type recordedTimer struct {
-	reconcile.Timer
+	clock.Timer
 	when    time.Time
 	mu      sync.Mutex
 	stopped bool
 }
 
-// Stop implements reconcile.Timer.
+// Stop implements clock.Timer.
 func (t *recordedTimer) Stop() bool {
 	t.mu.Lock()
 	t.stopped = true
@@ -91,7 +91,7 @@ var errStuck = errors.New("the waiter idles with no timer pending")
 // final input (a pushed report, which wakes the waiter without a timer
 // firing), drive waits for done instead of mistaking the waiter's
 // still-pending timers for idleness.
-func drive(ctx context.Context, clock *fakes.Clock, rc *recordingClock, done <-chan struct{}, event time.Time, at func(time.Time) (final bool)) error {
+func drive(ctx context.Context, clock *clocktest.Clock, rc *recordingClock, done <-chan struct{}, event time.Time, at func(time.Time) (final bool)) error {
 	for {
 		idle := make(chan error, 1)
 		wctx, cancel := context.WithCancel(ctx)

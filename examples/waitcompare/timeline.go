@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/provider"
 )
@@ -36,7 +37,7 @@ func drawTimeline(sc scenario, scIndex, i int, seed uint64) timeline {
 
 // world is a fresh simulated cloud right after the action was sent.
 type world struct {
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	cloud *fakes.Cloud
 	p     provider.Provider
 	host  provider.Host
@@ -50,7 +51,7 @@ type world struct {
 // drawn durations, the action sent at the epoch, and the call counters
 // reset so only the wait's calls count.
 func (tl timeline) setup(ctx context.Context) (*world, error) {
-	clock := fakes.NewClock(epoch)
+	clock := clocktest.New(epoch)
 	cloud := fakes.NewCloud(clock, int64(tl.seed>>1))
 	d := fakes.DefaultDurations()
 	tl.sc.set(&d, tl.draws)

@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/clock"
 )
 
 // Name is the provider kind this package implements; it matches
@@ -34,7 +34,7 @@ type Config struct {
 	// DefaultPageSize.
 	PageSize int
 	// Clock paces operation polling; nil means the wall clock.
-	Clock reconcile.Clock
+	Clock clock.Clock
 	// Logger receives debug records of calls and their classification;
 	// nil discards them. Records never carry credentials.
 	Logger *slog.Logger
@@ -54,7 +54,7 @@ func (c Config) withDefaults() Config {
 		c.PageSize = DefaultPageSize
 	}
 	if c.Clock == nil {
-		c.Clock = reconcile.SystemClock()
+		c.Clock = clock.System()
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

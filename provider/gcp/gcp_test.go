@@ -13,6 +13,7 @@ import (
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/hoststate"
@@ -24,7 +25,7 @@ var start = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // env is one adapter wired to one emulator.
 type env struct {
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	cloud *fakes.Cloud
 	srv   *emulators.Server
 	p     *gcp.Provider
@@ -35,7 +36,7 @@ type env struct {
 // Transitions are instant unless d says otherwise.
 func newEnv(t *testing.T, cfg gcp.Config, d fakes.Durations) *env {
 	t.Helper()
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	cloud := fakes.NewCloud(clock, 1, fakes.WithDurations(d))
 	srv := emulators.NewGCP(cloud)
 	t.Cleanup(srv.Close)
@@ -327,7 +328,7 @@ func TestActions(t *testing.T) {
 
 // drive advances clock by step each time the code under test waits on
 // it, until done delivers; it returns how many steps that took.
-func drive(t *testing.T, clock *fakes.Clock, step time.Duration, done <-chan error) (int, error) {
+func drive(t *testing.T, clock *clocktest.Clock, step time.Duration, done <-chan error) (int, error) {
 	t.Helper()
 	for steps := 0; steps < 100; steps++ {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -538,7 +539,7 @@ func TestCallIDHeaderNeverLeaves(t *testing.T) {
 // SDK against the local emulator: the adapter's and SDK's overhead, not a
 // cloud's latency.
 func BenchmarkProbe(b *testing.B) {
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	cloud := fakes.NewCloud(clock, 1)
 	srv := emulators.NewGCP(cloud)
 	defer srv.Close()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/hoststate"
@@ -26,7 +27,7 @@ var start = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // env is one adapter wired to one emulator.
 type env struct {
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	cloud *fakes.Cloud
 	srv   *emulators.Server
 	p     *hyperstack.Provider
@@ -39,7 +40,7 @@ var launch = &hyperstack.Launch{EnvironmentName: "default-CANADA-1", ImageName: 
 
 func newEnv(t *testing.T, d fakes.Durations, mod func(*hyperstack.Config)) *env {
 	t.Helper()
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	cloud := fakes.NewCloud(clock, 1, fakes.WithDurations(d))
 	srv := emulators.NewHyperstack(cloud, apiKey)
 	t.Cleanup(srv.Close)
@@ -49,7 +50,7 @@ func newEnv(t *testing.T, d fakes.Durations, mod func(*hyperstack.Config)) *env 
 	}
 	logs := &bytes.Buffer{}
 	cfg := hyperstack.Config{
-		BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true, Clock: clock, Launch: launch,
+		BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true, Now: clock.Now, Launch: launch,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if mod != nil {

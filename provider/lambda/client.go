@@ -15,7 +15,7 @@ func (p *Provider) call(ctx context.Context, what, method string, path []string,
 		return nil, rest.TransportError(Name, what, err)
 	}
 	if !resp.OK() {
-		return nil, statusError(what, resp.Status, resp.Header, resp.Body, p.cfg.Clock.Now())
+		return nil, statusError(what, resp.Status, resp.Header, resp.Body, p.cfg.Now())
 	}
 	return resp.Body, nil
 }

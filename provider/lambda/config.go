@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/driftless/driftless/provider/internal/rest"
-	"github.com/driftless/driftless/reconcile"
 )
 
 // Name is the provider kind this package implements; it matches
@@ -39,9 +38,9 @@ type Config struct {
 	// HTTPClient sends requests; nil means a new http.Client. The adapter
 	// uses a copy that refuses redirects.
 	HTTPClient *http.Client
-	// Clock computes rate-limit hints from HTTP dates; nil means the wall
+	// Now computes rate-limit hints from HTTP dates; nil means the wall
 	// clock.
-	Clock reconcile.Clock
+	Now func() time.Time
 	// Logger receives debug records of calls; nil discards them.
 	Logger *slog.Logger
 	// AllowInsecureHTTP permits an http:// BaseURL, for local emulators.
@@ -83,8 +82,8 @@ func (c Config) baseURL() string {
 // withDefaults returns c with zero fields set to their defaults.
 func (c Config) withDefaults() Config {
 	c.BaseURL = c.baseURL()
-	if c.Clock == nil {
-		c.Clock = reconcile.SystemClock()
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/hoststate"
@@ -27,7 +28,7 @@ var start = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // env is one adapter wired to one emulator.
 type env struct {
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	cloud *fakes.Cloud
 	srv   *emulators.Server
 	p     *lambda.Provider
@@ -37,7 +38,7 @@ type env struct {
 
 func newEnv(t *testing.T, d fakes.Durations, mod func(*lambda.Config)) *env {
 	t.Helper()
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	cloud := fakes.NewCloud(clock, 1, fakes.WithDurations(d))
 	srv := emulators.NewLambda(cloud, apiKey)
 	t.Cleanup(srv.Close)
@@ -46,7 +47,7 @@ func newEnv(t *testing.T, d fakes.Durations, mod func(*lambda.Config)) *env {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	cfg := lambda.Config{BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true, Clock: clock,
+	cfg := lambda.Config{BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true, Now: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if mod != nil {
 		mod(&cfg)

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 	"pgregory.net/rapid"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/hoststate"
@@ -24,7 +25,7 @@ var start = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // env is one adapter on one fake.
 type env struct {
-	clock *fakes.Clock
+	clock *clocktest.Clock
 	cloud *fakes.Cloud
 	fake  *emulators.Nebius
 	p     *nebius.Provider
@@ -33,7 +34,7 @@ type env struct {
 
 func newEnv(t *testing.T, d fakes.Durations) *env {
 	t.Helper()
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	cloud := fakes.NewCloud(clock, 1, fakes.WithDurations(d))
 	fake := emulators.NewNebius(cloud)
 	host := provider.Host{Project: "project-e00abc", Region: "eu-north1", Instance: "computeinstance-e00a1", Volume: "computedisk-e00a1"}
@@ -223,7 +224,7 @@ func TestNonGRPCErrorsAndMissingOperations(t *testing.T) {
 
 // drive advances clock by step each time the code under test waits on it,
 // until done delivers; it returns how many steps that took.
-func drive(t *testing.T, clock *fakes.Clock, step time.Duration, done <-chan error) (int, error) {
+func drive(t *testing.T, clock *clocktest.Clock, step time.Duration, done <-chan error) (int, error) {
 	t.Helper()
 	for steps := 0; steps < 100; steps++ {
 		ctx, cancel := context.WithCancel(context.Background())

@@ -8,9 +8,9 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
 )
 
 // Name is the provider kind this package implements; it matches
@@ -27,7 +27,7 @@ var nid = regexp.MustCompile(`^[a-z0-9][-a-z0-9_.]{0,127}$`)
 // Config tunes the adapter; the zero value is usable.
 type Config struct {
 	// Clock paces operation polling; nil means the wall clock.
-	Clock reconcile.Clock
+	Clock clock.Clock
 	// Logger receives debug records of calls; nil discards them.
 	Logger *slog.Logger
 	// PageSize is the listing page size; 0 means DefaultPageSize.
@@ -57,7 +57,7 @@ func New(instances InstanceService, disks DiskService, cfg Config) (*Provider, e
 		return nil, errors.New("nebius: New needs an InstanceService and a DiskService")
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = reconcile.SystemClock()
+		cfg.Clock = clock.System()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/selfhost"
 )
@@ -20,8 +20,8 @@ func (nopConnector) Stop(context.Context, provider.Host) error  { return nil }
 // and a connector silent beyond its TTL makes the host unreachable, never
 // off.
 func Example() {
-	clock := fakes.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	p, err := selfhost.New(selfhost.Config{Connector: nopConnector{}, Clock: clock, TTL: time.Minute})
+	clock := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	p, err := selfhost.New(selfhost.Config{Connector: nopConnector{}, Now: clock.Now, TTL: time.Minute})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -11,7 +11,6 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
-	"github.com/driftless/driftless/reconcile"
 )
 
 // Name is the provider kind this package implements; it matches
@@ -50,8 +49,8 @@ type Connector interface {
 type Config struct {
 	// Connector carries Start and Stop to connectors. Required.
 	Connector Connector
-	// Clock measures connector silence; nil means the wall clock.
-	Clock reconcile.Clock
+	// Now measures connector silence; nil means time.Now.
+	Now func() time.Time
 	// TTL is how long a connector may stay silent; 0 means DefaultTTL.
 	TTL time.Duration
 	// Buffer is each subscription's capacity; 0 means DefaultBuffer.
@@ -95,8 +94,8 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Connector == nil {
 		return nil, errors.New("selfhost: Config.Connector is required")
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = reconcile.SystemClock()
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.TTL <= 0 {
 		cfg.TTL = DefaultTTL
@@ -187,7 +186,7 @@ func (p *Provider) Report(r Report) error {
 // heardLocked records contact with connector at at (clamped to now) and
 // returns the clamped time.
 func (p *Provider) heardLocked(connector string, at time.Time) time.Time {
-	if now := p.cfg.Clock.Now(); at.After(now) {
+	if now := p.cfg.Now(); at.After(now) {
 		at = now
 	}
 	if at.After(p.seen[connector]) {
@@ -249,7 +248,7 @@ func (p *Provider) reachable(connector string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	seen, ok := p.seen[connector]
-	return ok && p.cfg.Clock.Now().Sub(seen) <= p.cfg.TTL
+	return ok && p.cfg.Now().Sub(seen) <= p.cfg.TTL
 }
 
 // Probe implements provider.Provider from memory: unreachable when the

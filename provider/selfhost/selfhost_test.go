@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
-	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/selfhost"
@@ -46,11 +46,11 @@ func (c *connector) record(s string) error {
 
 var host = provider.Host{Project: "laptop-1", Instance: "vm-1"}
 
-func newProvider(t *testing.T) (*selfhost.Provider, *fakes.Clock, *connector) {
+func newProvider(t *testing.T) (*selfhost.Provider, *clocktest.Clock, *connector) {
 	t.Helper()
-	clock := fakes.NewClock(start)
+	clock := clocktest.New(start)
 	conn := &connector{}
-	p, err := selfhost.New(selfhost.Config{Connector: conn, Clock: clock, TTL: time.Minute, Buffer: 2})
+	p, err := selfhost.New(selfhost.Config{Connector: conn, Now: clock.Now, TTL: time.Minute, Buffer: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,8 +270,8 @@ func TestConcurrentUse(t *testing.T) {
 // state.
 func TestNeverOffWhileSilent(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		clock := fakes.NewClock(start)
-		p, err := selfhost.New(selfhost.Config{Connector: &connector{}, Clock: clock, TTL: time.Minute})
+		clock := clocktest.New(start)
+		p, err := selfhost.New(selfhost.Config{Connector: &connector{}, Now: clock.Now, TTL: time.Minute})
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -312,8 +312,8 @@ func FuzzReport(f *testing.F) {
 	f.Add("laptop-1", "vm-1", "running", "192.0.2.1")
 	f.Add("", "vm 1", "\x00", "")
 	f.Fuzz(func(t *testing.T, conn, inst, state, addr string) {
-		clock := fakes.NewClock(start)
-		p, err := selfhost.New(selfhost.Config{Connector: &connector{}, Clock: clock})
+		clock := clocktest.New(start)
+		p, err := selfhost.New(selfhost.Config{Connector: &connector{}, Now: clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

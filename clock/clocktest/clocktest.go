@@ -1,4 +1,13 @@
-package fakes
+// Package clocktest provides a manual [clock.Clock] for tests, in the spirit
+// of net/http/httptest: time stands still until the test moves it, and
+// timers fire exactly then, in deadline order.
+//
+// To know when the code under test is waiting, run the test inside
+// testing/synctest and call synctest.Wait before moving the clock: the
+// runtime then knows every goroutine is blocked, which no timer count can
+// tell. [Clock.WaitForTimers] remains for code that cannot run in a bubble
+// (loopback network I/O) and waits on exactly one known timer at a time.
+package clocktest
 
 import (
 	"container/heap"
@@ -7,10 +16,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/clock"
 )
 
-// Clock is a manual [reconcile.Clock]: time stands still until a test moves
+// Clock is a manual [clock.Clock]: time stands still until a test moves
 // it with [Clock.Advance] or [Clock.Set], and timers fire exactly then, in
 // order of their deadlines. A test that needs a goroutine to be blocked on a
 // timer before it moves time calls [Clock.WaitForTimers] first, so nothing
@@ -25,10 +34,10 @@ type Clock struct {
 	added chan struct{}
 }
 
-var _ reconcile.Clock = (*Clock)(nil)
+var _ clock.Clock = (*Clock)(nil)
 
-// NewClock returns a clock that reads start until it is moved.
-func NewClock(start time.Time) *Clock {
+// New returns a clock that reads start until it is moved.
+func New(start time.Time) *Clock {
 	return &Clock{now: start, added: make(chan struct{})}
 }
 
@@ -41,7 +50,7 @@ func (c *Clock) Now() time.Time {
 
 // NewTimer returns a timer that fires when the clock reaches Now()+d. A
 // timer with d <= 0 has fired already, as with time.NewTimer.
-func (c *Clock) NewTimer(d time.Duration) reconcile.Timer {
+func (c *Clock) NewTimer(d time.Duration) clock.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &timer{clock: c, ch: make(chan time.Time, 1), when: c.now.Add(d), index: -1}
@@ -110,7 +119,7 @@ func (c *Clock) WaitForTimers(ctx context.Context, n int) error {
 		c.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("fakes: waiting for %d pending timers: %w", n, ctx.Err())
+			return fmt.Errorf("clocktest: waiting for %d pending timers: %w", n, ctx.Err())
 		case <-added:
 		}
 	}

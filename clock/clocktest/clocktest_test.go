@@ -1,4 +1,4 @@
-package fakes_test
+package clocktest_test
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/driftless/driftless/fakes"
-	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/clock"
+	"github.com/driftless/driftless/clock/clocktest"
 )
 
 var epoch = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // fired returns the value a timer delivered, or false if it has not fired.
-func fired(t reconcile.Timer) (time.Time, bool) {
+func fired(t clock.Timer) (time.Time, bool) {
 	select {
 	case v := <-t.C():
 		return v, true
@@ -25,7 +25,7 @@ func fired(t reconcile.Timer) (time.Time, bool) {
 }
 
 func TestClockNowMovesOnlyByHand(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	if got := c.Now(); !got.Equal(epoch) {
 		t.Fatalf("Now = %v, want %v", got, epoch)
 	}
@@ -43,8 +43,8 @@ func TestClockNowMovesOnlyByHand(t *testing.T) {
 // deadline: the clock reads each deadline in turn while firing, so a timer
 // fired out of order would deliver a later time.
 func TestClockTimersFireInOrder(t *testing.T) {
-	c := fakes.NewClock(epoch)
-	var timers []reconcile.Timer
+	c := clocktest.New(epoch)
+	var timers []clock.Timer
 	// Deadlines out of creation order, with a tie between the 2nd and 4th.
 	for _, d := range []time.Duration{30, 10, 20, 10, 40} {
 		timers = append(timers, c.NewTimer(d*time.Second))
@@ -80,7 +80,7 @@ func TestClockTimersFireInOrder(t *testing.T) {
 }
 
 func TestClockStop(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	a, b := c.NewTimer(time.Second), c.NewTimer(2*time.Second)
 	if !a.Stop() {
 		t.Error("Stop of a pending timer = false")
@@ -104,7 +104,7 @@ func TestClockStop(t *testing.T) {
 }
 
 func TestClockNonPositiveTimerFiresAtOnce(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	for _, d := range []time.Duration{0, -time.Second} {
 		tm := c.NewTimer(d)
 		v, ok := fired(tm)
@@ -121,7 +121,7 @@ func TestClockNonPositiveTimerFiresAtOnce(t *testing.T) {
 }
 
 func TestClockBackwardsFiresNothing(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	tm := c.NewTimer(10 * time.Second)
 	c.Advance(-time.Hour)
 	if _, ok := fired(tm); ok {
@@ -137,7 +137,7 @@ func TestClockBackwardsFiresNothing(t *testing.T) {
 }
 
 func TestClockWaitForTimers(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	woke := make(chan time.Time)
@@ -162,7 +162,7 @@ func TestClockWaitForTimers(t *testing.T) {
 }
 
 func TestClockWaitForTimersHonoursContext(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := c.WaitForTimers(ctx, 1)
@@ -174,7 +174,7 @@ func TestClockWaitForTimersHonoursContext(t *testing.T) {
 // TestClockConcurrent exercises every method from many goroutines; run
 // with -race.
 func TestClockConcurrent(t *testing.T) {
-	c := fakes.NewClock(epoch)
+	c := clocktest.New(epoch)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
@@ -202,7 +202,7 @@ func TestClockConcurrent(t *testing.T) {
 // A goroutine waits on the clock; the test waits until it does, then moves
 // time — no real sleeping anywhere.
 func ExampleClock() {
-	clock := fakes.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	done := make(chan time.Time)
 	go func() {
 		t := clock.NewTimer(30 * time.Second)
