@@ -6,8 +6,7 @@
 // # Cloud
 //
 // [Cloud.AddHost] creates ground truth; [Cloud.Provider] returns a
-// provider.Provider (also a provider.Lister and provider.Deprovisioner,
-// and a provider.Rebooter where the real API can reboot) of one of the
+// provider.Provider (also a provider.Lister) of one of the
 // kinds [GCP], [Nebius], [Hyperstack], [Lambda] and [SelfHost]. Raw
 // statuses are the real providers' strings, normalized through the
 // provider package's tables, so the fakes exercise the tables too.

@@ -162,7 +162,7 @@ func TestFailedCallsChangeNothing(t *testing.T) {
 			for _, call := range []func() error{
 				func() error { _, err := p.Stop(ctx, hosts[i]); return err },
 				func() error { _, err := p.Start(ctx, hosts[i]); return err },
-				func() error { _, err := p.(provider.Deprovisioner).Deprovision(ctx, hosts[i]); return err },
+				func() error { _, err := p.Deprovision(ctx, hosts[i]); return err },
 			} {
 				if err := call(); !provider.Transient(err) && !errors.Is(err, provider.ErrUnsupported) {
 					t.Errorf("%s: err = %v, want a transient fault", kind, err)
@@ -319,7 +319,7 @@ func TestCallCounts(t *testing.T) {
 	if _, err := lp.Probe(cancelled, l); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Probe(cancelled) = %v", err)
 	}
-	if _, err := lp.(provider.Rebooter).Reboot(ctx, l); err != nil {
+	if _, err := lp.Reboot(ctx, l); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]fakes.CallCounts{

@@ -1,6 +1,7 @@
 package fakes
 
 import (
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 )
 
@@ -34,8 +35,8 @@ type kindSpec struct {
 	// hasVolume: the kind has a separate data volume.
 	hasVolume bool
 	caps      provider.Capabilities
-	// canReboot: the in-process provider implements provider.Rebooter.
-	canReboot bool
+	// cannot lists the actions the kind cannot do, with the reason.
+	cannot map[hoststate.Action]string
 	// preemptible: the kind has spot capacity that Preempt reclaims.
 	preemptible bool
 	// goneRaw is the raw VM status reported for a missing VM ("" for a
@@ -60,8 +61,8 @@ func newKindSpecs() []*kindSpec {
 	return []*kindSpec{
 		{
 			name: GCP, vmTable: provider.GCPInstanceStates(), volTable: provider.GCPDiskStates(),
-			hasVolume: true, canReboot: true, preemptible: true,
-			caps: provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true},
+			hasVolume: true, preemptible: true,
+			caps: provider.Capabilities{SeparateVolume: true, NativeWait: true},
 			initial: func(running bool) (string, string) {
 				if running {
 					return "RUNNING", "READY"
@@ -74,7 +75,8 @@ func newKindSpecs() []*kindSpec {
 		{
 			name: Nebius, vmTable: provider.NebiusInstanceStates(), volTable: provider.NebiusDiskStates(),
 			hasVolume: true, preemptible: true,
-			caps: provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true},
+			cannot: map[hoststate.Action]string{hoststate.ActionReboot: "the compute API has no restart"},
+			caps:   provider.Capabilities{SeparateVolume: true, NativeWait: true},
 			initial: func(running bool) (string, string) {
 				if running {
 					return "RUNNING", "READY"
@@ -85,8 +87,8 @@ func newKindSpecs() []*kindSpec {
 		},
 		{
 			name: Hyperstack, vmTable: provider.HyperstackVMStates(), volTable: provider.HyperstackVolumeStates(),
-			hasVolume: true, canReboot: true,
-			caps: provider.Capabilities{CanStop: true, StopDeletesVM: true, SeparateVolume: true},
+			hasVolume: true,
+			caps:      provider.Capabilities{StopDeletesVM: true, SeparateVolume: true},
 			initial: func(running bool) (string, string) {
 				if running {
 					return "ACTIVE", "in-use"
@@ -101,7 +103,8 @@ func newKindSpecs() []*kindSpec {
 		},
 		{
 			name: Lambda, vmTable: provider.LambdaInstanceStates(),
-			canReboot: true, preemptible: true,
+			preemptible: true,
+			cannot:      map[hoststate.Action]string{hoststate.ActionStop: "Lambda has no stop; deprovision instead"},
 			initial: func(running bool) (string, string) {
 				if running {
 					return "active", ""
@@ -112,8 +115,7 @@ func newKindSpecs() []*kindSpec {
 		},
 		{
 			name: SelfHost, vmTable: provider.SelfHostStates(), goneRaw: "not_found",
-			canReboot: true,
-			caps:      provider.Capabilities{CanStop: true, PushReports: true},
+			caps: provider.Capabilities{PushReports: true},
 			initial: func(running bool) (string, string) {
 				if running {
 					return "running", ""

@@ -79,12 +79,12 @@ func (w *world) step(t *rapid.T) error {
 		_, err := p.Stop(ctx, x.h)
 		return err
 	case 2:
-		if r, ok := p.(provider.Rebooter); ok {
-			_, err := r.Reboot(ctx, x.h)
+		if p.Supports(x.h, hoststate.ActionReboot) == nil {
+			_, err := p.Reboot(ctx, x.h)
 			return err
 		}
 	case 3:
-		_, err := p.(provider.Deprovisioner).Deprovision(ctx, x.h)
+		_, err := p.Deprovision(ctx, x.h)
 		return err
 	case 4:
 		return w.c.ConsoleStart(x.kind, x.h)
@@ -220,7 +220,7 @@ func TestRandomFaultsNeverPanicOrCorrupt(t *testing.T) {
 				_, err = p.Stop(ctx, h)
 			case 3:
 				var op provider.Operation
-				op, err = p.(provider.Deprovisioner).Deprovision(ctx, h)
+				op, err = p.Deprovision(ctx, h)
 				if op != nil {
 					octx, cancel := context.WithCancel(ctx)
 					cancel()

@@ -22,8 +22,7 @@ const (
 
 // Provider returns the in-process provider.Provider of kind backed by the
 // cloud, or nil for an unknown kind. Every one also implements
-// provider.Lister and provider.Deprovisioner; all but nebius implement
-// provider.Rebooter. gcp and nebius actions return an Operation whose Wait
+// provider.Lister; Supports says what each kind can do. gcp and nebius actions return an Operation whose Wait
 // blocks on the cloud's clock; the others return a nil Operation.
 //
 // Each method validates the host first (an error matching
@@ -36,11 +35,7 @@ func (c *Cloud) Provider(kind string) provider.Provider {
 	if err != nil {
 		return nil
 	}
-	p := &fakeProvider{c: c, spec: ks.spec}
-	if ks.spec.canReboot {
-		return &rebootingProvider{p}
-	}
-	return p
+	return &fakeProvider{c: c, spec: ks.spec}
 }
 
 // fakeProvider is the in-process adapter of one kind.
@@ -50,10 +45,8 @@ type fakeProvider struct {
 }
 
 var (
-	_ provider.Provider      = (*fakeProvider)(nil)
-	_ provider.Lister        = (*fakeProvider)(nil)
-	_ provider.Deprovisioner = (*fakeProvider)(nil)
-	_ provider.Rebooter      = (*rebootingProvider)(nil)
+	_ provider.Provider = (*fakeProvider)(nil)
+	_ provider.Lister   = (*fakeProvider)(nil)
 )
 
 // Name returns the kind.
@@ -61,6 +54,17 @@ func (p *fakeProvider) Name() string { return p.spec.name }
 
 // Capabilities returns the kind's capabilities, those of the real adapter.
 func (p *fakeProvider) Capabilities() provider.Capabilities { return p.spec.caps }
+
+// Supports reports whether the kind can do a.
+func (p *fakeProvider) Supports(_ provider.Host, a hoststate.Action) error {
+	if why, ok := p.spec.cannot[a]; ok {
+		return provider.Unsupported(p.spec.name, a, why)
+	}
+	if !a.Valid() || a == hoststate.ActionNone {
+		return provider.Unsupported(p.spec.name, a, "not an action")
+	}
+	return nil
+}
 
 // Validate checks h as the real adapter must before any request: gcp names
 // follow RFC 1035; other ids are non-empty, at most 128 bytes, and free of
@@ -140,11 +144,11 @@ func (p *fakeProvider) Start(ctx context.Context, h provider.Host) (provider.Ope
 // cannot stop: the error matches provider.ErrUnsupported and no call is
 // made.
 func (p *fakeProvider) Stop(ctx context.Context, h provider.Host) (provider.Operation, error) {
-	if !p.spec.caps.CanStop {
-		if err := p.spec.validate(h); err != nil {
-			return nil, err
+	if err := p.Supports(h, hoststate.ActionStop); err != nil {
+		if verr := p.spec.validate(h); verr != nil {
+			return nil, verr
 		}
-		return nil, fmt.Errorf("fakes: %s stop: %w: deprovision instead", p.spec.name, provider.ErrUnsupported)
+		return nil, err
 	}
 	return p.act(ctx, h, MethodStop, RawStop)
 }
@@ -220,11 +224,15 @@ func (p *fakeProvider) ListPage(ctx context.Context, scope, pageToken string) (p
 	return page, nil
 }
 
-// rebootingProvider adds provider.Rebooter for kinds that can restart a VM.
-type rebootingProvider struct{ *fakeProvider }
-
 // Reboot restarts the running VM (gcp reset, hyperstack hard reboot,
-// lambda restart).
-func (p *rebootingProvider) Reboot(ctx context.Context, h provider.Host) (provider.Operation, error) {
+// lambda restart, a connector's restart); nebius cannot, and refuses
+// without a call.
+func (p *fakeProvider) Reboot(ctx context.Context, h provider.Host) (provider.Operation, error) {
+	if err := p.Supports(h, hoststate.ActionReboot); err != nil {
+		if verr := p.spec.validate(h); verr != nil {
+			return nil, verr
+		}
+		return nil, err
+	}
 	return p.act(ctx, h, MethodReboot, RawReboot)
 }

@@ -50,10 +50,10 @@ var (
 		return p.Stop(ctx, h)
 	})
 	reboot = providerAction("Reboot", func(p provider.Provider, h provider.Host) (provider.Operation, error) {
-		return p.(provider.Rebooter).Reboot(ctx, h)
+		return p.Reboot(ctx, h)
 	})
 	deprovision = providerAction("Deprovision", func(p provider.Provider, h provider.Host) (provider.Operation, error) {
-		return p.(provider.Deprovisioner).Deprovision(ctx, h)
+		return p.Deprovision(ctx, h)
 	})
 	consoleStart  = action{"ConsoleStart", (*fakes.Cloud).ConsoleStart}
 	consoleStop   = action{"ConsoleStop", (*fakes.Cloud).ConsoleStop}
@@ -177,8 +177,8 @@ func TestNebiusDeprovisionRunning(t *testing.T) {
 func TestNebiusCannotReboot(t *testing.T) {
 	c, _ := newCloud(t, 1)
 	h := addHost(t, c, fakes.Nebius, "host-1", true)
-	if _, ok := c.Provider(fakes.Nebius).(provider.Rebooter); ok {
-		t.Error("the nebius fake is a provider.Rebooter; the API has no reboot")
+	if err := c.Provider(fakes.Nebius).Supports(h, hoststate.ActionReboot); !errors.Is(err, provider.ErrUnsupported) {
+		t.Errorf("the nebius fake supports reboot (%v); the API has no reboot", err)
 	}
 	if _, err := c.Act(ctx, fakes.Nebius, h.Instance, fakes.RawReboot); !errors.Is(err, provider.ErrUnsupported) {
 		t.Errorf("Act(RawReboot) = %v, want ErrUnsupported", err)
@@ -394,7 +394,7 @@ func TestNonNativeKindsReturnNoOperation(t *testing.T) {
 	for _, kind := range []string{fakes.Hyperstack, fakes.Lambda, fakes.SelfHost} {
 		c, _ := newCloud(t, 1)
 		h := addHost(t, c, kind, "host-1", true)
-		op, err := c.Provider(kind).(provider.Rebooter).Reboot(ctx, h)
+		op, err := c.Provider(kind).Reboot(ctx, h)
 		if err != nil || op != nil {
 			t.Errorf("%s Reboot = %v, %v; want nil operation and no error", kind, op, err)
 		}
@@ -404,11 +404,11 @@ func TestNonNativeKindsReturnNoOperation(t *testing.T) {
 func TestCapabilities(t *testing.T) {
 	c, _ := newCloud(t, 1)
 	want := map[string]provider.Capabilities{
-		fakes.GCP:        {CanStop: true, SeparateVolume: true, NativeWait: true},
-		fakes.Nebius:     {CanStop: true, SeparateVolume: true, NativeWait: true},
-		fakes.Hyperstack: {CanStop: true, StopDeletesVM: true, SeparateVolume: true},
+		fakes.GCP:        {SeparateVolume: true, NativeWait: true},
+		fakes.Nebius:     {SeparateVolume: true, NativeWait: true},
+		fakes.Hyperstack: {StopDeletesVM: true, SeparateVolume: true},
 		fakes.Lambda:     {},
-		fakes.SelfHost:   {CanStop: true, PushReports: true},
+		fakes.SelfHost:   {PushReports: true},
 	}
 	for _, kind := range fakes.Kinds() {
 		p := c.Provider(kind)

@@ -65,13 +65,11 @@ func TestInvalidHostsFailBeforeAnyCall(t *testing.T) {
 			"Start":    func(h provider.Host) error { _, err := p.Start(ctx, h); return err },
 			"Stop":     func(h provider.Host) error { _, err := p.Stop(ctx, h); return err },
 			"Deprovision": func(h provider.Host) error {
-				_, err := p.(provider.Deprovisioner).Deprovision(ctx, h)
+				_, err := p.Deprovision(ctx, h)
 				return err
 			},
 		}
-		if r, ok := p.(provider.Rebooter); ok {
-			calls["Reboot"] = func(h provider.Host) error { _, err := r.Reboot(ctx, h); return err }
-		}
+		calls["Reboot"] = func(h provider.Host) error { _, err := p.Reboot(ctx, h); return err }
 		for _, bh := range hosts {
 			for name, call := range calls {
 				err := call(bh.h)

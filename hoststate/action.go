@@ -54,6 +54,21 @@ func Actions() []Action {
 	return out
 }
 
+// Goal is the settled status action a ends in once the provider confirms
+// it: off for a stop, deprovisioned for a deprovision, running for the
+// others. ActionNone and invalid actions have no goal: StatusUnknown.
+func (a Action) Goal() Status {
+	switch a {
+	case ActionStop:
+		return StatusOff
+	case ActionDeprovision:
+		return StatusDeprovisioned
+	case ActionStart, ActionReboot, ActionReprovision, ActionRetry:
+		return StatusRunning
+	}
+	return StatusUnknown
+}
+
 // Valid reports whether a is a user action (ActionNone is not).
 func (a Action) Valid() bool { return a > ActionNone && a < numActions }
 

@@ -82,7 +82,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 		return r, Change{From: from, To: StatusUnknown, Reason: ReasonConnectorOffline, Target: StatusUnknown}
 	}
 
-	target, ok := r.Observed.implied(r.ObservedVolume)
+	target, ok := Implied(r.Observed, r.ObservedVolume)
 	if !ok {
 		reason := ReasonUnrecognized
 		if r.Observed == VMAbsent {
@@ -171,12 +171,14 @@ func intermediate(s Status, vm VMState, vol VolumeState) bool {
 	return false
 }
 
-// implied is the status a VM state (and, when the VM is absent, the volume
-// state) implies on its own; ok is false when it implies nothing: an
-// unrecognized VM state, or a missing VM whose volume is unknown or
-// transitional (rule 6 holds those).
-func (v VMState) implied(vol VolumeState) (s Status, ok bool) {
-	switch v {
+// Implied is the one rule from a VM state (and, when the VM is absent,
+// the data volume's state) to the status it implies on its own: running,
+// starting, stopping, off (stopped, or absent with the volume present),
+// deprovisioned (VM and volume absent) or error. ok is false when it
+// implies nothing: an unrecognized VM state, or a missing VM whose volume
+// is unknown or transitional (reconcile rule 6 holds those).
+func Implied(vm VMState, vol VolumeState) (s Status, ok bool) {
+	switch vm {
 	case VMRunning:
 		return StatusRunning, true
 	case VMStarting:

@@ -131,7 +131,7 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 			var c Change
 			r, c = Observe(r, o, now, p)
 			if o.Err == nil {
-				implied, ok := o.VM.implied(o.Volume)
+				implied, ok := Implied(o.VM, o.Volume)
 				if !ok {
 					implied = StatusUnknown
 				}

@@ -12,17 +12,29 @@ import (
 type Host = hoststate.Ref
 
 // Provider is one cloud's adapter: probe a host's VM and data volume in one
-// call, and start or stop it.
+// call, and act on it.
 //
 // Probe reports not-found as a successful observation with VM
 // [hoststate.VMAbsent]; only a failed API call (network, 5xx, 429, auth) is
 // an error. Every method validates the host first and returns an error
 // matching [ErrInvalidHost] before any request.
+//
+// What a provider can do is said in one place, [Provider.Supports]: callers
+// ask it before they write or send anything, and an action method called
+// anyway for an unsupported action returns the same error without a
+// request.
 type Provider interface {
 	// Name is the provider kind, e.g. "gcp"; it matches Record.Provider.
 	Name() string
-	// Capabilities tells what the provider can do and how it behaves.
+	// Capabilities tells how the provider behaves (stop semantics, native
+	// waits, pushed reports); what it can do is Supports.
 	Capabilities() Capabilities
+	// Supports returns nil when the provider can perform action a on
+	// host, or an error matching [ErrUnsupported] that says why (Lambda
+	// cannot stop; a host without a launch spec cannot be recreated). It
+	// makes no request; support may depend on the host (its launch spec,
+	// its stop mode) and on the adapter's configuration.
+	Supports(host Host, a hoststate.Action) error
 	// Validate checks host for this provider without any request.
 	Validate(host Host) error
 	// Probe observes the host's VM and data volume.
@@ -30,19 +42,11 @@ type Provider interface {
 	// Start starts (or, where stop deletes the VM, recreates) the VM. The
 	// Operation is nil when the provider offers no native wait.
 	Start(ctx context.Context, host Host) (Operation, error)
-	// Stop stops the VM and keeps the data volume. Providers that cannot
-	// stop return an error matching [ErrUnsupported].
+	// Stop stops the VM and keeps the data volume.
 	Stop(ctx context.Context, host Host) (Operation, error)
-}
-
-// Rebooter is implemented by providers that can restart a running VM.
-type Rebooter interface {
+	// Reboot restarts a running VM.
 	Reboot(ctx context.Context, host Host) (Operation, error)
-}
-
-// Deprovisioner is implemented by providers that can delete a host's VM and
-// data volume.
-type Deprovisioner interface {
+	// Deprovision deletes the host's VM and then its data volume.
 	Deprovision(ctx context.Context, host Host) (Operation, error)
 }
 
@@ -59,8 +63,6 @@ type Operation interface {
 // Capabilities describes how a provider behaves, so callers need no
 // per-provider switches.
 type Capabilities struct {
-	// CanStop is false where stopping means deprovisioning (Lambda).
-	CanStop bool
 	// StopDeletesVM: a stop deletes the VM and keeps the data volume, and a
 	// start recreates it (Hyperstack; Nebius with a persistent data disk).
 	StopDeletesVM bool

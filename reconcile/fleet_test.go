@@ -117,19 +117,9 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 	p := f.cloud.Provider(rec.Provider)
 	var call func(context.Context, provider.Host) (provider.Operation, error)
 	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry:
-		call = p.Start
-	case hoststate.ActionStop:
-		if p.Capabilities().CanStop {
-			call = p.Stop
-		}
-	case hoststate.ActionReboot:
-		if rb, ok := p.(provider.Rebooter); ok {
-			call = rb.Reboot
-		}
-	case hoststate.ActionDeprovision:
-		if d, ok := p.(provider.Deprovisioner); ok {
-			call = d.Deprovision
+	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionStop, hoststate.ActionReboot, hoststate.ActionDeprovision:
+		if p.Supports(rec.Ref, a) == nil {
+			call = provider.ActionCall(p, a)
 		}
 	}
 	if call == nil {

@@ -200,8 +200,8 @@ func (a *Actions) Stop(ctx context.Context, hostID string) (hoststate.Record, er
 }
 
 // Reboot restarts a running host and waits for it to run again. Providers
-// without provider.Rebooter refuse with provider.ErrUnsupported before
-// anything is written.
+// that cannot (provider.Provider.Supports) refuse with
+// provider.ErrUnsupported before anything is written.
 func (a *Actions) Reboot(ctx context.Context, hostID string) (hoststate.Record, error) {
 	return a.do(ctx, hostID, hoststate.ActionReboot)
 }
@@ -216,65 +216,16 @@ func (a *Actions) Reprovision(ctx context.Context, hostID string) (hoststate.Rec
 }
 
 // Deprovision deletes a host's VM and data volume and waits until both
-// are gone (deprovisioned). Providers without provider.Deprovisioner
-// refuse with provider.ErrUnsupported before anything is written.
+// are gone (deprovisioned). Providers that cannot refuse with
+// provider.ErrUnsupported before anything is written.
 func (a *Actions) Deprovision(ctx context.Context, hostID string) (hoststate.Record, error) {
 	return a.do(ctx, hostID, hoststate.ActionDeprovision)
-}
-
-// goal is the status an action's wait ends in.
-func goal(act hoststate.Action) hoststate.Status {
-	switch act {
-	case hoststate.ActionStop:
-		return hoststate.StatusOff
-	case hoststate.ActionDeprovision:
-		return hoststate.StatusDeprovisioned
-	}
-	return hoststate.StatusRunning
 }
 
 // gated reports whether an action creates or starts a VM, and so waits
 // for the previous one to be gone first.
 func gated(act hoststate.Action) bool {
 	return act == hoststate.ActionStart || act == hoststate.ActionRetry || act == hoststate.ActionReprovision
-}
-
-// send calls the provider for act.
-func send(ctx context.Context, p provider.Provider, act hoststate.Action, h provider.Host) (provider.Operation, error) {
-	switch act {
-	case hoststate.ActionStop:
-		return p.Stop(ctx, h)
-	case hoststate.ActionReboot:
-		if r, ok := p.(provider.Rebooter); ok {
-			return r.Reboot(ctx, h)
-		}
-	case hoststate.ActionDeprovision:
-		if d, ok := p.(provider.Deprovisioner); ok {
-			return d.Deprovision(ctx, h)
-		}
-	default:
-		return p.Start(ctx, h)
-	}
-	return nil, fmt.Errorf("%s cannot %s: %w", p.Name(), act, provider.ErrUnsupported)
-}
-
-// supports reports, without any request, whether p can do act; the error
-// matches provider.ErrUnsupported.
-func supports(p provider.Provider, act hoststate.Action) error {
-	ok := true
-	hint := ""
-	switch act {
-	case hoststate.ActionStop:
-		ok, hint = p.Capabilities().CanStop, " (deprovision instead)"
-	case hoststate.ActionReboot:
-		_, ok = p.(provider.Rebooter)
-	case hoststate.ActionDeprovision:
-		_, ok = p.(provider.Deprovisioner)
-	}
-	if !ok {
-		return fmt.Errorf("%s cannot %s%s: %w", p.Name(), act, hint, provider.ErrUnsupported)
-	}
-	return nil
 }
 
 // nextRand returns a jitter generator for one action.

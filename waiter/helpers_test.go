@@ -256,22 +256,11 @@ func (s *checkedStore) statuses() []hoststate.Status {
 // reads it: ok is false when it implies none (a VM in transition, a
 // volume unsettled).
 func truthStatus(t fakes.Truth) (hoststate.Status, bool) {
-	switch t.VM {
-	case hoststate.VMRunning:
-		return hoststate.StatusRunning, true
-	case hoststate.VMStopped:
-		return hoststate.StatusOff, true
-	case hoststate.VMError:
-		return hoststate.StatusError, true
-	case hoststate.VMAbsent:
-		switch t.Volume {
-		case hoststate.VolumePresent:
-			return hoststate.StatusOff, true
-		case hoststate.VolumeAbsent:
-			return hoststate.StatusDeprovisioned, true
-		}
+	s, ok := hoststate.Implied(t.VM, t.Volume)
+	if s == hoststate.StatusStarting || s == hoststate.StatusStopping {
+		return hoststate.StatusUnknown, false
 	}
-	return hoststate.StatusUnknown, false
+	return s, ok
 }
 
 // errIs reports whether err matches want (nil matches only nil).

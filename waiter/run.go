@@ -24,6 +24,9 @@ type run struct {
 	// rec is the record as this action wrote it (its transitional status
 	// and deadline); later writes must find the same action in flight.
 	rec hoststate.Record
+	// before is the record as read before the action was applied, restored
+	// when the provider turns out not to support the action after all.
+	before hoststate.Record
 	// volumeExpected: the host had a data volume to keep (it was not
 	// deprovisioned), so a start must find it.
 	volumeExpected bool
@@ -80,7 +83,7 @@ func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*
 		if err := prov.Validate(cur.Ref); err != nil {
 			return r, fmt.Errorf("waiter: %s %q: %w", act, truncate(id), err)
 		}
-		if err := supports(prov, act); err != nil {
+		if err := prov.Supports(cur.Ref, act); err != nil {
 			return r, fmt.Errorf("waiter: %s %q: %w", act, truncate(id), err)
 		}
 		now := a.clock.Now()
@@ -96,7 +99,7 @@ func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*
 		if err != nil {
 			return r, fmt.Errorf("waiter: %s %q: write %s: %w", act, truncate(id), next.Status, err)
 		}
-		r.rec, r.prov = written, prov
+		r.rec, r.before, r.prov = written, cur, prov
 		r.volumeExpected = prov.Capabilities().SeparateVolume && cur.Status != hoststate.StatusDeprovisioned
 		r.log = a.log.With("host", id, "action", act.String(), "provider", prov.Name())
 		return r, nil
@@ -130,13 +133,19 @@ func (r *run) gate(ctx context.Context) error {
 func (r *run) send(ctx context.Context) (provider.Operation, error) {
 	sched := newSchedule(r.opts, r.p.clock.Now())
 	for {
-		op, err := send(ctx, r.prov, r.act, r.rec.Ref)
+		op, err := provider.ActionCall(r.prov, r.act)(ctx, r.rec.Ref)
 		if err == nil {
 			r.log.Info("waiter: action sent", "operation", opName(op))
 			return op, nil
 		}
 		if ctx.Err() != nil {
 			return nil, r.abandon("send", context.Cause(ctx))
+		}
+		if errors.Is(err, provider.ErrUnsupported) {
+			// Supports said yes, the adapter said no: nothing happened at
+			// the provider, so the host goes back to where it was.
+			r.log.Warn("waiter: provider does not support the action after all", "error", err)
+			return nil, r.finish(ctx, err, r.restore)
 		}
 		if !provider.Transient(err) {
 			r.log.Warn("waiter: provider refused", "error", err)
@@ -157,7 +166,7 @@ func (r *run) send(ctx context.Context) (provider.Operation, error) {
 // through hoststate.Observe, so the waiter and the reconciler apply the
 // same rules (confirmations, grace, in-flight holds).
 func (r *run) settle(ctx context.Context, op provider.Operation) (hoststate.Record, error) {
-	f := &folder{rec: r.rec, policy: r.a.policy, want: goal(r.act)}
+	f := &folder{rec: r.rec, policy: r.a.policy, want: r.act.Goal()}
 	o := r.opts
 	o.Operation = op
 	if r.a.expected != nil {
@@ -231,6 +240,26 @@ func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, sett
 // fail records a definitive provider failure with hoststate.Fail — only
 // if this action is still the one in flight — and returns cause wrapped.
 func (r *run) fail(ctx context.Context, cause error) error {
+	return r.finish(ctx, cause, func(cur hoststate.Record) (hoststate.Record, error) {
+		return hoststate.Fail(cur, cause.Error(), r.a.clock.Now())
+	})
+}
+
+// restore returns cur with the status and action fields it had before
+// this action was applied; the action sequence number stays, so the
+// attempt remains distinguishable from what came before.
+func (r *run) restore(cur hoststate.Record) (hoststate.Record, error) {
+	b := r.before
+	cur.Status, cur.Since, cur.Reason = b.Status, b.Since, b.Reason
+	cur.LastAction, cur.ActionAt, cur.Deadline = b.LastAction, b.ActionAt, b.Deadline
+	cur.BootstrapDone, cur.Pending, cur.PendingCount = b.BootstrapDone, b.Pending, b.PendingCount
+	return cur, nil
+}
+
+// finish ends the action on a definitive answer from the provider: it
+// rewrites the record with next (still this action's, re-read on a
+// conflict) and returns cause, wrapped.
+func (r *run) finish(ctx context.Context, cause error, next func(hoststate.Record) (hoststate.Record, error)) error {
 	wrapped := fmt.Errorf("waiter: %s %q: %w", r.act, truncate(r.rec.ID), cause)
 	for range maxConflicts {
 		cur, err := r.a.store.Get(ctx, r.rec.ID)
@@ -240,7 +269,7 @@ func (r *run) fail(ctx context.Context, cause error) error {
 		if !sameAction(cur, r.rec) {
 			return errors.Join(wrapped, fmt.Errorf("%w: now %s (last action %s)", ErrSuperseded, cur.Status, cur.LastAction))
 		}
-		next, err := hoststate.Fail(cur, cause.Error(), r.a.clock.Now())
+		next, err := next(cur)
 		if err != nil {
 			// No longer in flight: the reconciler settled it.
 			return errors.Join(wrapped, err)

@@ -181,27 +181,21 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 	return nil
 }
 
-// truthStatus is the status the ground truth implies, if it has settled.
+// truthStatus is the status the ground truth implies, if it has settled:
+// a running VM counts once it has its address, a host whose connector is
+// offline is unknown.
 func truthStatus(tr fakes.Truth) (hoststate.Status, bool) {
 	if !tr.ConnectorOnline {
 		return hoststate.StatusUnknown, true
 	}
-	switch tr.VM {
-	case hoststate.VMRunning:
-		return hoststate.StatusRunning, tr.Address != ""
-	case hoststate.VMStopped:
-		return hoststate.StatusOff, true
-	case hoststate.VMError:
-		return hoststate.StatusError, true
-	case hoststate.VMAbsent:
-		switch tr.Volume {
-		case hoststate.VolumePresent:
-			return hoststate.StatusOff, true
-		case hoststate.VolumeAbsent:
-			return hoststate.StatusDeprovisioned, true
-		}
+	s, ok := hoststate.Implied(tr.VM, tr.Volume)
+	switch s {
+	case hoststate.StatusStarting, hoststate.StatusStopping:
+		return s, false
+	case hoststate.StatusRunning:
+		return s, tr.Address != ""
 	}
-	return 0, false
+	return s, ok
 }
 
 // userAction is a control plane acting for a user: write the transitional
@@ -213,22 +207,15 @@ func userAction(ctx context.Context, st store.Store, cloud *fakes.Cloud, id stri
 		return
 	}
 	p := cloud.Provider(cur.Provider)
-	var call func(context.Context, provider.Host) (provider.Operation, error)
 	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry:
-		call = p.Start
-	case hoststate.ActionStop:
-		if p.Capabilities().CanStop {
-			call = p.Stop
-		}
-	case hoststate.ActionDeprovision:
-		if d, ok := p.(provider.Deprovisioner); ok {
-			call = d.Deprovision
-		}
+	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionStop, hoststate.ActionDeprovision:
+	default:
+		return // the simulated users only start, stop and delete
 	}
-	if call == nil {
-		return
+	if p.Supports(cur.Ref, a) != nil {
+		return // not offered to the user: nothing written
 	}
+	call := provider.ActionCall(p, a)
 	next, err := hoststate.Apply(cur, a, now)
 	if err != nil {
 		return

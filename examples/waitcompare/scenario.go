@@ -83,11 +83,7 @@ func stop(ctx context.Context, p provider.Provider, h provider.Host) (provider.O
 }
 
 func deprovision(ctx context.Context, p provider.Provider, h provider.Host) (provider.Operation, error) {
-	d, ok := p.(provider.Deprovisioner)
-	if !ok {
-		return nil, fmt.Errorf("%s cannot deprovision: %w", p.Name(), provider.ErrUnsupported)
-	}
-	return d.Deprovision(ctx, h)
+	return p.Deprovision(ctx, h)
 }
 
 // sec is a shorthand for span literals in seconds.

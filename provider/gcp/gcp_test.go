@@ -494,7 +494,7 @@ func TestNewRequiresHTTPS(t *testing.T) {
 
 func TestCapabilities(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
-	want := provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true}
+	want := provider.Capabilities{SeparateVolume: true, NativeWait: true}
 	if got := e.p.Capabilities(); got != want || e.p.Name() != "gcp" {
 		t.Errorf("Capabilities = %+v, Name = %q", got, e.p.Name())
 	}

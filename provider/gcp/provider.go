@@ -20,7 +20,7 @@ import (
 )
 
 // Provider is the Compute Engine adapter. It implements provider.Provider,
-// provider.Lister, provider.Rebooter and provider.Deprovisioner and is safe
+// provider.Lister and is safe
 // for concurrent use.
 type Provider struct {
 	cfg       Config
@@ -31,10 +31,8 @@ type Provider struct {
 
 // Interface checks.
 var (
-	_ provider.Provider      = (*Provider)(nil)
-	_ provider.Lister        = (*Provider)(nil)
-	_ provider.Rebooter      = (*Provider)(nil)
-	_ provider.Deprovisioner = (*Provider)(nil)
+	_ provider.Provider = (*Provider)(nil)
+	_ provider.Lister   = (*Provider)(nil)
 )
 
 // New builds the adapter with Compute Engine REST clients. opts are the
@@ -103,7 +101,16 @@ func (p *Provider) Name() string { return Name }
 // Capabilities implements provider.Provider: a stopped instance stays
 // (TERMINATED) with its disks, and actions are zone operations.
 func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true}
+	return provider.Capabilities{SeparateVolume: true, NativeWait: true}
+}
+
+// Supports implements provider.Provider: Compute Engine can do every
+// action.
+func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
+	if !a.Valid() {
+		return provider.Unsupported(Name, a, "not an action")
+	}
+	return nil
 }
 
 // Validate implements provider.Provider: project, zone, instance and data
@@ -176,7 +183,7 @@ func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Opera
 	})
 }
 
-// Reboot implements provider.Rebooter with a reset (a hard restart, the only
+// Reboot implements provider.Provider with a reset (a hard restart, the only
 // restart Compute Engine offers).
 func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	return p.act(ctx, host, "reset "+path(host, host.Instance), func() (*compute.Operation, error) {
@@ -186,7 +193,7 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 	})
 }
 
-// Deprovision implements provider.Deprovisioner: it deletes the instance
+// Deprovision implements provider.Provider: it deletes the instance
 // and, once the returned Operation's Wait sees the instance gone, the data
 // disk (Compute Engine refuses to delete an attached disk). Call Wait: the
 // disk is deleted inside it. When the instance is already gone only the

@@ -174,7 +174,7 @@ func TestDeprovision(t *testing.T) {
 
 func TestCapabilities(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	want := provider.Capabilities{CanStop: true, StopDeletesVM: true, SeparateVolume: true}
+	want := provider.Capabilities{StopDeletesVM: true, SeparateVolume: true}
 	if got := e.p.Capabilities(); got != want || e.p.Name() != "hyperstack" {
 		t.Errorf("Capabilities = %+v, Name = %q", got, e.p.Name())
 	}

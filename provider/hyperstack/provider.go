@@ -22,7 +22,7 @@ import (
 const maxPages = 100
 
 // Provider is the Hyperstack adapter. It implements provider.Provider,
-// provider.Lister, provider.Rebooter and provider.Deprovisioner and is safe
+// provider.Lister and is safe
 // for concurrent use. Its fmt and slog renderings never show the API key.
 type Provider struct {
 	cfg  Config
@@ -31,10 +31,8 @@ type Provider struct {
 
 // Interface checks.
 var (
-	_ provider.Provider      = (*Provider)(nil)
-	_ provider.Lister        = (*Provider)(nil)
-	_ provider.Rebooter      = (*Provider)(nil)
-	_ provider.Deprovisioner = (*Provider)(nil)
+	_ provider.Provider = (*Provider)(nil)
+	_ provider.Lister   = (*Provider)(nil)
 )
 
 // New checks cfg and returns the adapter. It makes no request.
@@ -70,7 +68,25 @@ func (p *Provider) Name() string { return Name }
 // Capabilities implements provider.Provider: stopping deletes the VM and
 // keeps the volume; there are no operations to wait on.
 func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{CanStop: true, StopDeletesVM: true, SeparateVolume: true}
+	return provider.Capabilities{StopDeletesVM: true, SeparateVolume: true}
+}
+
+// Supports implements provider.Provider: a start (and a retry or
+// reprovision) recreates the VM that a stop deleted, so it needs
+// Config.Launch.
+func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
+	switch a {
+	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
+		if p.cfg.Launch == nil {
+			return provider.Unsupported(Name, a, "a stop deletes the VM and Config.Launch is not set to recreate it")
+		}
+	case hoststate.ActionNone:
+		return provider.Unsupported(Name, a, "not an action")
+	}
+	if !a.Valid() {
+		return provider.Unsupported(Name, a, "not an action")
+	}
+	return nil
 }
 
 // Validate implements provider.Provider: Instance is a VM name, Volume a
@@ -160,7 +176,7 @@ func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Opera
 	return nil, p.deleteVM(ctx, v.ID)
 }
 
-// Reboot implements provider.Rebooter with a hard reboot.
+// Reboot implements provider.Provider with a hard reboot.
 func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	v, err := p.requireVM(ctx, host, "reboot")
 	if err != nil {
@@ -169,7 +185,7 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 	return nil, p.vmAction(ctx, "hard-reboot", v.ID)
 }
 
-// Deprovision implements provider.Deprovisioner: it deletes the VM (if
+// Deprovision implements provider.Provider: it deletes the VM (if
 // any) and the volume. Hyperstack refuses to delete a volume its VM still
 // holds: that answer matches provider.ErrConflict, and calling Deprovision
 // again once the VM is gone finishes the job. With neither left the error

@@ -20,7 +20,7 @@ import (
 var instanceID = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_]{0,127}$`)
 
 // Provider is the Lambda Cloud adapter. It implements provider.Provider,
-// provider.Lister, provider.Rebooter and provider.Deprovisioner and is safe
+// provider.Lister and is safe
 // for concurrent use. Its fmt and slog renderings never show the API key.
 type Provider struct {
 	cfg  Config
@@ -29,10 +29,8 @@ type Provider struct {
 
 // Interface checks.
 var (
-	_ provider.Provider      = (*Provider)(nil)
-	_ provider.Lister        = (*Provider)(nil)
-	_ provider.Rebooter      = (*Provider)(nil)
-	_ provider.Deprovisioner = (*Provider)(nil)
+	_ provider.Provider = (*Provider)(nil)
+	_ provider.Lister   = (*Provider)(nil)
 )
 
 // New checks cfg and returns the adapter. It makes no request.
@@ -68,6 +66,21 @@ func (p *Provider) Name() string { return Name }
 // Capabilities implements provider.Provider: no stop, no separate volume,
 // no operations to wait on.
 func (p *Provider) Capabilities() provider.Capabilities { return provider.Capabilities{} }
+
+// Supports implements provider.Provider: Lambda can restart and terminate
+// an instance; it has no stop (stopping a Lambda host means deprovisioning
+// it) and this adapter does not launch instances.
+func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
+	switch a {
+	case hoststate.ActionReboot, hoststate.ActionDeprovision:
+		return nil
+	case hoststate.ActionStop:
+		return provider.Unsupported(Name, a, "Lambda has no stop; deprovision instead")
+	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
+		return provider.Unsupported(Name, a, "this adapter does not launch instances")
+	}
+	return provider.Unsupported(Name, a, "not an action")
+}
 
 // Validate implements provider.Provider: Instance is an instance id and
 // Volume is empty (Lambda hosts have no data volume).
@@ -116,7 +129,7 @@ func (p *Provider) Start(_ context.Context, host provider.Host) (provider.Operat
 	if err := p.Validate(host); err != nil {
 		return nil, err
 	}
-	return nil, fmt.Errorf("%s: start %s: Lambda has no start; a new instance is provisioning, with a new id: %w", Name, host.Instance, provider.ErrUnsupported)
+	return nil, p.Supports(host, hoststate.ActionStart)
 }
 
 // Stop implements provider.Provider: Lambda cannot stop an instance;
@@ -125,15 +138,15 @@ func (p *Provider) Stop(_ context.Context, host provider.Host) (provider.Operati
 	if err := p.Validate(host); err != nil {
 		return nil, err
 	}
-	return nil, fmt.Errorf("%s: stop %s: Lambda has no stop; deprovision instead: %w", Name, host.Instance, provider.ErrUnsupported)
+	return nil, p.Supports(host, hoststate.ActionStop)
 }
 
-// Reboot implements provider.Rebooter with an instance restart.
+// Reboot implements provider.Provider with an instance restart.
 func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	return nil, p.operate(ctx, host, "restart", "restarted_instances")
 }
 
-// Deprovision implements provider.Deprovisioner with a terminate.
+// Deprovision implements provider.Provider with a terminate.
 func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	return nil, p.operate(ctx, host, "terminate", "terminated_instances")
 }

@@ -458,7 +458,7 @@ func TestListPageErrors(t *testing.T) {
 
 func TestCapabilities(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	want := provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true}
+	want := provider.Capabilities{SeparateVolume: true, NativeWait: true}
 	if e.p.Capabilities() != want || e.p.Name() != "nebius" {
 		t.Errorf("Capabilities = %+v", e.p.Capabilities())
 	}

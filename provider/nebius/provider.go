@@ -35,7 +35,7 @@ type Config struct {
 }
 
 // Provider is the Nebius adapter. It implements provider.Provider,
-// provider.Lister and provider.Deprovisioner and is safe for concurrent use
+// provider.Lister and is safe for concurrent use
 // when the services are.
 type Provider struct {
 	cfg       Config
@@ -45,9 +45,8 @@ type Provider struct {
 
 // Interface checks.
 var (
-	_ provider.Provider      = (*Provider)(nil)
-	_ provider.Lister        = (*Provider)(nil)
-	_ provider.Deprovisioner = (*Provider)(nil)
+	_ provider.Provider = (*Provider)(nil)
+	_ provider.Lister   = (*Provider)(nil)
 )
 
 // New returns the adapter over the two services (see the package
@@ -74,7 +73,30 @@ func (p *Provider) Name() string { return Name }
 // Capabilities implements provider.Provider: a stopped instance stays
 // (STOPPED) with its disks, and actions are operations.
 func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{CanStop: true, SeparateVolume: true, NativeWait: true}
+	return provider.Capabilities{SeparateVolume: true, NativeWait: true}
+}
+
+// Supports implements provider.Provider: the Nebius compute API has start,
+// stop and delete, but no restart.
+func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
+	switch a {
+	case hoststate.ActionReboot:
+		return provider.Unsupported(Name, a, "the compute API has no restart (stop, then start)")
+	case hoststate.ActionNone:
+		return provider.Unsupported(Name, a, "not an action")
+	}
+	if !a.Valid() {
+		return provider.Unsupported(Name, a, "not an action")
+	}
+	return nil
+}
+
+// Reboot implements provider.Provider: unsupported (see Supports).
+func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	return nil, p.Supports(host, hoststate.ActionReboot)
 }
 
 // Validate implements provider.Provider: Project, Instance and Volume are
@@ -143,7 +165,7 @@ func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Opera
 	})
 }
 
-// Deprovision implements provider.Deprovisioner: it deletes the instance
+// Deprovision implements provider.Provider: it deletes the instance
 // and, inside the returned Operation's Wait once the instance is gone, the
 // data disk. When the instance is already gone only the disk is deleted;
 // when both are gone the error matches provider.ErrNotFound.

@@ -117,7 +117,35 @@ func (p *Provider) Name() string { return Name }
 // Capabilities implements provider.Provider: state arrives as pushed
 // reports; there is no separate volume and no native wait.
 func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{CanStop: true, PushReports: true}
+	return provider.Capabilities{PushReports: true}
+}
+
+// Supports implements provider.Provider: a connector starts and stops VMs;
+// it neither restarts nor deletes them.
+func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
+	switch a {
+	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionStop:
+		return nil
+	case hoststate.ActionReboot, hoststate.ActionReprovision, hoststate.ActionDeprovision:
+		return provider.Unsupported(Name, a, "a connector only starts and stops VMs")
+	}
+	return provider.Unsupported(Name, a, "not an action")
+}
+
+// Reboot implements provider.Provider: unsupported (see Supports).
+func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	return nil, p.Supports(host, hoststate.ActionReboot)
+}
+
+// Deprovision implements provider.Provider: unsupported (see Supports).
+func (p *Provider) Deprovision(_ context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	return nil, p.Supports(host, hoststate.ActionDeprovision)
 }
 
 // Validate implements provider.Provider: Project is the connector id and

@@ -191,7 +191,7 @@ func TestActionsGoThroughTheConnector(t *testing.T) {
 	if _, err := selfhost.New(selfhost.Config{}); err == nil {
 		t.Error("New accepted a config without a connector")
 	}
-	want := provider.Capabilities{CanStop: true, PushReports: true}
+	want := provider.Capabilities{PushReports: true}
 	if p.Capabilities() != want || p.Name() != "selfhost" {
 		t.Errorf("Capabilities = %+v", p.Capabilities())
 	}
