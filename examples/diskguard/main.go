@@ -57,9 +57,9 @@ type options struct {
 
 // run is main without the process exit, so tests can drive it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	opts, ok := parseFlags(args, stderr)
+	opts, code, ok := parseFlags(args, stdout, stderr)
 	if !ok {
-		return exitUsage
+		return code
 	}
 	if opts.device != "" {
 		if code := ensureDevice(ctx, opts, stdout, stderr); code != exitOK {
@@ -73,12 +73,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // parseFlags parses and cross-checks the flags, printing any problem to
-// stderr; it reports false if the command must not go on.
-func parseFlags(args []string, stderr io.Writer) (options, bool) {
+// stderr; it reports false, with the exit status, if the command must not
+// go on. -h, -help and --help print the usage to stdout (status 0); a bad
+// flag prints the problem and the usage to stderr (status 2).
+func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
 	var opts options
 	var fsName string
 	fl := flag.NewFlagSet("diskguard", flag.ContinueOnError)
 	fl.SetOutput(stderr)
+	// The flag package would print the usage to stderr for help and errors
+	// alike; it is printed below, to the stream the outcome calls for.
+	fl.Usage = func() {}
 	fl.StringVar(&opts.device, "device", "", "absolute path of the data disk (block device or image file)")
 	fl.StringVar(&fsName, "fs", "btrfs", "filesystem the device must hold: btrfs, ext4 or xfs")
 	fl.BoolVar(&opts.dryRun, "dry-run", true, "only report what would be done")
@@ -88,8 +93,13 @@ func parseFlags(args []string, stderr io.Writer) (options, bool) {
 	fl.IntVar(&opts.uid, "uid", -1, "owner uid for -own / -project")
 	fl.IntVar(&opts.gid, "gid", -1, "owner gid for -own / -project")
 	if err := fl.Parse(args); err != nil {
-		// The flag package has already printed the problem and the usage.
-		return options{}, false
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fl)
+			return options{}, exitOK, false
+		}
+		// The flag package has already printed the problem.
+		usage(stderr, fl)
+		return options{}, exitUsage, false
 	}
 	problem := ""
 	switch {
@@ -104,15 +114,27 @@ func parseFlags(args []string, stderr io.Writer) (options, bool) {
 	}
 	if problem != "" {
 		fmt.Fprintln(stderr, "diskguard:", problem)
-		return options{}, false
+		return options{}, exitUsage, false
 	}
 	kind, err := diskguard.ParseKind(fsName)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return options{}, false
+		return options{}, exitUsage, false
 	}
 	opts.fs = kind
-	return opts, true
+	return opts, exitOK, true
+}
+
+// usage prints the synopsis, what the command does and the flag defaults
+// to w, then the exit statuses a bootstrap script acts on.
+func usage(w io.Writer, fl *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: %s [flags]\n\n", fl.Name())
+	fmt.Fprintln(w, "Diskguard formats a data disk only if it is blank and hands project directories")
+	fmt.Fprintln(w, "to the project user without following symlinks; it changes nothing until -dry-run=false.")
+	fmt.Fprintln(w, "\nflags:")
+	fl.SetOutput(w)
+	fl.PrintDefaults()
+	fmt.Fprintln(w, "\nexit status: 0 done or nothing to do, 1 refused, 2 usage error, 3 any other failure")
 }
 
 // ensureDevice reports (dry run) or carries out the data-disk decision.

@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,16 +33,62 @@ import (
 )
 
 func main() {
-	hosts := flag.Int("hosts", 200, "hosts in the fleet, spread over the five providers")
-	seed := flag.Int64("seed", 1, "seed of the cloud's faults and the user's actions")
-	faultRate := flag.Float64("fault-rate", 0.05, "API error/timeout/429 rate per call while faults are on")
-	duration := flag.Duration("duration", 24*time.Hour, "simulated time to run")
-	unconverged := flag.Bool("list-unconverged", false, "list the hosts whose status had not caught up at the end")
-	flag.Parse()
-	if err := run(os.Stdout, os.Stderr, *hosts, *seed, *faultRate, *duration, *unconverged); err != nil {
+	f, code, ok := parseFlags(os.Args[1:], os.Stdout, os.Stderr)
+	if !ok {
+		os.Exit(code)
+	}
+	if err := run(os.Stdout, os.Stderr, f.hosts, f.seed, f.faultRate, f.duration, f.unconverged); err != nil {
 		fmt.Fprintln(os.Stderr, "simulate:", err)
 		os.Exit(1)
 	}
+}
+
+// flags are the command-line settings run takes.
+type flags struct {
+	hosts       int
+	seed        int64
+	faultRate   float64
+	duration    time.Duration
+	unconverged bool
+}
+
+// parseFlags parses args; it reports false, with the exit status, if the
+// command must not go on. -h, -help and --help print the usage to stdout
+// (status 0); a bad flag prints the problem and the usage to stderr
+// (status 2).
+func parseFlags(args []string, stdout, stderr io.Writer) (flags, int, bool) {
+	var f flags
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	// The flag package would print the usage to stderr for help and errors
+	// alike; it is printed below, to the stream the outcome calls for.
+	fs.Usage = func() {}
+	fs.IntVar(&f.hosts, "hosts", 200, "hosts in the fleet, spread over the five providers")
+	fs.Int64Var(&f.seed, "seed", 1, "seed of the cloud's faults and the user's actions")
+	fs.Float64Var(&f.faultRate, "fault-rate", 0.05, "API error/timeout/429 rate per call while faults are on")
+	fs.DurationVar(&f.duration, "duration", 24*time.Hour, "simulated time to run")
+	fs.BoolVar(&f.unconverged, "list-unconverged", false, "list the hosts whose status had not caught up at the end")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
+			return flags{}, 0, false
+		}
+		// The flag package has already printed the problem.
+		usage(stderr, fs)
+		return flags{}, 2, false
+	}
+	return f, 0, true
+}
+
+// usage prints the synopsis, what the command does and the flag defaults
+// to w.
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: %s [flags]\n\n", fs.Name())
+	fmt.Fprintln(w, "Simulate runs a fleet on the simulated cloud with faults, console drift and random user")
+	fmt.Fprintln(w, "actions over simulated time, reconciles it, and prints how true the stored statuses stayed.")
+	fmt.Fprintln(w, "\nflags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }
 
 // sample is how finely the simulation watches the ground truth.

@@ -24,3 +24,53 @@ func TestSimulateHasNoFalseFlips(t *testing.T) {
 		t.Error("too few hosts must be refused")
 	}
 }
+
+// TestHelp: -h, -help and --help print the usage to stdout and exit 0; a
+// bad flag prints the problem and the usage to stderr and exits 2.
+func TestHelp(t *testing.T) {
+	const synopsis = "usage: simulate [flags]\n"
+	tests := []struct {
+		args []string
+		help bool // the usage goes to stdout with status 0, else to stderr with 2
+	}{
+		{[]string{"-h"}, true},
+		{[]string{"-help"}, true},
+		{[]string{"--help"}, true},
+		{[]string{"-hosts", "10", "-h"}, true},
+		{[]string{"-bogus"}, false},
+		{[]string{"-duration", "a day"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			_, code, ok := parseFlags(tc.args, &out, &errOut)
+			wantCode, usage, other := 0, out.String(), errOut.String()
+			if !tc.help {
+				wantCode, usage, other = 2, errOut.String(), out.String()
+			}
+			if ok || code != wantCode || !strings.Contains(usage, synopsis) || !strings.Contains(usage, "-fault-rate") || other != "" {
+				t.Errorf("%q: go on %v, exit %d, stdout %q, stderr %q; want exit %d and the usage on one stream only", tc.args, ok, code, out.String(), errOut.String(), wantCode)
+			}
+			if tc.help && !strings.HasPrefix(out.String(), synopsis) {
+				t.Errorf("%q: help does not begin with %q", tc.args, synopsis)
+			}
+		})
+	}
+}
+
+// TestParseFlags: the defaults are the documented ones, and flags set them.
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want flags
+	}{
+		{nil, flags{hosts: 200, seed: 1, faultRate: 0.05, duration: 24 * time.Hour}},
+		{[]string{"-hosts", "10", "-seed", "3", "-fault-rate", "0", "-duration", "1h", "-list-unconverged"}, flags{hosts: 10, seed: 3, duration: time.Hour, unconverged: true}},
+	}
+	for _, tc := range tests {
+		got, code, ok := parseFlags(tc.args, io.Discard, io.Discard)
+		if !ok || code != 0 || got != tc.want {
+			t.Errorf("parseFlags(%q) = %+v, %d, %v; want %+v, 0, true", tc.args, got, code, ok, tc.want)
+		}
+	}
+}
