@@ -27,7 +27,7 @@
 // it, [NewFSM] builds a looplab/fsm machine from it for callers who want
 // callbacks, and [Mermaid] draws it.
 //
-// Decisions beyond DESIGN.md, made here and documented at [Observe]: every
+// Decisions beyond docs/ARCHITECTURE.md, made here and documented at [Observe]: every
 // flip to off, deprovisioned or error needs Policy.Confirmations agreeing
 // observations, even when it is the expected outcome of a stop (a stop
 // costs one extra probe; a false "off" costs data); and while an action is

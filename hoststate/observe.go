@@ -6,7 +6,7 @@ import "time"
 // observation and the current time, it returns the new record and what
 // changed. It is pure and allocation-free; the caller persists the record.
 //
-// The rules, in order (DESIGN.md "Reconcile rules"):
+// The rules, in order (docs/ARCHITECTURE.md, "Reconcile rules"):
 //
 //  1. A failed probe (o.Err set) never changes the status; it only counts
 //     the failure.
@@ -38,7 +38,7 @@ import "time"
 //     unknown at once (the TTL is the confirmation), never off; a
 //     deprovisioned host stays deprovisioned.
 //
-// One refinement over DESIGN.md: while an action is in flight (until its
+// One refinement over docs/ARCHITECTURE.md: while an action is in flight (until its
 // Deadline, or ActionTimeout after it), intermediate provider states of
 // that action hold the transitional status instead of counting as drift —
 // a Hyperstack VM still deleting during a stop, an old VM still stopped

@@ -10,7 +10,7 @@ import (
 const reportedPrefix = "reported "
 
 // Events returns the transition table, declared once: the user actions of
-// the seed's normalized state diagram plus deprovisioning for deletes, and
+// the product's normalized state diagram plus deprovisioning for deletes, and
 // the provider reports each transitional status expects. [Apply], [Observe],
 // [NewFSM] and [Mermaid] all derive from it.
 //

@@ -78,8 +78,8 @@ func TestApplyRejectsInvalidAction(t *testing.T) {
 	}
 }
 
-// seedEdges are the edges of the seed's "Normalized State Diagram"
-// (seeds/003_*), with [*] read as unknown (never observed) and the seed's
+// seedEdges are the edges of the product's "Normalized State Diagram"
+// (docs/ARCHITECTURE.md, "State model"), with [*] read as unknown (never observed) and the diagram's
 // labels mapped to the table's event names.
 var seedEdges = []string{
 	"unknown --> off: reported off",
@@ -99,7 +99,7 @@ var seedEdges = []string{
 	"reprovisioning --> error: reported error",
 	"error --> starting: retry",
 	"error --> deprovisioned: reported deprovisioned",
-	// Deletes: what the seed's "delete requested" needs.
+	// Deletes: what the diagram's "delete requested" needs.
 	"error --> deprovisioning: deprovision",
 	"deprovisioning --> deprovisioned: reported deprovisioned",
 }

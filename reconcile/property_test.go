@@ -15,7 +15,7 @@ import (
 
 // TestPropFleetInvariants drives a fleet of 10 hosts across all five
 // provider kinds with random user actions, console drift, clock advances,
-// faults, heartbeats and ticks, and checks DESIGN.md invariants 1–6 after
+// faults, heartbeats and ticks, and checks docs/ARCHITECTURE.md invariants 1–6 after
 // every step. Failures shrink to a short, named sequence of steps.
 func TestPropFleetInvariants(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {

@@ -1,7 +1,7 @@
 // Package waiter waits for cloud hosts to finish what they were asked to
 // do, and records the outcome only once the provider confirms it.
 //
-// The seeds' system set "off" while a VM was still stopping and polled
+// The control plane driftless was written for set "off" while a VM was still stopping and polled
 // every 5 seconds whatever the provider; this package is the fix. It has
 // three layers:
 //
@@ -17,7 +17,7 @@
 //     reconciler's rules (off and deprovisioned need Confirmations
 //     observations; an in-flight action's intermediate states hold);
 //   - gates: [ReadyToStart] (no start while the previous VM still stops
-//     or is being deleted — the Hyperstack stop/start race, DESIGN.md
+//     or is being deleted — the Hyperstack stop/start race, docs/ARCHITECTURE.md
 //     Invariant 8) and [WaitResolvable] (hand out a host name only once
 //     DNS resolves it to the right address).
 //

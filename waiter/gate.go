@@ -2,7 +2,7 @@ package waiter
 
 import "github.com/driftless/driftless/hoststate"
 
-// ReadyToStart is the gate before a start or reprovision (DESIGN.md
+// ReadyToStart is the gate before a start or reprovision (docs/ARCHITECTURE.md
 // Invariant 8): any previous VM is settled — stopped, gone, or already
 // running or in error, never still stopping, being deleted or starting —
 // and the data volume is visible and not changing. volumeExpected says the
@@ -11,7 +11,7 @@ import "github.com/driftless/driftless/hoststate"
 // otherwise an absent volume is fine too (a host provisioned anew, or a
 // provider without separate volumes).
 //
-// It is the Hyperstack stop/start race from the seeds: a start sent while
+// It is the Hyperstack stop/start race from the original control plane: a start sent while
 // the old VM is still DELETING, or its volume still "reserved", fails.
 func ReadyToStart(volumeExpected bool) Condition {
 	c := Condition{

@@ -76,7 +76,7 @@ type sample struct {
 	ok     bool
 }
 
-// TestPropertyWaiterNeverFinalizesUnreachedStatus is DESIGN.md Invariant 7:
+// TestPropertyWaiterNeverFinalizesUnreachedStatus is docs/ARCHITECTURE.md, invariant 7:
 // whatever the timings and faults (5xx, timeouts, 429 bursts, eventual
 // consistency, failing operations, preemption, volume loss), every final
 // status a waiter writes is one the provider's ground truth had reached —
@@ -183,7 +183,7 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 	})
 }
 
-// TestPropertyNoStartWhileThePreviousVMStops is DESIGN.md Invariant 8: a
+// TestPropertyNoStartWhileThePreviousVMStops is docs/ARCHITECTURE.md, invariant 8: a
 // start clicked while the previous VM is still stopping or being deleted
 // (the record already says off) is sent only once the provider's ground
 // truth shows no VM stopping and no volume in transition — and then

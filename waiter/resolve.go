@@ -34,7 +34,7 @@ func (e *WrongAnswerError) Error() string {
 }
 
 // WaitResolvable waits until resolver resolves name to wantAddr, and
-// returns the answer. It is the DNS gate from the seeds: a browser sent to
+// returns the answer. It is the DNS gate from the original control plane: a browser sent to
 // a new host before its name resolves caches NXDOMAIN, so hand the name
 // out only once this returns.
 //

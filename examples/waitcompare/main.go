@@ -1,7 +1,7 @@
 // Command waitcompare measures, on the fake cloud and a fake clock, how
 // soon waits notice that a provider reached its target and how many
 // provider calls they spend: the waiter package against fixed 5-second
-// polling (the seeds' system) and doubling from 100 ms capped at 10 s
+// polling (the control plane driftless was written for) and doubling from 100 ms capped at 10 s
 // (Terraform's StateChangeConf default), on the same seeded provider
 // timelines. It prints a markdown table and exits non-zero if a row misses
 // its target.

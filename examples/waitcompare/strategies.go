@@ -91,7 +91,7 @@ func waiterStrategy(ctx context.Context, w *world, tl timeline) (result, error) 
 	return result{lag: detected.Sub(w.reachAt), calls: w.cloud.Calls(tl.sc.kind).Total() + extra}, nil
 }
 
-// fixedStrategy polls every 5 s, as the seeds' system does.
+// fixedStrategy polls every 5 s, as the control plane driftless was written for does.
 func fixedStrategy(ctx context.Context, w *world, tl timeline) (result, error) {
 	return poll(ctx, w, tl, func(bool) time.Duration { return 5 * time.Second })
 }
