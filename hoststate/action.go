@@ -89,7 +89,7 @@ func ParseAction(s string) (Action, error) {
 			return a, nil
 		}
 	}
-	return ActionNone, fmt.Errorf("%w %q", ErrUnknownAction, truncate(s))
+	return ActionNone, fmt.Errorf("%w %q", ErrUnknownAction, Truncate(s, MaxQuoted))
 }
 
 // MarshalText implements encoding.TextMarshaler. ActionNone marshals as

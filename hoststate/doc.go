@@ -22,10 +22,11 @@
 //   - a UI: [View] shows the status, what the provider reports, the
 //     daemon's liveness and badges.
 //
-// The transition table is declared once, as looplab/fsm event
-// descriptions ([Events]); [Apply] and [Observe] use a lookup compiled from
-// it, [NewFSM] builds a looplab/fsm machine from it for callers who want
-// callbacks, and [Mermaid] draws it.
+// The transition table is declared once, as typed rows ([Transitions]):
+// a misspelt status does not compile. [Apply] and [Observe] use a lookup
+// compiled from it, [Mermaid] draws it, and package hoststate/fsmview
+// builds a looplab/fsm machine from it for callers who want callbacks,
+// keeping that dependency out of the pure core.
 //
 // Decisions beyond docs/ARCHITECTURE.md, made here and documented at [Observe]: every
 // flip to off, deprovisioned or error needs Policy.Confirmations agreeing

@@ -17,16 +17,6 @@ func Fail(r Record, reason string, now time.Time) (Record, error) {
 		return r, &TransitionError{From: r.Status, Action: r.LastAction}
 	}
 	r.moveTo(StatusError, now)
-	r.Reason = truncateReason(reason)
+	r.Reason = Truncate(reason, MaxStored)
 	return r, nil
-}
-
-// truncateReason bounds a stored reason, so a provider's huge error body
-// cannot bloat every record.
-func truncateReason(s string) string {
-	const max = 512
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
 }

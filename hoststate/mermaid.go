@@ -2,16 +2,16 @@ package hoststate
 
 import "strings"
 
-// Mermaid renders the transition table ([Events]) as a mermaid
+// Mermaid renders the transition table ([Transitions]) as a mermaid
 // stateDiagram-v2, one "src --> dst: event" line per edge in table order.
 // The README embeds its output and a test keeps the two equal.
 func Mermaid() string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	b.WriteString("  [*] --> unknown\n")
-	for _, e := range Events() {
-		for _, src := range e.Src {
-			b.WriteString("  " + src + " --> " + e.Dst + ": " + e.Name + "\n")
+	for _, t := range Transitions() {
+		for _, src := range t.From {
+			b.WriteString("  " + src.String() + " --> " + t.To.String() + ": " + t.EventName() + "\n")
 		}
 	}
 	b.WriteString("  note right of off\n    data volume exists, VM absent or stopped\n  end note\n")

@@ -45,7 +45,7 @@ import "time"
 // during a reprovision. Past the deadline the action is orphaned and those
 // observations are ordinary drift, so nothing wedges.
 func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) {
-	p = p.sanitized()
+	p = p.WithDefaults()
 	from := r.Status
 	if !from.Valid() {
 		// A corrupt stored status is unknown: the observation decides.
@@ -54,7 +54,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 	}
 	if o.Err != nil {
 		r.ProbeFailures++
-		r.ProbeError = truncate(o.Err.Error())
+		r.ProbeError = Truncate(o.Err.Error(), MaxQuoted)
 		return r, Change{From: from, To: from, Reason: ReasonProbeFailed}
 	}
 
@@ -143,7 +143,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 	}
 	r.moveTo(target, now)
 	if target == StatusError {
-		r.Reason = truncate(o.RawVM)
+		r.Reason = Truncate(o.RawVM, MaxQuoted)
 	}
 	return r, Change{From: from, To: target, Reason: reason, Target: target, Count: count}
 }

@@ -236,3 +236,31 @@ func TestHeartbeatGating(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialPolicyKeepsEveryOtherRule: a Policy with only Grace set must
+// not clamp Confirmations to 1 or StaleAfter to 0.
+func TestPartialPolicyKeepsEveryOtherRule(t *testing.T) {
+	for name, p := range map[string]Policy{
+		"only grace":         {Grace: time.Minute},
+		"only stale after":   {StaleAfter: time.Minute},
+		"negative fields":    {Grace: -time.Second, Confirmations: -3, StaleAfter: -time.Second},
+		"zero":               {},
+		"only confirmations": {Confirmations: 3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			eff := p.WithDefaults()
+			if eff.Confirmations < 2 || eff.StaleAfter <= 0 || eff.Grace <= 0 || eff.NoAddressTimeout <= 0 || eff.ActionTimeout <= 0 {
+				t.Fatalf("WithDefaults() = %+v: a field fell below its rule", eff)
+			}
+			r := settled(StatusRunning)
+			r.LastSeen = t0
+			r, c := Observe(r, obs(VMStopped, VolumePresent, ""), t0, p)
+			if r.Status != StatusRunning {
+				t.Fatalf("one TERMINATED observation flipped running to %v (%v)", r.Status, c.Reason)
+			}
+			if r.Stale(t0.Add(time.Second), p) {
+				t.Fatal("a heartbeat one second old counts as stale")
+			}
+		})
+	}
+}

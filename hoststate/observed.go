@@ -111,7 +111,7 @@ func ParseVMState(s string) (VMState, error) {
 			return VMState(i), nil
 		}
 	}
-	return VMUnknown, fmt.Errorf("%w %q", ErrUnknownVMState, truncate(s))
+	return VMUnknown, fmt.Errorf("%w %q", ErrUnknownVMState, Truncate(s, MaxQuoted))
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -151,7 +151,7 @@ func ParseVolumeState(s string) (VolumeState, error) {
 			return VolumeState(i), nil
 		}
 	}
-	return VolumeUnknown, fmt.Errorf("%w %q", ErrUnknownVolumeState, truncate(s))
+	return VolumeUnknown, fmt.Errorf("%w %q", ErrUnknownVolumeState, Truncate(s, MaxQuoted))
 }
 
 // MarshalText implements encoding.TextMarshaler.

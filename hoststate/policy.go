@@ -2,9 +2,10 @@ package hoststate
 
 import "time"
 
-// Policy holds the thresholds of the reconcile decision. Use
-// [DefaultPolicy] and change what you need; every function here treats
-// Confirmations below 1 as 1 and negative durations as zero.
+// Policy holds the thresholds of the reconcile decision. Every zero (or
+// negative) field means its default, field by field, so a partial Policy
+// — only Grace set, say — never weakens another rule: see
+// [Policy.WithDefaults]. Every function here applies it.
 type Policy struct {
 	// Grace is how long after a user action contradicting observations are
 	// recorded but neither change the status nor count toward
@@ -40,15 +41,25 @@ func DefaultPolicy() Policy {
 	}
 }
 
-// sanitized returns p with out-of-range fields clamped, so no input makes
-// the decision misbehave.
-func (p Policy) sanitized() Policy {
-	if p.Confirmations < 1 {
-		p.Confirmations = 1
+// WithDefaults returns p with every zero or negative field replaced by
+// its [DefaultPolicy] value. There is deliberately no value that turns a
+// rule off: a Grace of one nanosecond is as good as none, and it says so.
+func (p Policy) WithDefaults() Policy {
+	d := DefaultPolicy()
+	if p.Grace <= 0 {
+		p.Grace = d.Grace
 	}
-	p.Grace = max(p.Grace, 0)
-	p.StaleAfter = max(p.StaleAfter, 0)
-	p.NoAddressTimeout = max(p.NoAddressTimeout, 0)
-	p.ActionTimeout = max(p.ActionTimeout, 0)
+	if p.Confirmations <= 0 {
+		p.Confirmations = d.Confirmations
+	}
+	if p.StaleAfter <= 0 {
+		p.StaleAfter = d.StaleAfter
+	}
+	if p.NoAddressTimeout <= 0 {
+		p.NoAddressTimeout = d.NoAddressTimeout
+	}
+	if p.ActionTimeout <= 0 {
+		p.ActionTimeout = d.ActionTimeout
+	}
 	return p
 }

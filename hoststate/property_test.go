@@ -111,8 +111,10 @@ func TestPropObserveTotal(t *testing.T) {
 // contradicting observation inside the grace window.
 func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		p := DefaultPolicy()
-		p.Confirmations = rapid.IntRange(1, 4).Draw(t, "confirmations")
+		// Any policy, partial ones included: each zero field must mean its
+		// default, so the oracle checks against the effective policy.
+		p := genPolicy(t)
+		eff := p.WithDefaults()
 		r := Record{ID: "h", Status: rapid.SampledFrom(Statuses()).Draw(t, "start")}
 		now := t0
 		var streak []Status // implied statuses of successful observations, newest last
@@ -140,15 +142,15 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 			if !c.Changed() || (r.Status != StatusOff && r.Status != StatusDeprovisioned) {
 				continue
 			}
-			if len(streak) < p.Confirmations {
+			if len(streak) < eff.Confirmations {
 				t.Fatalf("%v --> %v after only %d observations", prev.Status, r.Status, len(streak))
 			}
-			for _, s := range streak[len(streak)-p.Confirmations:] {
+			for _, s := range streak[len(streak)-eff.Confirmations:] {
 				if s != r.Status {
-					t.Fatalf("%v --> %v but the last %d observations were %v", prev.Status, r.Status, p.Confirmations, streak)
+					t.Fatalf("%v --> %v but the last %d observations were %v", prev.Status, r.Status, eff.Confirmations, streak)
 				}
 			}
-			if !reported(prev.Status, r.Status) && prev.inGrace(now, p) {
+			if !reported(prev.Status, r.Status) && prev.inGrace(now, eff) {
 				t.Fatalf("drift to %v inside the grace window", r.Status)
 			}
 			streak = nil

@@ -105,6 +105,7 @@ func (r Record) InFlight() bool {
 // Stale reports whether a running host's daemon has gone quiet: no heartbeat
 // (or, if none yet, no status change) within p.StaleAfter of now.
 func (r Record) Stale(now time.Time, p Policy) bool {
+	p = p.WithDefaults()
 	if r.Status != StatusRunning {
 		return false
 	}

@@ -103,7 +103,7 @@ func ParseStatus(s string) (Status, error) {
 			return Status(i), nil
 		}
 	}
-	return StatusUnknown, fmt.Errorf("%w %q", ErrUnknownStatus, truncate(s))
+	return StatusUnknown, fmt.Errorf("%w %q", ErrUnknownStatus, Truncate(s, MaxQuoted))
 }
 
 // MarshalText implements encoding.TextMarshaler; an invalid status is an error.
@@ -122,14 +122,4 @@ func (s *Status) UnmarshalText(b []byte) error {
 	}
 	*s = v
 	return nil
-}
-
-// truncate bounds caller-supplied text quoted into error messages, so a huge
-// or hostile input cannot bloat logs.
-func truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
 }

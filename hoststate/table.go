@@ -1,64 +1,57 @@
 package hoststate
 
-import (
-	"github.com/looplab/fsm"
-)
+// Transition is one row of the transition table: an event moves a record
+// whose status is one of From to To. The event is a user action, or — when
+// Action is ActionNone — a provider report implying To (an outcome the
+// table expects). Statuses and actions are typed constants, so a misspelt
+// one does not compile.
+type Transition struct {
+	// Action is the user action, or ActionNone for a provider report.
+	Action Action
+	// From lists the statuses the event applies in.
+	From []Status
+	// To is where the event leads; for a report, the status it implies.
+	To Status
+}
 
-// The reported events: the provider outcomes the table expects. Each names
-// the status it leads to, so an observation that implies status s is the
-// event "reported s".
-const reportedPrefix = "reported "
-
-// Events returns the transition table, declared once: the user actions of
-// the product's normalized state diagram plus deprovisioning for deletes, and
-// the provider reports each transitional status expects. [Apply], [Observe],
-// [NewFSM] and [Mermaid] all derive from it.
+// Transitions returns the transition table, declared once: the user
+// actions of the product's normalized state diagram plus deprovisioning
+// for deletes, and the provider reports each transitional status expects.
+// [Apply], [Observe] and [Mermaid] all derive from it (package
+// hoststate/fsmview builds a looplab/fsm machine from it).
 //
 // Unknown stands for the diagram's initial pseudo-state "[*]": a record
 // never observed. Drift — a confirmed observation that contradicts the
 // record, such as a VM stopped from the provider console — may move any
 // status to the observed one and is deliberately not an edge here; see
 // [Observe].
-func Events() []fsm.EventDesc {
-	const (
-		unknown        = "unknown"
-		off            = "off"
-		deprovisioned  = "deprovisioned"
-		starting       = "starting"
-		running        = "running"
-		stopping       = "stopping"
-		restarting     = "restarting"
-		reprovisioning = "reprovisioning"
-		deprovisioning = "deprovisioning"
-		errorStatus    = "error"
-	)
-	return []fsm.EventDesc{
+func Transitions() []Transition {
+	const report = ActionNone
+	return []Transition{
 		// User actions.
-		{Name: "start", Src: []string{off, deprovisioned}, Dst: starting},
-		{Name: "stop", Src: []string{running, starting, restarting, errorStatus}, Dst: stopping},
-		{Name: "reboot", Src: []string{running}, Dst: restarting},
-		{Name: "reprovision", Src: []string{off}, Dst: reprovisioning},
-		{Name: "deprovision", Src: []string{off, running, starting, stopping, restarting, reprovisioning, errorStatus, unknown}, Dst: deprovisioning},
-		{Name: "retry", Src: []string{errorStatus}, Dst: starting},
+		{ActionStart, []Status{StatusOff, StatusDeprovisioned}, StatusStarting},
+		{ActionStop, []Status{StatusRunning, StatusStarting, StatusRestarting, StatusError}, StatusStopping},
+		{ActionReboot, []Status{StatusRunning}, StatusRestarting},
+		{ActionReprovision, []Status{StatusOff}, StatusReprovisioning},
+		{ActionDeprovision, []Status{StatusOff, StatusRunning, StatusStarting, StatusStopping, StatusRestarting, StatusReprovisioning, StatusError, StatusUnknown}, StatusDeprovisioning},
+		{ActionRetry, []Status{StatusError}, StatusStarting},
 		// Provider reports: the outcomes (and first observations) the table expects.
-		{Name: reportedPrefix + running, Src: []string{starting, restarting, reprovisioning, unknown}, Dst: running},
-		{Name: reportedPrefix + starting, Src: []string{reprovisioning, unknown}, Dst: starting},
-		{Name: reportedPrefix + stopping, Src: []string{unknown}, Dst: stopping},
-		{Name: reportedPrefix + off, Src: []string{stopping, errorStatus, unknown}, Dst: off},
-		{Name: reportedPrefix + deprovisioned, Src: []string{stopping, deprovisioning, errorStatus, unknown}, Dst: deprovisioned},
-		{Name: reportedPrefix + errorStatus, Src: []string{starting, stopping, restarting, reprovisioning, deprovisioning, unknown}, Dst: errorStatus},
+		{report, []Status{StatusStarting, StatusRestarting, StatusReprovisioning, StatusUnknown}, StatusRunning},
+		{report, []Status{StatusReprovisioning, StatusUnknown}, StatusStarting},
+		{report, []Status{StatusUnknown}, StatusStopping},
+		{report, []Status{StatusStopping, StatusError, StatusUnknown}, StatusOff},
+		{report, []Status{StatusStopping, StatusDeprovisioning, StatusError, StatusUnknown}, StatusDeprovisioned},
+		{report, []Status{StatusStarting, StatusStopping, StatusRestarting, StatusReprovisioning, StatusDeprovisioning, StatusUnknown}, StatusError},
 	}
 }
 
-// ReportedEvent returns the table's event name for a provider report that
-// implies status s ("reported running", ...).
-func ReportedEvent(s Status) string { return reportedPrefix + s.String() }
-
-// NewFSM returns a looplab/fsm machine over [Events] starting at status, for
-// callers who want enter/leave callbacks. The pure functions in this package
-// do not use it; a property test keeps the two in agreement.
-func NewFSM(status Status, callbacks fsm.Callbacks) *fsm.FSM {
-	return fsm.NewFSM(status.String(), Events(), callbacks)
+// EventName names a row's event: the action's name, or "reported <to>"
+// for a provider report. The diagram and the fsm view use it.
+func (t Transition) EventName() string {
+	if t.Action == ActionNone {
+		return "reported " + t.To.String()
+	}
+	return t.Action.String()
 }
 
 // noEdge marks an absent edge in the lookup table.
@@ -76,14 +69,14 @@ type lookupTable struct {
 	actionDst [numActions]Status
 }
 
-// table is compiled once from Events and only read afterwards: the hot path
-// of Apply and Observe is an array index, with no allocation.
-var table = compile(Events())
+// table is compiled once from Transitions and only read afterwards: the
+// hot path of Apply and Observe is an array index, with no allocation.
+var table = compile(Transitions())
 
-// compile turns the event descriptions into the lookup table. Names it does
-// not recognize cannot occur (Events is a literal, and a test checks every
-// row compiles); they are skipped rather than panicking.
-func compile(events []fsm.EventDesc) *lookupTable {
+// compile turns the typed table into the lookup table. Rows with invalid
+// values cannot occur (Transitions is a literal of typed constants, and a
+// test checks every row compiles); they are skipped rather than panicking.
+func compile(rows []Transition) *lookupTable {
 	var t lookupTable
 	for i := range t.next {
 		for j := range t.next[i] {
@@ -93,37 +86,31 @@ func compile(events []fsm.EventDesc) *lookupTable {
 	for i := range t.actionDst {
 		t.actionDst[i] = noEdge
 	}
-	for _, e := range events {
-		ev, ok := eventIndex(e.Name)
-		dst, err := ParseStatus(e.Dst)
-		if !ok || err != nil {
+	for _, row := range rows {
+		ev, ok := row.slot()
+		if !ok || !row.To.Valid() {
 			continue
 		}
-		if ev < int(numActions) {
-			t.actionDst[ev] = dst
+		if row.Action != ActionNone {
+			t.actionDst[row.Action] = row.To
 		}
-		for _, src := range e.Src {
-			s, err := ParseStatus(src)
-			if err != nil {
-				continue
+		for _, s := range row.From {
+			if s.Valid() {
+				t.next[s][ev] = row.To
 			}
-			t.next[s][ev] = dst
 		}
 	}
 	return &t
 }
 
-// eventIndex maps an event name to its lookup slot.
-func eventIndex(name string) (int, bool) {
-	for a := ActionStart; a < numActions; a++ {
-		if name == actionNames[a] {
-			return int(a), true
-		}
-	}
-	for s := range Status(numStatuses) {
-		if name == reportedPrefix+statusNames[s] {
-			return int(numActions) + int(s), true
-		}
+// slot is the row's event slot in the lookup table: the action's index,
+// or numActions + the reported status.
+func (t Transition) slot() (int, bool) {
+	switch {
+	case t.Action == ActionNone && t.To.Valid():
+		return int(numActions) + int(t.To), true
+	case t.Action.Valid():
+		return int(t.Action), true
 	}
 	return 0, false
 }

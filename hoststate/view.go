@@ -113,7 +113,7 @@ func (v HostView) Label() string {
 
 // View returns what a UI shows for r at time now.
 func View(r Record, now time.Time, p Policy) HostView {
-	p = p.sanitized()
+	p = p.WithDefaults()
 	v := HostView{
 		Status:               r.Status,
 		Since:                r.Since,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
 )
@@ -19,8 +20,8 @@ func BenchmarkRunOnce(b *testing.B) {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
 			perKind := n / 5
 			f := newFleet(b, 1, perKind, 500, reconcile.Config{
-				FullSweepEvery: 1, MaxHostsPerProvider: perKind, Burst: 1_000_000, RateLimit: 1_000_000,
-			})
+				FullSweepEvery: 1, MaxHostsPerProvider: perKind,
+			}, func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
 			f.tick() // records now carry observations, as in production
 			storeBytes := storeFootprint(f)
 			ctx := context.Background()

@@ -7,24 +7,29 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
 )
 
-// Config configures a [Reconciler]. Store, Clock and Providers are
-// required; every other zero field takes the documented default.
+// Config configures a [Reconciler]. Store, Clock and Registry (or
+// Providers) are required; every other zero field takes the documented
+// default.
 type Config struct {
 	// Store persists the records. Required.
 	Store store.Store
 	// Clock is the source of time. Required (use clock.System in production).
 	Clock clock.Clock
-	// Providers are the cloud adapters, keyed by their Name(). Required.
+	// Registry holds the providers with their rate limits and backoff;
+	// share it with waiter.Actions so both count against the same limits.
+	Registry *kernel.Registry
+	// Providers, when Registry is nil, builds a registry of its own with
+	// the kernel's default limits. Set one of the two.
 	Providers []provider.Provider
-	// Policy holds the reconcile thresholds; zero means DefaultPolicy.
+	// Policy holds the reconcile thresholds; each zero field takes its
+	// default (hoststate.Policy.WithDefaults).
 	Policy hoststate.Policy
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
@@ -46,14 +51,6 @@ type Config struct {
 	// Concurrency bounds the concurrent per-host probes per provider.
 	// Default 8.
 	Concurrency int
-	// RateLimit and Burst configure each provider's token bucket (calls per
-	// second), driven by the injected clock. Default 5/s, burst 100.
-	RateLimit rate.Limit
-	Burst     int
-	// BackoffBase and BackoffMax bound the per-provider exponential
-	// backoff (with full jitter) after rate limits, 5xx and timeouts.
-	// Defaults 30 s and 15 min.
-	BackoffBase, BackoffMax time.Duration
 	// BrakeFraction: when more than this fraction of a provider's probed
 	// hosts (and at least BrakeMinHosts) would newly flip to off or
 	// deprovisioned in one tick, none of those flips is applied. Default
@@ -77,22 +74,17 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Store == nil || c.Clock == nil {
 		return c, fmt.Errorf("%w: Store and Clock are required", ErrConfig)
 	}
-	if len(c.Providers) == 0 {
-		return c, fmt.Errorf("%w: no providers", ErrConfig)
-	}
-	seen := map[string]bool{}
-	for _, p := range c.Providers {
-		if p == nil || p.Name() == "" {
-			return c, fmt.Errorf("%w: nil or unnamed provider", ErrConfig)
+	switch {
+	case c.Registry != nil && len(c.Providers) > 0:
+		return c, fmt.Errorf("%w: set Registry or Providers, not both", ErrConfig)
+	case c.Registry == nil:
+		reg, err := kernel.New(kernel.Config{Providers: c.Providers, Seed: c.Seed})
+		if err != nil {
+			return c, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
-		if seen[p.Name()] {
-			return c, fmt.Errorf("%w: provider %q listed twice", ErrConfig, p.Name())
-		}
-		seen[p.Name()] = true
+		c.Registry = reg
 	}
-	if c.Policy == (hoststate.Policy{}) {
-		c.Policy = hoststate.DefaultPolicy()
-	}
+	c.Policy = c.Policy.WithDefaults()
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -105,8 +97,6 @@ func (c Config) withDefaults() (Config, error) {
 		}
 	}
 	def(&c.Interval, 2*time.Minute)
-	def(&c.BackoffBase, 30*time.Second)
-	def(&c.BackoffMax, 15*time.Minute)
 	if c.Jitter <= 0 || c.Jitter >= 1 {
 		c.Jitter = 0.1
 	}
@@ -118,12 +108,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Concurrency <= 0 {
 		c.Concurrency = 8
-	}
-	if c.RateLimit <= 0 {
-		c.RateLimit = 5
-	}
-	if c.Burst <= 0 {
-		c.Burst = 100
 	}
 	if c.BrakeFraction <= 0 || c.BrakeFraction > 1 {
 		c.BrakeFraction = 0.5

@@ -10,6 +10,7 @@ import (
 	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
@@ -35,7 +36,10 @@ type fleet struct {
 	hosts []hoststate.Record // as added; the store holds the live ones
 }
 
-func newFleet(t tb, seed int64, perKind, pageSize int, cfg reconcile.Config) *fleet {
+// limits tunes the kernel registry newFleet builds.
+type limits func(*kernel.Config)
+
+func newFleet(t tb, seed int64, perKind, pageSize int, cfg reconcile.Config, tune ...limits) *fleet {
 	f := &fleet{t: t, clock: clocktest.New(t0), store: store.NewMemStore(store.MemConfig{})}
 	f.cloud = fakes.NewCloud(f.clock, seed, fakes.WithPageSize(pageSize))
 	var provs []provider.Provider
@@ -57,11 +61,18 @@ func newFleet(t tb, seed int64, perKind, pageSize int, cfg reconcile.Config) *fl
 			f.hosts = append(f.hosts, rec)
 		}
 	}
-	cfg.Store, cfg.Clock, cfg.Providers = f.store, f.clock, provs
+	kc := kernel.Config{Providers: provs}
+	for _, tn := range tune {
+		tn(&kc)
+	}
+	reg, err := kernel.New(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if cfg.Store == nil {
 		cfg.Store = f.store
 	}
-	var err error
+	cfg.Clock, cfg.Registry = f.clock, reg
 	if f.rec, err = reconcile.New(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +153,7 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 
 func TestListerCallsArePages(t *testing.T) {
 	for _, tt := range []struct{ hosts, page int }{{1, 50}, {50, 50}, {51, 50}, {125, 10}} {
-		f := newFleet(t, 1, tt.hosts, tt.page, reconcile.Config{Burst: 10000})
+		f := newFleet(t, 1, tt.hosts, tt.page, reconcile.Config{}, func(c *kernel.Config) { c.Burst = 10000 })
 		f.cloud.ResetCalls()
 		rep := f.tick()
 		want := (tt.hosts + tt.page - 1) / tt.page
@@ -267,18 +278,19 @@ type conflictingStore struct {
 	fired  bool
 }
 
-func (s *conflictingStore) Update(ctx context.Context, w store.Write) (hoststate.Record, error) {
-	rec := w.Record
-	if rec.ID == s.target && !s.fired {
-		s.fired = true
-		cur, _ := s.MemStore.Get(ctx, rec.ID)
-		if next, err := hoststate.Apply(cur, hoststate.ActionStop, s.f.clock.Now()); err == nil {
-			if _, err := s.MemStore.Update(ctx, store.Write{Record: next}); err != nil {
-				return rec, err
+func (s *conflictingStore) UpdateBatch(ctx context.Context, ws []store.Write) (store.BatchResult, error) {
+	for _, w := range ws {
+		if w.Record.ID == s.target && !s.fired {
+			s.fired = true
+			cur, _ := s.MemStore.Get(ctx, w.Record.ID)
+			if next, err := hoststate.Apply(cur, hoststate.ActionStop, s.f.clock.Now()); err == nil {
+				if _, err := s.MemStore.Update(ctx, store.Write{Record: next}); err != nil {
+					return store.BatchResult{}, err
+				}
 			}
 		}
 	}
-	return s.MemStore.Update(ctx, w)
+	return s.MemStore.UpdateBatch(ctx, ws)
 }
 
 func TestUserActionWinsOverConcurrentReconcile(t *testing.T) {
@@ -315,7 +327,7 @@ func TestPanickingProviderIsAFailedCall(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	got := f.get(fakes.SelfHost + "/selfhost-0")
-	if !errors.Is(errors.New(got.ProbeError), reconcile.ErrProviderPanic) && got.ProbeFailures != 1 {
+	if !errors.Is(errors.New(got.ProbeError), kernel.ErrProviderPanic) && got.ProbeFailures != 1 {
 		t.Fatalf("probe failure not recorded: %+v", got)
 	}
 }
@@ -365,47 +377,52 @@ func TestReconcileNowCheckAndHeartbeat(t *testing.T) {
 }
 
 func TestCancelledTickWritesWholeRecordsOnly(t *testing.T) {
-	f := newFleet(t, 2, 10, 50, reconcile.Config{})
-	ctx, cancel := context.WithCancel(context.Background())
-	cs := &cancellingStore{MemStore: f.store, cancel: cancel, after: 7}
-	r, err := reconcile.New(reconcile.Config{Store: cs, Clock: f.clock, Providers: []provider.Provider{f.cloud.Provider(fakes.GCP)}})
-	must(t, err)
-	if _, err := r.RunOnce(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
-	written := 0
-	for _, h := range f.hosts {
-		got := f.get(h.ID)
-		switch got.Version {
-		case 1:
-			if !got.ObservedAt.IsZero() {
-				t.Errorf("%s half-written", h.ID)
-			}
-		case 2:
-			written++
-			if got.ObservedAt.IsZero() {
-				t.Errorf("%s written without its observation", h.ID)
+	for _, before := range []bool{true, false} {
+		f := newFleet(t, 2, 10, 50, reconcile.Config{})
+		ctx, cancel := context.WithCancel(context.Background())
+		cs := &cancellingStore{MemStore: f.store, cancel: cancel, before: before}
+		r, err := reconcile.New(reconcile.Config{Store: cs, Clock: f.clock, Providers: []provider.Provider{f.cloud.Provider(fakes.GCP)}})
+		must(t, err)
+		if _, err := r.RunOnce(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		written := 0
+		for _, h := range f.hosts {
+			got := f.get(h.ID)
+			switch got.Version {
+			case 1:
+				if !got.ObservedAt.IsZero() {
+					t.Errorf("%s half-written", h.ID)
+				}
+			case 2:
+				written++
+				if got.ObservedAt.IsZero() {
+					t.Errorf("%s written without its observation", h.ID)
+				}
 			}
 		}
-	}
-	if written != 7 {
-		t.Fatalf("%d records written, want the 7 before the cancel", written)
+		// The tick's writes are one batch: all of them or none.
+		if want := map[bool]int{true: 0, false: 10}[before]; written != want {
+			t.Fatalf("cancel before the batch=%v: %d records written, want %d", before, written, want)
+		}
 	}
 }
 
+// cancellingStore cancels the tick's context just before or just after
+// its batched write.
 type cancellingStore struct {
 	*store.MemStore
 	cancel func()
-	after  int
-	n      int
+	before bool
 }
 
-func (s *cancellingStore) Update(ctx context.Context, w store.Write) (hoststate.Record, error) {
-	out, err := s.MemStore.Update(ctx, w)
-	if s.n++; s.n == s.after {
+func (s *cancellingStore) UpdateBatch(ctx context.Context, ws []store.Write) (store.BatchResult, error) {
+	if s.before {
 		s.cancel()
 	}
-	return out, err
+	res, err := s.MemStore.UpdateBatch(ctx, ws)
+	s.cancel()
+	return res, err
 }
 
 func must(t tb, err error) {

@@ -2,10 +2,10 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
 )
@@ -18,9 +18,7 @@ func (r *Reconciler) ReconcileNow(ctx context.Context, id string) (hoststate.Cha
 	if err != nil {
 		return hoststate.Change{}, err
 	}
-	now := r.cfg.Clock.Now()
-	next, ch := hoststate.Observe(rec, o, now, r.cfg.Policy)
-	_, ch, _, err = r.write(ctx, next, o, ch, now, store.Fence{})
+	_, ch, err := r.redecide(ctx, rec.ID, o, r.cfg.Clock.Now(), store.Fence{})
 	if err != nil {
 		return ch, err
 	}
@@ -78,7 +76,7 @@ func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record,
 		return rec, hoststate.Observation{}, err
 	}
 	r.cfg.Metrics.ProviderCall(ps.p.Name(), "Probe")
-	o, err := safeProbe(ctx, ps.p, rec.Ref)
+	o, err := probe(ctx, ps.p, rec.Ref)
 	if err != nil {
 		o = hoststate.Observation{Err: err}
 	}
@@ -91,19 +89,13 @@ func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record,
 // retried, never lost.
 func (r *Reconciler) Heartbeat(ctx context.Context, id string) (bool, error) {
 	now := r.cfg.Clock.Now()
-	for {
-		rec, err := r.cfg.Store.Get(ctx, id)
-		if err != nil {
-			return false, err
+	accepted := false
+	_, err := kernel.Modify(ctx, r.cfg.Store, id, func(cur hoststate.Record) (store.Write, error) {
+		next, ok := hoststate.Heartbeat(cur, now)
+		if accepted = ok; !ok {
+			return store.Write{}, kernel.ErrUnchanged
 		}
-		next, ok := hoststate.Heartbeat(rec, now)
-		if !ok {
-			return false, nil
-		}
-		if _, err := r.cfg.Store.Update(ctx, store.Write{Record: next}); err == nil {
-			return true, nil
-		} else if !errors.Is(err, store.ErrConflict) {
-			return false, err
-		}
-	}
+		return store.Write{Record: next}, nil
+	})
+	return accepted && err == nil, err
 }

@@ -2,19 +2,14 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 )
-
-// ErrProviderPanic is matched by the error a provider call turns into when
-// the provider panics: the reconciler recovers and treats it as a failed
-// call, so one bad adapter cannot take the loop down.
-var ErrProviderPanic = errors.New("reconcile: provider panicked")
 
 // result pairs a host's record (in the tick's slice, decided in place)
 // with what its probe saw.
@@ -39,7 +34,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 	byScope := make(map[string][]int) // scope → indexes into hosts
 	var scopes []string
 	for i := range hosts {
-		s := ps.lister.Scope(hosts[i].Ref)
+		s := ps.p.Scope(hosts[i].Ref)
 		if _, ok := byScope[s]; !ok {
 			scopes = append(scopes, s)
 		}
@@ -55,13 +50,13 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 		var failed error
 		limited := false
 		for {
-			if !ps.limiter.AllowN(now, 1) {
+			if !ps.p.Allow(now) {
 				limited = true
 				break
 			}
 			out.calls++
 			r.cfg.Metrics.ProviderCall(name, "ListPage")
-			page, err := safeListPage(ctx, ps.lister, scope, token)
+			page, err := ps.p.ListPage(ctx, scope, token)
 			if err != nil {
 				failed = err
 				break
@@ -131,7 +126,7 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []h
 	name := ps.p.Name()
 	todo := make([]*hoststate.Record, 0, len(hosts))
 	for i := range hosts {
-		if ps.limiter.AllowN(now, 1) {
+		if ps.p.Allow(now) {
 			todo = append(todo, &hosts[i])
 		} else {
 			out.deferred = append(out.deferred, hosts[i])
@@ -147,7 +142,7 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []h
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			o, err := safeProbe(ctx, ps.p, rec.Ref)
+			o, err := probe(ctx, ps.p, rec.Ref)
 			if err != nil {
 				o = hoststate.Observation{Err: err}
 			}
@@ -163,26 +158,12 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []h
 	return out
 }
 
-// safeProbe calls p.Probe, turning a panic into an error.
-func safeProbe(ctx context.Context, p provider.Provider, h provider.Host) (o hoststate.Observation, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("%w: %s Probe: %v", ErrProviderPanic, p.Name(), v)
-		}
-	}()
-	o, err = p.Probe(ctx, h)
+// probe observes h; an observation that carries its own error counts as
+// a failed probe.
+func probe(ctx context.Context, p *kernel.Provider, h provider.Host) (hoststate.Observation, error) {
+	o, err := p.Probe(ctx, h)
 	if err == nil && o.Err != nil {
 		err = o.Err
 	}
 	return o, err
-}
-
-// safeListPage calls l.ListPage, turning a panic into an error.
-func safeListPage(ctx context.Context, l provider.Lister, scope, token string) (page provider.ListPage, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("%w: ListPage: %v", ErrProviderPanic, v)
-		}
-	}()
-	return l.ListPage(ctx, scope, token)
 }

@@ -11,10 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/driftless/driftless/hoststate"
-	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/store"
 )
 
@@ -41,16 +39,13 @@ type Reconciler struct {
 	deferred map[string]bool
 }
 
-// providerState is what the reconciler tracks per provider between ticks.
+// providerState is what the reconciler tracks per provider between ticks;
+// the rate limit and backoff live in the shared kernel.Provider.
 type providerState struct {
-	p       provider.Provider
-	lister  provider.Lister // nil when the provider cannot list
-	limiter *rate.Limiter
+	p *kernel.Provider
 
-	mu           sync.Mutex
-	backoffUntil time.Time
-	failures     int
-	lease        store.Lease // held lease; zero when none
+	mu    sync.Mutex
+	lease store.Lease // held lease; zero when none
 }
 
 // New returns a Reconciler for cfg, or an error matching ErrConfig.
@@ -60,10 +55,8 @@ func New(cfg Config) (*Reconciler, error) {
 		return nil, err
 	}
 	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool)}
-	for _, p := range cfg.Providers {
-		ps := &providerState{p: p, limiter: rate.NewLimiter(cfg.RateLimit, cfg.Burst)}
-		ps.lister, _ = p.(provider.Lister)
-		r.providers[p.Name()] = ps
+	for _, p := range cfg.Registry.All() {
+		r.providers[p.Name()] = &providerState{p: p}
 	}
 	return r, nil
 }
@@ -210,7 +203,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		rep.Deferred += len(recs)
 	}
-	if until := ps.backoff(); now.Before(until) {
+	if until := ps.p.BackoffUntil(); now.Before(until) {
 		rep.BackedOff = append(rep.BackedOff, name)
 		defer_(hosts)
 		return
@@ -232,7 +225,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	}
 
 	var obs observations
-	if ps.lister != nil {
+	if ps.p.CanList() {
 		obs = r.list(ctx, ps, hosts, now)
 	} else {
 		obs = r.probeEach(ctx, ps, hosts, now)
@@ -240,10 +233,10 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	rep.ProviderCalls += obs.calls
 	defer_(obs.deferred)
 	if obs.transient != nil {
-		ps.fail(now, obs.transient, r.cfg, r.rnd)
+		ps.p.Failed(now, obs.transient)
 		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "provider backing off", slog.String("provider", name), slog.Any("err", obs.transient))
 	} else if len(obs.results) > 0 {
-		ps.succeed()
+		ps.p.Succeeded()
 	}
 
 	probed := len(obs.results)
@@ -277,58 +270,78 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "mass-anomaly brake engaged: holding flips to off/deprovisioned",
 			slog.String("provider", name), slog.Int("flips", flips), slog.Int("probed", probed))
 	}
-	for i := range obs.results {
-		d := &obs.results[i]
+	r.writeDecisions(ctx, ps, obs.results, changes, brake, now, rep)
+}
+
+// writeDecisions writes a provider's decided records in one batched
+// compare-and-swap, fenced by the provider's lease. A host whose version
+// moved meanwhile is re-read and decided again with the same observation,
+// so a user action that landed meanwhile wins (its grace window now
+// applies). Braked flips are not written at all.
+func (r *Reconciler) writeDecisions(ctx context.Context, ps *providerState, results []result, changes []hoststate.Change, brake bool, now time.Time, rep *Report) {
+	name := ps.p.Name()
+	fence := ps.fence()
+	writes := make([]store.Write, 0, len(results))
+	which := make([]int, 0, len(results)) // index into results per write
+	for i := range results {
 		if brake && anomalous(changes[i]) {
 			continue // untouched: the brake applies none of these flips
 		}
-		if ctx.Err() != nil {
-			return
+		writes = append(writes, store.Write{Record: *results[i].rec, Reason: changes[i].Reason.String(), Fence: fence})
+		which = append(which, i)
+	}
+	if len(writes) == 0 || ctx.Err() != nil {
+		return
+	}
+	res, err := r.cfg.Store.UpdateBatch(ctx, writes)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "batched write failed", slog.String("provider", name), slog.Int("hosts", len(writes)), slog.Any("err", err))
+			rep.Errors += len(writes)
 		}
-		written, ch, conflicts, err := r.write(ctx, *d.rec, d.obs, changes[i], now, ps.fence())
-		rep.Conflicts += conflicts
-		for range conflicts {
+		return
+	}
+	conflicted := make(map[string]bool, len(res.Conflicts))
+	for _, id := range res.Conflicts {
+		conflicted[id] = true
+	}
+	for k, i := range which {
+		rec, ch := writes[k].Record, changes[i]
+		if conflicted[rec.ID] {
+			rep.Conflicts++
 			r.cfg.Metrics.Conflict(name)
-		}
-		if err != nil {
-			if ctx.Err() == nil {
-				r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "write failed", slog.String("host", d.rec.ID), slog.Any("err", err))
-				rep.Errors++
+			if ctx.Err() != nil {
+				return
 			}
-			continue
+			if rec, ch, err = r.redecide(ctx, rec.ID, results[i].obs, now, fence); err != nil {
+				if ctx.Err() == nil {
+					r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "write failed", slog.String("host", rec.ID), slog.Any("err", err))
+					rep.Errors++
+				}
+				continue
+			}
 		}
 		if ch.Changed() {
 			rep.Changed++
-			rep.Changes = append(rep.Changes, HostChange{ID: written.ID, Provider: name, Change: ch})
+			rep.Changes = append(rep.Changes, HostChange{ID: rec.ID, Provider: name, Change: ch})
 			r.cfg.Metrics.StatusChanged(name, ch.From, ch.To)
-			r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "host status changed", slog.String("host", written.ID),
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "host status changed", slog.String("host", rec.ID),
 				slog.String("provider", name), slog.String("from", ch.From.String()), slog.String("to", ch.To.String()),
-				slog.String("reason", ch.Reason.String()), slog.String("provider_status", written.ProviderStatus))
+				slog.String("reason", ch.Reason.String()), slog.String("provider_status", rec.ProviderStatus))
 		}
 	}
 }
 
-// write stores the decided record with compare-and-swap. On a conflict it
-// re-reads the host and decides again with the same observation, so a user
-// action that landed meanwhile wins (its grace window now applies).
-func (r *Reconciler) write(ctx context.Context, rec hoststate.Record, o hoststate.Observation, ch hoststate.Change, now time.Time, fence store.Fence) (hoststate.Record, hoststate.Change, int, error) {
-	const attempts = 4
-	conflicts := 0
-	for i := 0; ; i++ {
-		written, err := r.cfg.Store.Update(ctx, store.Write{Record: rec, Reason: ch.Reason.String(), Fence: fence})
-		if err == nil {
-			return written, ch, conflicts, nil
-		}
-		if !errors.Is(err, store.ErrConflict) || i == attempts-1 {
-			return rec, ch, conflicts, err
-		}
-		conflicts++
-		cur, err := r.cfg.Store.Get(ctx, rec.ID)
-		if err != nil {
-			return rec, ch, conflicts, err
-		}
-		rec, ch = hoststate.Observe(cur, o, now, r.cfg.Policy)
-	}
+// redecide re-reads host id and writes the decision for observation o,
+// through the kernel's bounded compare-and-swap loop.
+func (r *Reconciler) redecide(ctx context.Context, id string, o hoststate.Observation, now time.Time, fence store.Fence) (hoststate.Record, hoststate.Change, error) {
+	var ch hoststate.Change
+	written, err := kernel.Modify(ctx, r.cfg.Store, id, func(cur hoststate.Record) (store.Write, error) {
+		var next hoststate.Record
+		next, ch = hoststate.Observe(cur, o, now, r.cfg.Policy)
+		return store.Write{Record: next, Reason: ch.Reason.String(), Fence: fence}, nil
+	})
+	return written, ch, err
 }
 
 // holdsLease reports whether this replica may reconcile the provider now,
@@ -377,37 +390,6 @@ func (r *Reconciler) releaseLeases(ctx context.Context) {
 			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease release failed", slog.String("lease", l.Key), slog.Any("err", err))
 		}
 	}
-}
-
-// backoff returns when the provider's backoff ends.
-func (ps *providerState) backoff() time.Time {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	return ps.backoffUntil
-}
-
-// fail starts or extends the provider's backoff: exponential in the
-// consecutive failures with full jitter, at least the provider's own
-// retry-after hint, at most BackoffMax.
-func (ps *providerState) fail(now time.Time, err error, cfg Config, rnd *rand.Rand) {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	ps.failures++
-	ceiling := cfg.BackoffBase << min(ps.failures-1, 20)
-	if ceiling <= 0 || ceiling > cfg.BackoffMax {
-		ceiling = cfg.BackoffMax
-	}
-	d := time.Duration(rnd.Int64N(int64(ceiling)) + 1)
-	d = max(d, provider.RetryAfter(err))
-	ps.backoffUntil = now.Add(min(d, cfg.BackoffMax))
-}
-
-// succeed ends the provider's backoff streak.
-func (ps *providerState) succeed() {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	ps.failures = 0
-	ps.backoffUntil = time.Time{}
 }
 
 // anomalous reports whether a change is one the brake counts: confirmed

@@ -10,6 +10,7 @@ import (
 
 	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
 )
@@ -60,13 +61,18 @@ type Subscription func(hostID string) (reports <-chan hoststate.Observation, can
 type Config struct {
 	// Store holds the host records; every write is compare-and-swap.
 	Store store.Store
-	// Providers are the provider adapters, found by Name() from a
-	// record's Provider field. Names must be unique.
+	// Registry holds the providers, found by Name() from a record's
+	// Provider field, with the rate limits and backoff they share with the
+	// reconciler. Set Registry or Providers.
+	Registry *kernel.Registry
+	// Providers, when Registry is nil, builds a registry of its own with
+	// the kernel's default limits.
 	Providers []provider.Provider
 	// Clock is the source of time; default clock.System().
 	Clock clock.Clock
 	// Policy is the reconcile policy the outcome is decided with (through
-	// hoststate.Observe); the zero Policy means hoststate.DefaultPolicy().
+	// hoststate.Observe); each zero field takes its default, as for the
+	// reconciler (hoststate.Policy.WithDefaults).
 	Policy hoststate.Policy
 	// Logger receives one line per step; default: discard.
 	Logger *slog.Logger
@@ -98,7 +104,7 @@ type Config struct {
 // arbitrated by the Store's compare-and-swap and the transition table.
 type Actions struct {
 	store     store.Store
-	providers map[string]provider.Provider
+	registry  *kernel.Registry
 	clock     clock.Clock
 	policy    hoststate.Policy
 	log       *slog.Logger
@@ -119,12 +125,19 @@ func New(cfg Config) (*Actions, error) {
 	if cfg.Store == nil {
 		return nil, fmt.Errorf("%w: config: nil Store", ErrInvalidOptions)
 	}
-	if len(cfg.Providers) == 0 {
-		return nil, fmt.Errorf("%w: config: no Providers", ErrInvalidOptions)
+	reg := cfg.Registry
+	switch {
+	case reg != nil && len(cfg.Providers) > 0:
+		return nil, fmt.Errorf("%w: config: set Registry or Providers, not both", ErrInvalidOptions)
+	case reg == nil:
+		var err error
+		if reg, err = kernel.New(kernel.Config{Providers: cfg.Providers, Seed: cfg.Seed}); err != nil {
+			return nil, fmt.Errorf("%w: config: %w", ErrInvalidOptions, err)
+		}
 	}
 	a := &Actions{
 		store:     cfg.Store,
-		providers: make(map[string]provider.Provider, len(cfg.Providers)),
+		registry:  reg,
 		clock:     cfg.Clock,
 		policy:    cfg.Policy,
 		log:       cfg.Logger,
@@ -132,15 +145,6 @@ func New(cfg Config) (*Actions, error) {
 		expected:  cfg.ExpectedDuration,
 		subscribe: cfg.Subscribe,
 		seed:      cfg.Seed,
-	}
-	for i, p := range cfg.Providers {
-		if p == nil {
-			return nil, fmt.Errorf("%w: config: Providers[%d] is nil", ErrInvalidOptions, i)
-		}
-		if _, dup := a.providers[p.Name()]; dup {
-			return nil, fmt.Errorf("%w: config: two providers named %q", ErrInvalidOptions, truncate(p.Name()))
-		}
-		a.providers[p.Name()] = p
 	}
 	for _, d := range []time.Duration{cfg.Timeouts.Start, cfg.Timeouts.Stop, cfg.Timeouts.Reboot, cfg.Timeouts.Reprovision, cfg.Timeouts.Deprovision} {
 		if d < 0 {
@@ -155,9 +159,7 @@ func New(cfg Config) (*Actions, error) {
 	if a.clock == nil {
 		a.clock = clock.System()
 	}
-	if a.policy == (hoststate.Policy{}) {
-		a.policy = hoststate.DefaultPolicy()
-	}
+	a.policy = a.policy.WithDefaults()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

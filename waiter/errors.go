@@ -112,11 +112,11 @@ func (e *OutcomeError) Is(target error) bool { return target == ErrOutcome }
 func describe(o hoststate.Observation) string {
 	s := fmt.Sprintf("vm %s", o.VM)
 	if o.RawVM != "" {
-		s += fmt.Sprintf(" (%q)", truncate(o.RawVM))
+		s += fmt.Sprintf(" (%q)", hoststate.Truncate(o.RawVM, hoststate.MaxQuoted))
 	}
 	s += fmt.Sprintf(", volume %s", o.Volume)
 	if o.RawVolume != "" {
-		s += fmt.Sprintf(" (%q)", truncate(o.RawVolume))
+		s += fmt.Sprintf(" (%q)", hoststate.Truncate(o.RawVolume, hoststate.MaxQuoted))
 	}
 	if o.Unreachable {
 		s += ", unreachable"
@@ -124,11 +124,16 @@ func describe(o hoststate.Observation) string {
 	return s
 }
 
-// truncate bounds provider text quoted into errors.
-func truncate(s string) string {
-	const limit = 64
-	if len(s) <= limit {
-		return s
-	}
-	return s[:limit] + "…"
-}
+// Internal signals, never returned to callers.
+var (
+	// errHeldBack: the waiter did not call the provider, to stay within
+	// the limits it shares with the reconciler (a backoff, an empty token
+	// bucket). It travels inside a *provider.RateLimitError carrying the
+	// wait, so the probing loop pauses exactly that long.
+	errHeldBack = errors.New("waiter: call held back by the provider's shared limits")
+	// errSettledElsewhere and errKeepWaiting end a commit without a
+	// write: another writer confirmed the same outcome, or the fresh
+	// record needs more observations.
+	errSettledElsewhere = errors.New("waiter: settled by another writer")
+	errKeepWaiting      = errors.New("waiter: outcome needs more observations")
+)

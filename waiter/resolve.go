@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/driftless/driftless/clock"
+	"github.com/driftless/driftless/hoststate"
 )
 
 // Resolver looks up the addresses of a host name. *net.Resolver satisfies
@@ -30,7 +31,7 @@ type WrongAnswerError struct {
 
 // Error implements error.
 func (e *WrongAnswerError) Error() string {
-	return fmt.Sprintf("waiter: %s resolves to %s, not %s", truncate(e.Name), truncate(strings.Join(e.Got, ", ")), e.Want)
+	return fmt.Sprintf("waiter: %s resolves to %s, not %s", hoststate.Truncate(e.Name, hoststate.MaxQuoted), hoststate.Truncate(strings.Join(e.Got, ", "), hoststate.MaxQuoted), e.Want)
 }
 
 // WaitResolvable waits until resolver resolves name to wantAddr, and
@@ -55,7 +56,7 @@ func WaitResolvable(ctx context.Context, clock clock.Clock, resolver Resolver, n
 	case strings.TrimSpace(name) == "":
 		return nil, fmt.Errorf("%w: empty name", ErrInvalidOptions)
 	case err != nil:
-		return nil, fmt.Errorf("%w: address %q: %w", ErrInvalidOptions, truncate(wantAddr), err)
+		return nil, fmt.Errorf("%w: address %q: %w", ErrInvalidOptions, hoststate.Truncate(wantAddr, hoststate.MaxQuoted), err)
 	}
 	opts.Target, opts.FailFast, opts.NotFoundGrace, opts.Operation, opts.Reports = Condition{}, Condition{}, 0, nil, nil
 	o, err := opts.withDefaults(false)
@@ -101,9 +102,9 @@ func WaitResolvable(ctx context.Context, clock clock.Clock, resolver Resolver, n
 		}
 		return nil, &TimeoutError{Waited: clock.Now().Sub(start), LastErr: last}
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("waiter: resolving %s: %w", truncate(name), context.Cause(ctx))
+		return nil, fmt.Errorf("waiter: resolving %s: %w", hoststate.Truncate(name, hoststate.MaxQuoted), context.Cause(ctx))
 	}
-	return nil, fmt.Errorf("waiter: resolving %s: %w", truncate(name), err)
+	return nil, fmt.Errorf("waiter: resolving %s: %w", hoststate.Truncate(name, hoststate.MaxQuoted), err)
 }
 
 // sameAddr reports whether the resolver's answer a is the address want,

@@ -7,20 +7,16 @@ import (
 	"log/slog"
 
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
 )
-
-// maxConflicts bounds the compare-and-swap retries of one write: each
-// conflict means another writer made progress, so a handful suffices
-// unless the host is being hammered, which is then reported.
-const maxConflicts = 16
 
 // run is one action in progress.
 type run struct {
 	a    *Actions
 	act  hoststate.Action
-	prov provider.Provider
+	prov *kernel.Provider
 	// rec is the record as this action wrote it (its transitional status
 	// and deadline); later writes must find the same action in flight.
 	rec hoststate.Record
@@ -46,10 +42,11 @@ func (a *Actions) do(ctx context.Context, id string, act hoststate.Action) (host
 	defer r.p.close()
 	r.opts = a.pacing
 	r.opts.Rand = a.nextRand()
-	if a.subscribe != nil && r.prov.Capabilities().PushReports {
-		reports, cancel := a.subscribe(id)
-		defer cancel()
-		r.opts.Reports = reports
+	if r.prov.Capabilities().PushReports {
+		if reports, cancel := r.watch(id); reports != nil {
+			defer cancel()
+			r.opts.Reports = reports
+		}
 	}
 	r.log.Info("waiter: action written", "status", r.rec.Status, "deadline", r.rec.Deadline)
 
@@ -66,50 +63,91 @@ func (a *Actions) do(ctx context.Context, id string, act hoststate.Action) (host
 }
 
 // begin applies act to the stored record and writes the transitional
-// status with its deadline, re-reading on a version conflict. Every
-// refusal happens here, before anything is written or sent.
+// status with its deadline, through the kernel's compare-and-swap loop.
+// Every refusal happens here, before anything is written or sent.
 func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*run, error) {
 	r := &run{a: a, act: act}
-	for range maxConflicts {
-		cur, err := a.store.Get(ctx, id)
-		if err != nil {
-			return r, fmt.Errorf("waiter: %s %q: %w", act, truncate(id), err)
-		}
+	written, err := kernel.Modify(ctx, a.store, id, func(cur hoststate.Record) (store.Write, error) {
 		r.rec = cur
-		prov, ok := a.providers[cur.Provider]
-		if !ok {
-			return r, fmt.Errorf("%w: host %q names provider %q", ErrNoProvider, truncate(id), truncate(cur.Provider))
+		prov, err := a.registry.Get(cur.Provider)
+		if err != nil {
+			return store.Write{}, fmt.Errorf("%w: host %q names provider %q", ErrNoProvider, hoststate.Truncate(id, hoststate.MaxQuoted), hoststate.Truncate(cur.Provider, hoststate.MaxQuoted))
 		}
 		if err := prov.Validate(cur.Ref); err != nil {
-			return r, fmt.Errorf("waiter: %s %q: %w", act, truncate(id), err)
+			return store.Write{}, err
 		}
 		if err := prov.Supports(cur.Ref, act); err != nil {
-			return r, fmt.Errorf("waiter: %s %q: %w", act, truncate(id), err)
+			return store.Write{}, err
 		}
 		now := a.clock.Now()
 		next, err := hoststate.Apply(cur, act, now)
 		if err != nil {
-			return r, fmt.Errorf("waiter: %q: %w", truncate(id), err)
+			return store.Write{}, err
 		}
 		next.Deadline = now.Add(a.timeouts.of(act))
-		written, err := a.store.Update(ctx, store.Write{Record: next})
-		if errors.Is(err, store.ErrConflict) {
-			continue
+		r.before, r.prov = cur, prov
+		return store.Write{Record: next, Reason: act.String()}, nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrNoProvider) {
+			return r, err
 		}
-		if err != nil {
-			return r, fmt.Errorf("waiter: %s %q: write %s: %w", act, truncate(id), next.Status, err)
-		}
-		r.rec, r.before, r.prov = written, cur, prov
-		r.volumeExpected = prov.Capabilities().SeparateVolume && cur.Status != hoststate.StatusDeprovisioned
-		r.log = a.log.With("host", id, "action", act.String(), "provider", prov.Name())
-		return r, nil
+		return r, fmt.Errorf("waiter: %s %q: %w", act, hoststate.Truncate(id, hoststate.MaxQuoted), err)
 	}
-	return r, fmt.Errorf("waiter: %s %q: %w %d times in a row", act, truncate(id), store.ErrConflict, maxConflicts)
+	r.rec = written
+	r.volumeExpected = r.prov.Capabilities().SeparateVolume && r.before.Status != hoststate.StatusDeprovisioned
+	r.log = a.log.With("host", id, "action", act.String(), "provider", r.prov.Name())
+	return r, nil
 }
 
-// probe observes the host.
+// watch subscribes to the host's pushed reports: through Config.Subscribe
+// when set, else straight from an adapter that is a provider.Pusher (a
+// self-host connector). Nil means poll.
+func (r *run) watch(id string) (<-chan hoststate.Observation, func()) {
+	if r.a.subscribe != nil {
+		return r.a.subscribe(id)
+	}
+	ch, cancel, err := r.prov.Watch(r.rec.Ref)
+	if err != nil {
+		r.log.Debug("waiter: no pushed reports, polling", "error", err)
+		return nil, nil
+	}
+	return ch, cancel
+}
+
+// probe observes the host, within the provider's shared limits: while the
+// provider is backed off or out of tokens it makes no call and returns a
+// rate-limit error carrying the wait, which the probing loop honours like
+// any retry-after hint. A rate limit the provider answers starts the
+// shared backoff, so the reconciler holds off too.
 func (r *run) probe(ctx context.Context) (hoststate.Observation, error) {
-	return r.prov.Probe(ctx, r.rec.Ref)
+	if err := r.admit(); err != nil {
+		return hoststate.Observation{}, err
+	}
+	o, err := r.prov.Probe(ctx, r.rec.Ref)
+	r.observe(err)
+	return o, err
+}
+
+// admit returns nil when a call may go now, or a rate-limit error with
+// the wait.
+func (r *run) admit() error {
+	if wait := r.prov.Admit(r.a.clock.Now()); wait > 0 {
+		return &provider.RateLimitError{Provider: r.prov.Name(), RetryAfter: wait, Err: errHeldBack}
+	}
+	return nil
+}
+
+// observe feeds the provider's answer into the shared backoff: a rate
+// limit starts or extends it; a successful call ends it (the provider is
+// serving again).
+func (r *run) observe(err error) {
+	switch {
+	case err == nil:
+		r.prov.Succeeded()
+	case errors.Is(err, provider.ErrRateLimited) && !errors.Is(err, errHeldBack):
+		r.prov.Failed(r.a.clock.Now(), err)
+	}
 }
 
 // gate waits until a start may be sent: no previous VM stopping or being
@@ -133,7 +171,12 @@ func (r *run) gate(ctx context.Context) error {
 func (r *run) send(ctx context.Context) (provider.Operation, error) {
 	sched := newSchedule(r.opts, r.p.clock.Now())
 	for {
-		op, err := provider.ActionCall(r.prov, r.act)(ctx, r.rec.Ref)
+		err := r.admit()
+		var op provider.Operation
+		if err == nil {
+			op, err = r.prov.Send(ctx, r.act, r.rec.Ref)
+			r.observe(err)
+		}
 		if err == nil {
 			r.log.Info("waiter: action sent", "operation", opName(op))
 			return op, nil
@@ -208,33 +251,40 @@ func (r *run) settle(ctx context.Context, op provider.Operation) (hoststate.Reco
 // into the fresh record and written, or, if they no longer settle it,
 // settled is false and the caller keeps waiting from that record.
 func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, settled bool, err error) {
-	next := f.rec
-	for range maxConflicts {
-		written, err := r.a.store.Update(ctx, store.Write{Record: next})
-		if err == nil {
-			return written, true, nil
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return r.rec, false, fmt.Errorf("waiter: %s %q: write %s: %w", r.act, truncate(r.rec.ID), next.Status, err)
-		}
-		cur, err := r.a.store.Get(ctx, r.rec.ID)
-		if err != nil {
-			return r.rec, false, fmt.Errorf("waiter: %s %q: re-read: %w", r.act, truncate(r.rec.ID), err)
+	first := true
+	var stop error // ends the loop without writing: superseded, or settled by another writer
+	written, err := kernel.ModifyFrom(ctx, r.a.store, r.rec, func(cur hoststate.Record) (store.Write, error) {
+		if first {
+			first = false
+			return store.Write{Record: f.rec, Reason: r.act.String()}, nil
 		}
 		if !sameAction(cur, r.rec) || !cur.InFlight() {
 			if sameAction(cur, r.rec) && cur.Status == f.want {
 				// The reconciler confirmed the same outcome first.
-				return cur, true, nil
+				stop = errSettledElsewhere
+				return store.Write{}, kernel.ErrUnchanged
 			}
-			return cur, false, fmt.Errorf("%w: %s %q is now %s (last action %s)", ErrSuperseded, r.act, truncate(r.rec.ID), cur.Status, cur.LastAction)
+			return store.Write{}, fmt.Errorf("%w: %s %q is now %s (last action %s)", ErrSuperseded, r.act, hoststate.Truncate(r.rec.ID, hoststate.MaxQuoted), cur.Status, cur.LastAction)
 		}
-		next = f.refold(cur)
+		next := f.refold(cur)
 		if next.InFlight() {
 			f.rec = next
-			return cur, false, nil
+			stop = errKeepWaiting
+			return store.Write{}, kernel.ErrUnchanged
 		}
+		return store.Write{Record: next, Reason: r.act.String()}, nil
+	})
+	switch {
+	case errors.Is(err, ErrSuperseded):
+		return written, false, err
+	case err != nil:
+		return r.rec, false, fmt.Errorf("waiter: %s %q: write %s: %w", r.act, hoststate.Truncate(r.rec.ID, hoststate.MaxQuoted), f.rec.Status, err)
+	case stop == errSettledElsewhere:
+		return written, true, nil
+	case stop == errKeepWaiting:
+		return written, false, nil
 	}
-	return r.rec, false, fmt.Errorf("waiter: %s %q: %w %d times in a row", r.act, truncate(r.rec.ID), store.ErrConflict, maxConflicts)
+	return written, true, nil
 }
 
 // fail records a definitive provider failure with hoststate.Fail — only
@@ -260,31 +310,20 @@ func (r *run) restore(cur hoststate.Record) (hoststate.Record, error) {
 // rewrites the record with next (still this action's, re-read on a
 // conflict) and returns cause, wrapped.
 func (r *run) finish(ctx context.Context, cause error, next func(hoststate.Record) (hoststate.Record, error)) error {
-	wrapped := fmt.Errorf("waiter: %s %q: %w", r.act, truncate(r.rec.ID), cause)
-	for range maxConflicts {
-		cur, err := r.a.store.Get(ctx, r.rec.ID)
-		if err != nil {
-			return errors.Join(wrapped, err)
-		}
+	wrapped := fmt.Errorf("waiter: %s %q: %w", r.act, hoststate.Truncate(r.rec.ID, hoststate.MaxQuoted), cause)
+	written, err := kernel.Modify(ctx, r.a.store, r.rec.ID, func(cur hoststate.Record) (store.Write, error) {
 		if !sameAction(cur, r.rec) {
-			return errors.Join(wrapped, fmt.Errorf("%w: now %s (last action %s)", ErrSuperseded, cur.Status, cur.LastAction))
+			return store.Write{}, fmt.Errorf("%w: now %s (last action %s)", ErrSuperseded, cur.Status, cur.LastAction)
 		}
-		next, err := next(cur)
-		if err != nil {
-			// No longer in flight: the reconciler settled it.
-			return errors.Join(wrapped, err)
-		}
-		written, err := r.a.store.Update(ctx, store.Write{Record: next})
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return errors.Join(wrapped, err)
-		}
-		r.rec = written
-		return wrapped
+		n, err := next(cur)
+		return store.Write{Record: n, Reason: r.act.String() + " failed"}, err
+	})
+	if err != nil {
+		// Superseded, or no longer in flight (the reconciler settled it).
+		return errors.Join(wrapped, err)
 	}
-	return errors.Join(wrapped, fmt.Errorf("%w %d times in a row", store.ErrConflict, maxConflicts))
+	r.rec = written
+	return wrapped
 }
 
 // abandon ends the action without writing: a timeout, a cancelled
@@ -293,7 +332,7 @@ func (r *run) finish(ctx context.Context, cause error, next func(hoststate.Recor
 // the deadline passes). Nothing is guessed.
 func (r *run) abandon(step string, err error) error {
 	r.log.Warn("waiter: action left in flight", "step", step, "status", r.rec.Status, "deadline", r.rec.Deadline, "error", err)
-	return fmt.Errorf("waiter: %s %q: %s: %w", r.act, truncate(r.rec.ID), step, err)
+	return fmt.Errorf("waiter: %s %q: %s: %w", r.act, hoststate.Truncate(r.rec.ID, hoststate.MaxQuoted), step, err)
 }
 
 // sameAction reports whether two records carry the same user action: the

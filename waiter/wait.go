@@ -57,9 +57,9 @@ func waitHost(ctx context.Context, p *pacer, o Options, probe Probe, decide func
 		case errors.Is(err, errDeadline):
 			return hoststate.Observation{}, p.timeoutError(outcome[hoststate.Observation]{})
 		case ctx.Err() != nil:
-			return hoststate.Observation{}, fmt.Errorf("waiter: waiting for operation %s: %w", truncate(o.Operation.Name()), context.Cause(ctx))
+			return hoststate.Observation{}, fmt.Errorf("waiter: waiting for operation %s: %w", hoststate.Truncate(o.Operation.Name(), hoststate.MaxQuoted), context.Cause(ctx))
 		case errors.Is(err, provider.ErrOperationFailed):
-			return hoststate.Observation{}, fmt.Errorf("waiter: operation %s: %w", truncate(o.Operation.Name()), err)
+			return hoststate.Observation{}, fmt.Errorf("waiter: operation %s: %w", hoststate.Truncate(o.Operation.Name(), hoststate.MaxQuoted), err)
 		default:
 			// The operation's fate is unknown (polling it failed): the
 			// probes decide, as they would without an operation.

@@ -294,12 +294,7 @@ func (p *Provider) Probe(_ context.Context, host provider.Host) (hoststate.Obser
 	if !ok {
 		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown}, nil
 	}
-	return hoststate.Observation{
-		VM:      provider.SelfHostStates().Normalize(r.State),
-		Volume:  hoststate.VolumeAbsent,
-		Address: r.Address,
-		RawVM:   r.State,
-	}, nil
+	return observation(r), nil
 }
 
 // Start implements provider.Provider through the Connector.
