@@ -43,7 +43,7 @@ func Example() {
 
 	// The host daemon's heartbeats count only while the host is running.
 	rec, _ = hoststate.Heartbeat(rec, t0.Add(time.Minute))
-	fmt.Println("view:", hoststate.View(rec, t0.Add(90*time.Second), policy).Label())
+	fmt.Println("view:", hoststate.View(rec, t0.Add(90*time.Second), policy).Label)
 
 	// A failed API call never changes the status.
 	observe(5*time.Minute, hoststate.Observation{Err: errors.New("HTTP 503")})

@@ -60,11 +60,11 @@ func ExampleView() {
 	}
 	r, _ = hoststate.Heartbeat(r, now.Add(-30*time.Second))
 	v := hoststate.View(r, now, p)
-	fmt.Printf("%s (provider: %s) [%s]\n", v.Label(), v.ProviderStatus, v.Flags)
+	fmt.Printf("%s (provider: %s) [%s]\n", v.Label, v.ProviderStatus, v.Flags)
 
 	// The daemon dies: five minutes later the view says so.
 	v = hoststate.View(r, now.Add(5*time.Minute), p)
-	fmt.Printf("%s (provider: %s) [%s]\n", v.Label(), v.ProviderStatus, v.Flags)
+	fmt.Printf("%s (provider: %s) [%s]\n", v.Label, v.ProviderStatus, v.Flags)
 	// Output:
 	// running / active (provider: ACTIVE) []
 	// running / host offline (provider: ACTIVE) [stale]

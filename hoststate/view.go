@@ -1,6 +1,7 @@
 package hoststate
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -81,40 +82,74 @@ func (f Flags) String() string {
 }
 
 // HostView is what a UI shows for a host: the control-plane status, the
-// provider-observed status, the daemon's liveness and badges.
+// provider-observed status, the daemon's liveness and badges. It marshals
+// to JSON with every enum as its name and the flags as a list of names,
+// so a browser needs no table of numbers.
 type HostView struct {
+	// ID is the host's id.
+	ID string `json:"id"`
 	// Status is the control-plane status.
-	Status Status
+	Status Status `json:"status"`
+	// Reason explains the status in words (an error's message).
+	Reason string `json:"reason,omitempty"`
+	// Action is the user action in flight (ActionNone when none) and
+	// Deadline when it must have finished.
+	Action   Action    `json:"action,omitzero"`
+	Deadline time.Time `json:"deadline,omitzero"`
+	// Offered are the actions a UI may offer now: the transition table's
+	// from this status that the provider supports. View cannot know the
+	// provider and leaves it nil; a shell that does (kernel.Provider.Offered)
+	// fills it.
+	Offered []Action `json:"offered"`
 	// Since is when Status began.
-	Since time.Time
+	Since time.Time `json:"since,omitzero"`
 	// Observed is the provider-observed VM state, with the raw strings.
-	Observed             VMState
-	ProviderStatus       string
-	ProviderVolumeStatus string
+	Observed             VMState `json:"observed"`
+	ProviderStatus       string  `json:"provider_status,omitempty"`
+	ProviderVolumeStatus string  `json:"provider_volume_status,omitempty"`
 	// ObservedAt is when the provider was last observed.
-	ObservedAt time.Time
+	ObservedAt time.Time `json:"observed_at,omitzero"`
 	// Liveness is the daemon's liveness (running hosts only).
-	Liveness Liveness
+	Liveness Liveness `json:"liveness,omitzero"`
+	// Label is the status with liveness, as Label returns it.
+	Label string `json:"label"`
 	// Flags are the badges.
-	Flags Flags
+	Flags Flags `json:"flags"`
 	// LastSeen is the last heartbeat, for "unknown, last seen 5 min ago".
-	LastSeen time.Time
+	LastSeen time.Time `json:"last_seen,omitzero"`
 	// Address is the public address.
-	Address string
+	Address string `json:"address,omitempty"`
 }
 
-// Label returns the status with liveness, e.g. "running / host offline".
-func (v HostView) Label() string {
+// label returns the status with liveness, e.g. "running / host offline".
+func (v HostView) label() string {
 	if v.Liveness == LivenessNone {
 		return v.Status.String()
 	}
 	return v.Status.String() + " / " + v.Liveness.String()
 }
 
+// MarshalText implements encoding.TextMarshaler: the liveness's words.
+func (l Liveness) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
+// MarshalJSON implements json.Marshaler: the set flags' names, as a list
+// (never null).
+func (f Flags) MarshalJSON() ([]byte, error) {
+	names := make([]string, 0, len(flagNames))
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 {
+			names = append(names, name)
+		}
+	}
+	return json.Marshal(names)
+}
+
 // View returns what a UI shows for r at time now.
 func View(r Record, now time.Time, p Policy) HostView {
 	p = p.WithDefaults()
 	v := HostView{
+		ID:                   r.ID,
+		Reason:               r.Reason,
 		Status:               r.Status,
 		Since:                r.Since,
 		Observed:             r.Observed,
@@ -155,5 +190,13 @@ func View(r Record, now time.Time, p Policy) HostView {
 	if r.PendingCount > 0 {
 		v.Flags |= FlagConfirming
 	}
+	if r.InFlight() {
+		v.Action = r.LastAction
+		v.Deadline = r.Deadline
+		if v.Deadline.IsZero() {
+			v.Deadline = r.ActionAt.Add(p.ActionTimeout)
+		}
+	}
+	v.Label = v.label()
 	return v
 }

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // ErrProviderPanic is matched by the error an adapter call turns into when
@@ -39,8 +43,17 @@ func safeName(p interface{ Name() string }) (name string) {
 // guardCall runs one adapter request under a timeout, turning a panic
 // into an error.
 func guardCall[T any](ctx context.Context, p *Provider, method string, f func(context.Context) (T, error)) (v T, err error) {
+	ctx, span := p.tracer.Start(ctx, "driftless.provider."+method, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("driftless.provider", p.name)))
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.CallTimeout)
-	defer cancel()
+	defer func() {
+		cancel()
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, "provider call failed")
+		}
+		span.End()
+	}()
 	defer func() {
 		if x := recover(); x != nil {
 			err = recovered(p.name, method, x)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 
 	"github.com/driftless/driftless/hoststate"
@@ -21,6 +22,7 @@ type Provider struct {
 	lister provider.Lister // nil when the adapter cannot list
 	name   string
 	cfg    *Config
+	tracer trace.Tracer
 
 	limiter *rate.Limiter
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 	"golang.org/x/time/rate"
 
 	"github.com/driftless/driftless/provider"
@@ -45,6 +47,9 @@ type Config struct {
 	// Seed seeds the backoff jitter; zero picks a fixed default, so runs on
 	// a fake clock repeat.
 	Seed uint64
+	// TracerProvider makes an OpenTelemetry span around every adapter
+	// request; nil means no tracing.
+	TracerProvider trace.TracerProvider
 }
 
 // Registry holds the configured providers, each behind its guards and
@@ -52,6 +57,7 @@ type Config struct {
 // and Actions so both count against the same limits.
 type Registry struct {
 	cfg    Config
+	tracer trace.Tracer
 	byName map[string]*Provider
 	all    []*Provider // sorted by name
 }
@@ -80,7 +86,11 @@ func New(cfg Config) (*Registry, error) {
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
 	}
-	r := &Registry{cfg: cfg, byName: make(map[string]*Provider, len(cfg.Providers))}
+	if cfg.TracerProvider == nil {
+		cfg.TracerProvider = noop.NewTracerProvider()
+	}
+	r := &Registry{cfg: cfg, byName: make(map[string]*Provider, len(cfg.Providers)),
+		tracer: cfg.TracerProvider.Tracer("github.com/driftless/driftless/kernel")}
 	for i, p := range cfg.Providers {
 		if p == nil {
 			return nil, fmt.Errorf("%w: provider %d is nil", ErrConfig, i)
@@ -94,7 +104,7 @@ func New(cfg Config) (*Registry, error) {
 		}
 		seed := cfg.Seed + uint64(i)
 		kp := &Provider{
-			p: p, name: name, cfg: &r.cfg,
+			p: p, name: name, cfg: &r.cfg, tracer: r.tracer,
 			limiter: rate.NewLimiter(cfg.RateLimit, cfg.Burst),
 			rnd:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // Config configures a [Reconciler]. Store, Clock and Registry (or
@@ -35,6 +37,17 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics receives counters; nil discards them.
 	Metrics Metrics
+	// OnReport, when set, receives each tick's Report from Run (after
+	// RunOnce returns it), for dashboards and logs.
+	OnReport func(Report)
+	// TracerProvider makes the OpenTelemetry spans around each tick;
+	// nil means no tracing. The core depends on the OpenTelemetry API
+	// only: the exporter is the caller's.
+	TracerProvider trace.TracerProvider
+	// DryRun decides and reports without writing anything: shadow mode,
+	// to run beside an existing reconcile loop and compare. Report.Changes
+	// then lists what would have been written.
+	DryRun bool
 
 	// Interval is the time between ticks of Run. Default 2 min.
 	Interval time.Duration
@@ -89,7 +102,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Metrics == nil {
-		c.Metrics = nopMetrics{}
+		c.Metrics = NopMetrics{}
+	}
+	if c.TracerProvider == nil {
+		c.TracerProvider = noop.NewTracerProvider()
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {

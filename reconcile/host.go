@@ -11,15 +11,17 @@ import (
 )
 
 // ReconcileNow probes one host and writes the decision at once — the
-// "Reconcile now" button. It bypasses the tick's selection, cap, backoff
+// "Reconcile now" button (with Config.DryRun it decides without writing). It bypasses the tick's selection, cap, backoff
 // and brake (an operator asked for this host), not the reconcile rules.
 func (r *Reconciler) ReconcileNow(ctx context.Context, id string) (hoststate.Change, error) {
 	rec, o, err := r.probeOne(ctx, id)
 	if err != nil {
 		return hoststate.Change{}, err
 	}
-	_, ch, err := r.redecide(ctx, rec.ID, o, r.cfg.Clock.Now(), store.Fence{})
-	if err != nil {
+	var ch hoststate.Change
+	if r.cfg.DryRun {
+		_, ch = hoststate.Observe(rec, o, r.cfg.Clock.Now(), r.cfg.Policy)
+	} else if _, ch, err = r.redecide(ctx, rec.ID, o, r.cfg.Clock.Now(), store.Fence{}); err != nil {
 		return ch, err
 	}
 	if o.Err != nil {

@@ -1,9 +1,14 @@
 package reconcile
 
-import "github.com/driftless/driftless/hoststate"
+import (
+	"time"
+
+	"github.com/driftless/driftless/hoststate"
+)
 
 // Metrics receives the reconciler's counters. The core imports no metrics
-// library: adapt this to Prometheus, OpenTelemetry or expvar in a few lines.
+// library: package metrics/prom adapts it to Prometheus, and embedding
+// [NopMetrics] implements whatever a partial adapter leaves out.
 // Implementations must be safe for concurrent use.
 type Metrics interface {
 	// HostsProbed counts hosts observed (successfully or not) per provider.
@@ -22,14 +27,40 @@ type Metrics interface {
 	BrakeEngaged(provider string, flips int)
 	// ProviderCall counts API calls made to a provider, by method.
 	ProviderCall(provider, method string)
+	// TickDone reports a finished tick: how long it took, whether it was a
+	// full sweep, and whether it failed.
+	TickDone(took time.Duration, fullSweep bool, failed bool)
+	// LeaseHeld reports, each tick, whether this replica holds the
+	// provider's lease.
+	LeaseHeld(provider string, held bool)
 }
 
-type nopMetrics struct{}
+// NopMetrics discards everything; embed it in a partial implementation.
+type NopMetrics struct{}
 
-func (nopMetrics) HostsProbed(string, int)                                  {}
-func (nopMetrics) StatusChanged(string, hoststate.Status, hoststate.Status) {}
-func (nopMetrics) ProbeError(string)                                        {}
-func (nopMetrics) Conflict(string)                                          {}
-func (nopMetrics) FlipHeld(string, hoststate.Reason)                        {}
-func (nopMetrics) BrakeEngaged(string, int)                                 {}
-func (nopMetrics) ProviderCall(string, string)                              {}
+// HostsProbed implements Metrics.
+func (NopMetrics) HostsProbed(string, int) {}
+
+// StatusChanged implements Metrics.
+func (NopMetrics) StatusChanged(string, hoststate.Status, hoststate.Status) {}
+
+// ProbeError implements Metrics.
+func (NopMetrics) ProbeError(string) {}
+
+// Conflict implements Metrics.
+func (NopMetrics) Conflict(string) {}
+
+// FlipHeld implements Metrics.
+func (NopMetrics) FlipHeld(string, hoststate.Reason) {}
+
+// BrakeEngaged implements Metrics.
+func (NopMetrics) BrakeEngaged(string, int) {}
+
+// ProviderCall implements Metrics.
+func (NopMetrics) ProviderCall(string, string) {}
+
+// TickDone implements Metrics.
+func (NopMetrics) TickDone(time.Duration, bool, bool) {}
+
+// LeaseHeld implements Metrics.
+func (NopMetrics) LeaseHeld(string, bool) {}

@@ -14,6 +14,9 @@ import (
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/store"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Reconciler keeps a Store's host statuses true to the providers: each tick
@@ -32,6 +35,8 @@ import (
 type Reconciler struct {
 	cfg       Config
 	providers map[string]*providerState
+
+	tracer trace.Tracer
 
 	mu       sync.Mutex // one tick at a time; guards the fields below
 	tick     int
@@ -54,7 +59,8 @@ func New(cfg Config) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool)}
+	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool),
+		tracer: cfg.TracerProvider.Tracer("github.com/driftless/driftless/reconcile")}
 	for _, p := range cfg.Registry.All() {
 		r.providers[p.Name()] = &providerState{p: p}
 	}
@@ -66,8 +72,12 @@ func New(cfg Config) (*Reconciler, error) {
 // loop goes on.
 func (r *Reconciler) Run(ctx context.Context) error {
 	for {
-		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		rep, err := r.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
 			r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "reconcile tick failed", slog.Any("err", err))
+		}
+		if r.cfg.OnReport != nil && ctx.Err() == nil {
+			r.cfg.OnReport(rep)
 		}
 		t := r.cfg.Clock.NewTimer(r.nextInterval())
 		select {
@@ -95,12 +105,24 @@ func (r *Reconciler) nextInterval() time.Duration {
 // when the store cannot be read or ctx ends; provider failures are
 // reported, never fatal. A cancelled context leaves every record either
 // untouched or fully written.
-func (r *Reconciler) RunOnce(ctx context.Context) (Report, error) {
+func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.cfg.Clock.Now()
 	r.tick++
-	rep := Report{Tick: r.tick, FullSweep: r.tick == 1 || r.tick%r.cfg.FullSweepEvery == 0}
+	rep = Report{Tick: r.tick, FullSweep: r.tick == 1 || r.tick%r.cfg.FullSweepEvery == 0, DryRun: r.cfg.DryRun}
+	ctx, span := r.tracer.Start(ctx, "driftless.reconcile.tick", trace.WithAttributes(
+		attribute.Int("driftless.tick", rep.Tick), attribute.Bool("driftless.full_sweep", rep.FullSweep)))
+	defer func() {
+		span.SetAttributes(attribute.Int("driftless.probed", rep.Probed), attribute.Int("driftless.changed", rep.Changed),
+			attribute.Int("driftless.errors", rep.Errors))
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, "tick failed")
+		}
+		span.End()
+		r.cfg.Metrics.TickDone(r.cfg.Clock.Now().Sub(now), rep.FullSweep, err != nil)
+	}()
 
 	recs, err := r.selectHosts(ctx, now, rep.FullSweep)
 	if err != nil {
@@ -293,6 +315,15 @@ func (r *Reconciler) writeDecisions(ctx context.Context, ps *providerState, resu
 	if len(writes) == 0 || ctx.Err() != nil {
 		return
 	}
+	if r.cfg.DryRun {
+		for k, i := range which {
+			if ch := changes[i]; ch.Changed() {
+				rep.Changed++
+				rep.Changes = append(rep.Changes, HostChange{ID: writes[k].Record.ID, Provider: name, Change: ch})
+			}
+		}
+		return
+	}
 	res, err := r.cfg.Store.UpdateBatch(ctx, writes)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -357,6 +388,7 @@ func (r *Reconciler) holdsLease(ctx context.Context, ps *providerState) bool {
 		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease failed", slog.String("provider", ps.p.Name()), slog.Any("err", err))
 		held = false
 	}
+	r.cfg.Metrics.LeaseHeld(ps.p.Name(), held)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if held {

@@ -8,6 +8,9 @@ type Report struct {
 	// probed every host.
 	Tick      int
 	FullSweep bool
+	// DryRun: nothing was written; Changed and Changes say what would have
+	// been.
+	DryRun bool
 	// Selected hosts were due this tick; Probed were observed (successfully
 	// or not); Changed had their status written to a new value.
 	Selected, Probed, Changed int

@@ -13,6 +13,8 @@ import (
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // Timeouts bound each action, from the moment its transitional status is
@@ -91,6 +93,14 @@ type Config struct {
 	// PushReports: their waits decide on pushed reports, with a safety
 	// probe every MaxInterval. Without it they poll.
 	Subscribe Subscription
+	// Metrics receives action outcomes; nil discards them.
+	Metrics Metrics
+	// TracerProvider makes an OpenTelemetry span around each action; nil
+	// means no tracing.
+	TracerProvider trace.TracerProvider
+	// DNS, when set, holds a start's outcome until the host's name
+	// resolves to its address (see [DNS]).
+	DNS *DNS
 	// Seed seeds the jitter; each action draws from its own generator
 	// derived from it, so runs on a fake clock repeat exactly. Zero seeds
 	// from the clock's time at New, so replicas do not probe in lockstep.
@@ -112,6 +122,14 @@ type Actions struct {
 	pacing    Options
 	expected  func(string, hoststate.Action) time.Duration
 	subscribe Subscription
+
+	metrics Metrics
+	tracer  trace.Tracer
+	dns     *DNS
+	// life ends with Close, cancelling every background action.
+	life     context.Context
+	close    context.CancelFunc
+	inflight sync.WaitGroup
 
 	mu   sync.Mutex
 	seed uint64
@@ -160,6 +178,19 @@ func New(cfg Config) (*Actions, error) {
 		a.clock = clock.System()
 	}
 	a.policy = a.policy.WithDefaults()
+	a.metrics, a.dns = cfg.Metrics, cfg.DNS
+	if a.metrics == nil {
+		a.metrics = NopMetrics{}
+	}
+	tp := cfg.TracerProvider
+	if tp == nil {
+		tp = noop.NewTracerProvider()
+	}
+	a.tracer = tp.Tracer("github.com/driftless/driftless/waiter")
+	if a.dns != nil && (a.dns.Name == nil || a.dns.Resolver == nil) {
+		return nil, fmt.Errorf("%w: config: DNS needs Name and Resolver", ErrInvalidOptions)
+	}
+	a.life, a.close = context.WithCancel(context.Background())
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -167,6 +198,15 @@ func New(cfg Config) (*Actions, error) {
 		a.seed = uint64(a.clock.Now().UnixNano())
 	}
 	return a, nil
+}
+
+// Close cancels every action started with Begin that is still waiting
+// (each keeps its transitional status and deadline for the reconciler),
+// waits for them to stop, and refuses later Begins with ErrClosed.
+// Blocking actions follow their own contexts.
+func (a *Actions) Close() {
+	a.close()
+	a.inflight.Wait()
 }
 
 // Start starts an off host, or provisions a deprovisioned one anew, and

@@ -33,6 +33,12 @@ var (
 	// status other than the action's goal (a start whose VM went to
 	// error). The status was written: the provider's state decided it.
 	ErrOutcome = errors.New("waiter: action ended in another status")
+	// ErrNotResolvable: a start reached running, but the host's DNS name
+	// did not resolve to its address before the deadline. The running
+	// status is written; the host is not ready to hand out.
+	ErrNotResolvable = errors.New("waiter: host name does not resolve to its address")
+	// ErrClosed: Begin after Actions.Close.
+	ErrClosed = errors.New("waiter: actions closed")
 )
 
 // TimeoutError reports a wait that reached its deadline. It matches

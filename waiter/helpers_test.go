@@ -104,6 +104,8 @@ type envConfig struct {
 	providers func(c *fakes.Cloud) []provider.Provider
 	// onWrite runs on every store write before it happens.
 	onWrite func(rec hoststate.Record)
+	dns     *waiter.DNS
+	metrics waiter.Metrics
 }
 
 func newEnv(t *testing.T, cfg envConfig) *env {
@@ -132,6 +134,8 @@ func newEnvTB(t tb, ctx context.Context, cfg envConfig) *env {
 		Timeouts:         cfg.timeouts,
 		ExpectedDuration: cfg.expected,
 		Seed:             3,
+		DNS:              cfg.dns,
+		Metrics:          cfg.metrics,
 	}
 	if cfg.push {
 		wc.Subscribe = e.subscribe

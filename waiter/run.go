@@ -10,6 +10,9 @@ import (
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/store"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // run is one action in progress.
@@ -29,15 +32,80 @@ type run struct {
 	log            *slog.Logger
 	p              *pacer
 	opts           Options
+	// gating is closed when a start begins to wait for the previous VM.
+	gating chan struct{}
 }
 
-// do performs act on host id: (a) write the transitional status and
-// deadline, (b) send the action, (c) wait, (d) write the outcome.
+// do performs act on host id and waits for the outcome: Begin and Wait
+// under one context, so a ctx that ends abandons the action (the record
+// keeps its transitional status and deadline for the reconciler).
 func (a *Actions) do(ctx context.Context, id string, act hoststate.Action) (hoststate.Record, error) {
 	r, err := a.begin(ctx, id, act)
 	if err != nil {
 		return r.rec, err
 	}
+	h := newHandle(r.rec, act)
+	a.follow(ctx, r, h)
+	rec, err, _ := h.Outcome()
+	return rec, err
+}
+
+// Begin starts act on host id and returns once the transitional status is
+// written and the provider call is sent — or, for a start that must first
+// wait for the host's previous VM to be gone, once that wait has begun
+// (Handle.Sent tells when the call goes out). Every refusal (unknown host,
+// no provider, an action the table does not allow or the provider does not
+// support, an invalid reference) is returned here, with nothing written
+// and nothing sent. The rest of the action — the wait and the outcome —
+// goes on in the background, past the end of ctx, until its deadline or
+// until [Actions.Close]; follow it with the Handle.
+func (a *Actions) Begin(ctx context.Context, id string, act hoststate.Action) (*Handle, error) {
+	if err := a.life.Err(); err != nil {
+		return nil, fmt.Errorf("waiter: %s %q: %w", act, hoststate.Truncate(id, hoststate.MaxQuoted), ErrClosed)
+	}
+	r, err := a.begin(ctx, id, act)
+	if err != nil {
+		return nil, err
+	}
+	h := newHandle(r.rec, act)
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(a.life, cancel)
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		defer stop()
+		defer cancel()
+		a.follow(bg, r, h)
+	}()
+	select {
+	case <-h.sent:
+	case <-r.gating:
+	case <-ctx.Done():
+	}
+	return h, nil
+}
+
+// follow runs an action after its begin: the gate, the send, the wait and
+// the outcome, reported to h.
+func (a *Actions) follow(ctx context.Context, r *run, h *Handle) {
+	start := a.clock.Now()
+	ctx, span := a.tracer.Start(ctx, "driftless.action", trace.WithAttributes(
+		attribute.String("driftless.host", r.rec.ID), attribute.String("driftless.action", r.act.String()),
+		attribute.String("driftless.provider", r.prov.Name())))
+	rec, err := r.follow(ctx, h)
+	outcome := outcomeOf(err)
+	span.SetAttributes(attribute.String("driftless.outcome", outcome), attribute.String("driftless.status", rec.Status.String()))
+	if err != nil {
+		span.SetStatus(codes.Error, outcome)
+	}
+	span.End()
+	h.finish(rec, err)
+	a.metrics.ActionOutcome(r.prov.Name(), r.act, outcome, a.clock.Now().Sub(start))
+}
+
+// follow is the body of an action after begin.
+func (r *run) follow(ctx context.Context, h *Handle) (hoststate.Record, error) {
+	a, id, act := r.a, r.rec.ID, r.act
 	r.p = newPacer(a.clock, r.rec.Deadline)
 	defer r.p.close()
 	r.opts = a.pacing
@@ -51,22 +119,28 @@ func (a *Actions) do(ctx context.Context, id string, act hoststate.Action) (host
 	r.log.Info("waiter: action written", "status", r.rec.Status, "deadline", r.rec.Deadline)
 
 	if gated(act) {
+		close(r.gating)
 		if err := r.gate(ctx); err != nil {
 			return r.rec, r.abandon("gate", err)
 		}
 	}
 	op, err := r.send(ctx)
+	h.markSent()
 	if err != nil {
 		return r.rec, err
 	}
-	return r.settle(ctx, op)
+	rec, err := r.settle(ctx, op)
+	if err == nil && a.dns != nil && gated(act) {
+		err = r.resolvable(ctx, rec)
+	}
+	return rec, err
 }
 
 // begin applies act to the stored record and writes the transitional
 // status with its deadline, through the kernel's compare-and-swap loop.
 // Every refusal happens here, before anything is written or sent.
 func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*run, error) {
-	r := &run{a: a, act: act}
+	r := &run{a: a, act: act, gating: make(chan struct{})}
 	written, err := kernel.Modify(ctx, a.store, id, func(cur hoststate.Record) (store.Write, error) {
 		r.rec = cur
 		prov, err := a.registry.Get(cur.Provider)

@@ -1,0 +1,84 @@
+package reconcile_test
+
+import (
+	"context"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/driftless/driftless/reconcile"
+)
+
+// TestDryRunDecidesWithoutWriting: shadow mode reports the drift it would
+// repair and writes nothing, tick after tick.
+func TestDryRunDecidesWithoutWriting(t *testing.T) {
+	f := newFleet(t, 1, 4, 50, reconcile.Config{DryRun: true, FullSweepEvery: 1})
+	before := map[string]uint64{}
+	for _, h := range f.hosts {
+		before[h.ID] = f.get(h.ID).Version
+	}
+	var changes int
+	for range 3 {
+		rep := f.tick()
+		if !rep.DryRun {
+			t.Fatal("report does not say dry run")
+		}
+		changes += len(rep.Changes)
+	}
+	if changes == 0 {
+		t.Fatal("dry run reported no decisions for never-observed hosts")
+	}
+	for _, h := range f.hosts {
+		if got := f.get(h.ID).Version; got != before[h.ID] {
+			t.Fatalf("%s written in dry run (version %d -> %d)", h.ID, before[h.ID], got)
+		}
+	}
+	if _, err := f.rec.ReconcileNow(context.Background(), f.hosts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.get(f.hosts[0].ID).Version; got != before[f.hosts[0].ID] {
+		t.Fatal("ReconcileNow wrote in dry run")
+	}
+}
+
+// TestRunHandsEachReportToOnReport, and makes one span per tick.
+func TestRunHandsEachReportToOnReport(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		spans := tracetest.NewSpanRecorder()
+		tp := trace.NewTracerProvider(trace.WithSpanProcessor(spans))
+		reports := make(chan reconcile.Report, 10)
+		f := newFleet(t, 1, 2, 50, reconcile.Config{
+			Interval: time.Minute, OnReport: func(r reconcile.Report) { reports <- r }, TracerProvider: tp,
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- f.rec.Run(ctx) }()
+		for range 3 {
+			synctest.Wait()
+			f.clock.Advance(2 * time.Minute)
+		}
+		synctest.Wait()
+		cancel()
+		<-done
+		close(reports)
+		var ticks []int
+		for r := range reports {
+			ticks = append(ticks, r.Tick)
+		}
+		if len(ticks) < 3 || ticks[0] != 1 || ticks[2] != 3 {
+			t.Fatalf("reports for ticks %v, want 1, 2, 3, ...", ticks)
+		}
+		n := 0
+		for _, s := range spans.Ended() {
+			if s.Name() == "driftless.reconcile.tick" {
+				n++
+			}
+		}
+		if n != len(ticks) {
+			t.Fatalf("%d tick spans for %d ticks", n, len(ticks))
+		}
+	})
+}
