@@ -118,7 +118,7 @@ func parseFlags(args []string, stderr io.Writer) (options, bool) {
 // ensureDevice reports (dry run) or carries out the data-disk decision.
 func ensureDevice(ctx context.Context, opts options, stdout, stderr io.Writer) int {
 	if opts.dryRun {
-		found, err := diskguard.DetectPath(ctx, opts.device)
+		found, _, err := diskguard.DetectPath(ctx, opts.device)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitCode(err)
@@ -218,7 +218,8 @@ func report(stdout, stderr io.Writer, err error) int {
 // exitCode maps an error to the documented exit status.
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, diskguard.ErrNotBlank), errors.Is(err, diskguard.ErrSymlink), errors.Is(err, diskguard.ErrNotDirectory):
+	case errors.Is(err, diskguard.ErrNotBlank), errors.Is(err, diskguard.ErrChanged),
+		errors.Is(err, diskguard.ErrSymlink), errors.Is(err, diskguard.ErrNotDirectory):
 		return exitRefused
 	case errors.Is(err, diskguard.ErrInvalidArgument):
 		return exitUsage
