@@ -157,7 +157,7 @@ func (d *heldDevice) verify(formatted bool) error {
 	}
 	var st syscall.Stat_t
 	if err := syscall.Stat(d.path, &st); err != nil {
-		return changed(err.Error())
+		return changed("nothing (" + err.Error() + ")")
 	}
 	now, ok := idOf(&st)
 	if !ok || !d.id.sameFile(now) {
