@@ -182,7 +182,7 @@ func detect(ctx context.Context, r io.ReaderAt, size int64, sample bool) (Detect
 func DetectPath(ctx context.Context, path string) (Detection, Evidence, error) {
 	dev, err := openHeld(ctx, path)
 	if err != nil {
-		return Detection{}, Evidence{}, fmt.Errorf("diskguard: detect: %w", err)
+		return Detection{}, Evidence{}, err
 	}
 	defer dev.Close()
 	d, ev, err := detect(ctx, dev.anchor, dev.size, true)

@@ -28,7 +28,7 @@ func be32(v uint32) []byte {
 	return binary.BigEndian.AppendUint32(nil, v)
 }
 
-// extImage is an ext superblock magic at offset 1 KiB with the given
+// extImage is an ext superblock magic starting at 1 KiB with the given
 // feature fields.
 func extImage(compat, incompat, roCompat uint32) []patch {
 	return extSuperblockAt(extSuperblockOff, compat, incompat, roCompat)
@@ -154,12 +154,12 @@ func TestDetect(t *testing.T) {
 		{
 			name: "ext4 at 1 MiB, partition table gone", size: 300 * mib,
 			patches: append(extSuperblockAt(mib+1024, 0x4, 0x42, 1), patch{off: mib + 1024 + extLogBlockSizeOff, data: le32(2)}),
-			want:    Detection{Kind: Ext, Variant: "ext4 at offset 1 MiB", Offset: mib + 0x438, Region: headRegion},
+			want:    Detection{Kind: Ext, Variant: "ext4 starting at 1 MiB", Offset: mib + 0x438, Region: headRegion},
 		},
 		{
 			name: "ext4 at 63 sectors", size: 300 * mib,
 			patches: extSuperblockAt(63*512+1024, 0x4, 0x42, 1),
-			want:    Detection{Kind: Ext, Variant: "ext4 at offset 31.50 KiB", Offset: 63*512 + 0x438, Region: headRegion},
+			want:    Detection{Kind: Ext, Variant: "ext4 starting at 31.50 KiB", Offset: 63*512 + 0x438, Region: headRegion},
 		},
 		{
 			name: "implausible ext block size at a partition offset is not ext", size: 300 * mib,
@@ -169,12 +169,12 @@ func TestDetect(t *testing.T) {
 		{
 			name: "xfs at 8 MiB (2048 4096-byte sectors)", size: 300 * mib,
 			patches: []patch{{off: 8 * mib, data: []byte("XFSB")}},
-			want:    Detection{Kind: XFS, Variant: "xfs at offset 8 MiB", Offset: 8 * mib, Region: "partition head (filesystem at 8 MiB) at 0x800000"},
+			want:    Detection{Kind: XFS, Variant: "xfs starting at 8 MiB", Offset: 8 * mib, Region: "partition head (filesystem at 8 MiB) at 0x800000"},
 		},
 		{
 			name: "btrfs at 16 MiB", size: 300 * mib,
 			patches: []patch{{off: 16*mib + 0x10040, data: []byte("_BHRfS_M")}},
-			want:    Detection{Kind: Btrfs, Variant: "btrfs at offset 16 MiB", Offset: 16*mib + 0x10040, Region: "partition head (filesystem at 16 MiB) at 0x1000000"},
+			want:    Detection{Kind: Btrfs, Variant: "btrfs starting at 16 MiB", Offset: 16*mib + 0x10040, Region: "partition head (filesystem at 16 MiB) at 0x1000000"},
 		},
 		{
 			name: "ext4 backup superblock only, 1 KiB blocks", size: 300 * mib,
@@ -204,7 +204,7 @@ func TestDetect(t *testing.T) {
 			name: "ext4 backup of a filesystem at 1 MiB", size: 300 * mib,
 			patches: extBackupAt(mib, 4096, 1),
 			want: Detection{
-				Kind: Ext, Variant: "ext4 at offset 1 MiB (backup superblock only)", Offset: 129*mib + 0x38,
+				Kind: Ext, Variant: "ext4 starting at 1 MiB (backup superblock only)", Offset: 129*mib + 0x38,
 				Region: "ext backup superblock (4 KiB blocks, group 1 of a filesystem at 1 MiB) at 0x8100000",
 			},
 		},

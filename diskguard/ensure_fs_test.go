@@ -79,7 +79,7 @@ func TestEnsureFilesystemRefusesNonBlank(t *testing.T) {
 		},
 		{
 			"ext at a partition offset, even when ext is wanted", extSuperblockAt(1<<20+1024, 0, 0x2, 0x1),
-			Detection{Kind: Ext, Variant: "ext2 at offset 1 MiB", Offset: 1<<20 + 0x438, Region: headRegion},
+			Detection{Kind: Ext, Variant: "ext2 starting at 1 MiB", Offset: 1<<20 + 0x438, Region: headRegion},
 		},
 		{
 			"data found by sampling", []patch{{off: 192 << 20, data: []byte{1}}},
@@ -239,7 +239,7 @@ func TestDecide(t *testing.T) {
 		{"blank", Detection{Kind: Blank}, Btrfs, true, nil},
 		{"wanted already", Detection{Kind: Btrfs, Primary: true}, Btrfs, false, nil},
 		{"wanted, but only a backup superblock", Detection{Kind: Btrfs, Variant: "btrfs (backup superblock only)"}, Btrfs, false, ErrNotBlank},
-		{"wanted, but at a partition offset", Detection{Kind: Ext, Variant: "ext4 at offset 1 MiB"}, Ext, false, ErrNotBlank},
+		{"wanted, but at a partition offset", Detection{Kind: Ext, Variant: "ext4 starting at 1 MiB"}, Ext, false, ErrNotBlank},
 		{"other filesystem", Detection{Kind: Ext, Variant: "ext4"}, Btrfs, false, ErrNotBlank},
 		{"zero detection", Detection{}, Btrfs, false, ErrNotBlank},
 		{"partition table", Detection{Kind: GPT}, XFS, false, ErrNotBlank},

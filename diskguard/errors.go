@@ -58,7 +58,7 @@ func (e *RefusedError) Error() string {
 	msg := fmt.Sprintf("diskguard: refusing to format %s as %s: it holds %s", e.Device, e.Want, e.Found)
 	if w := e.Found.Where(); w != "" && e.Found.Kind != Unrecognized {
 		// Unrecognized data already says where it is.
-		msg += " (at " + w + ")"
+		msg += " (found at " + w + ")"
 	}
 	return msg
 }

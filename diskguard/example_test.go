@@ -48,8 +48,8 @@ func ExampleDetect() {
 	// found: ext4 at offset 0x438 in head at 0x0
 	// format: false
 	// not blank: true
-	// diskguard: refusing to format /dev/sdb as btrfs: it holds ext4 (at offset 0x438 in head at 0x0)
-	// found: ext4 at offset 1 MiB
+	// diskguard: refusing to format /dev/sdb as btrfs: it holds ext4 (found at offset 0x438 in head at 0x0)
+	// found: ext4 starting at 1 MiB
 	// blank -> format: true <nil>
 	// read 1.99 MiB in 142 regions of a 300 MiB device: head 1 (1.07 MiB), partition head 4 (272 KiB), btrfs mirror 7 (28 KiB), ext backup superblock 85 (340 KiB), xfs secondary superblock 40 (160 KiB), tail 1 (128 KiB), sample 4 every 64 MiB (16 KiB)
 }

@@ -199,7 +199,7 @@ func realImageCases() []realImageCase {
 // the fixed regions. Every one must be refused.
 func damagedImageCases() []realImageCase {
 	const mib = 1 << 20
-	ext4At1MiB := Detection{Kind: Ext, Variant: "ext4 at offset 1 MiB", Offset: mib + 0x438, Region: headRegion}
+	ext4At1MiB := Detection{Kind: Ext, Variant: "ext4 starting at 1 MiB", Offset: mib + 0x438, Region: headRegion}
 	ext1KBackup := Detection{
 		Kind: Ext, Variant: "ext4 (backup superblock only)", Offset: 8*mib + 1024 + 0x38,
 		Region: "ext backup superblock (1 KiB blocks, group 1) at 0x800400",
@@ -233,12 +233,12 @@ func damagedImageCases() []realImageCase {
 		},
 		{
 			name: "btrfs at 1 MiB, gpt removed by wipefs",
-			build: static(Detection{Kind: Btrfs, Variant: "btrfs at offset 1 MiB", Offset: mib + 0x10040, Region: headRegion},
+			build: static(Detection{Kind: Btrfs, Variant: "btrfs starting at 1 MiB", Offset: mib + 0x10040, Region: headRegion},
 				label("label: gpt\n,,L\n"), embedFS(mib, 298*mib, "mkfs.btrfs", "-q"), tool("wipefs", "-q", "-a", "-f")),
 		},
 		{
 			name: "xfs at 1 MiB, dos table zeroed", size: 400 * mib,
-			build: static(Detection{Kind: XFS, Variant: "xfs at offset 1 MiB", Offset: mib, Region: headRegion},
+			build: static(Detection{Kind: XFS, Variant: "xfs starting at 1 MiB", Offset: mib, Region: headRegion},
 				label("label: dos\n,,L\n"), embedFS(mib, 399*mib, "mkfs.xfs", "-q"), zero(0, 512)),
 		},
 		{
@@ -250,7 +250,7 @@ func damagedImageCases() []realImageCase {
 				zero(0, headLen)(t, img)
 				off := mib + ag*4096
 				return Detection{
-					Kind: XFS, Variant: "xfs at offset 1 MiB (backup superblock only)", Offset: off,
+					Kind: XFS, Variant: "xfs starting at 1 MiB (backup superblock only)", Offset: off,
 					Region: fmt.Sprintf("xfs secondary superblock (ag 1, %d-block groups of a filesystem at 1 MiB) at %#x", ag, off),
 				}
 			},

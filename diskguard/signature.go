@@ -93,7 +93,7 @@ func swapMagicOffsets() []int64 {
 }
 
 // partitionSignatures are the primary headers of a filesystem (or boot
-// sector) that starts at base, reported as, e.g., "ext4 at offset 1 MiB".
+// sector) that starts at base, reported as, e.g., "ext4 starting at 1 MiB".
 // Partition tables are not looked for: they belong at offset 0.
 func partitionSignatures(base int64) []signature {
 	at := func(name func(snapshot) string, kind Kind) func(snapshot) string {
@@ -104,7 +104,7 @@ func partitionSignatures(base int64) []signature {
 					n = v
 				}
 			}
-			return fmt.Sprintf("%s at offset %s", n, humanBytes(base))
+			return fmt.Sprintf("%s starting at %s", n, humanBytes(base))
 		}
 	}
 	sb := base + extSuperblockOff
@@ -129,7 +129,7 @@ func partitionSignatures(base int64) []signature {
 func backupSignatures(size, base int64) []signature {
 	where := " (backup superblock only)"
 	if base != 0 {
-		where = fmt.Sprintf(" at offset %s (backup superblock only)", humanBytes(base))
+		where = fmt.Sprintf(" starting at %s (backup superblock only)", humanBytes(base))
 	}
 	var sigs []signature
 	for _, m := range btrfsMirrors() {
