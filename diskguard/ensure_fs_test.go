@@ -8,7 +8,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
+
+// ignoreEvidence leaves the evidence, tested on its own, out of Result
+// comparisons.
+var ignoreEvidence = cmpopts.IgnoreFields(Result{}, "Evidence")
 
 func TestEnsureFilesystemFormatsBlankOnceThenNoOp(t *testing.T) {
 	for _, want := range formattable() {
@@ -23,10 +28,10 @@ func TestEnsureFilesystemFormatsBlankOnceThenNoOp(t *testing.T) {
 			}
 			after := primaryPatch(want)
 			wantFirst := Result{
-				Device: dev, Want: want, Before: Detection{Kind: Blank}, Formatted: true,
-				After: Detection{Kind: want, Variant: refineVariantOf(want), Offset: after.off},
+				Device: dev, Resolved: dev, Want: want, Before: Detection{Kind: Blank}, Formatted: true,
+				After: primaryAt(want, refineVariantOf(want), after.off),
 			}
-			if diff := cmp.Diff(wantFirst, first); diff != "" {
+			if diff := cmp.Diff(wantFirst, first, ignoreEvidence); diff != "" {
 				t.Errorf("first result (-want +got):\n%s", diff)
 			}
 
@@ -60,14 +65,26 @@ func TestEnsureFilesystemRefusesNonBlank(t *testing.T) {
 		patches []patch
 		found   Detection
 	}{
-		{"btrfs", []patch{primaryPatch(Btrfs)}, Detection{Kind: Btrfs, Offset: 0x10040}},
-		{"ext", []patch{primaryPatch(Ext)}, Detection{Kind: Ext, Variant: "ext2", Offset: 0x438}},
-		{"xfs", []patch{primaryPatch(XFS)}, Detection{Kind: XFS}},
-		{"luks", []patch{primaryPatch(LUKS)}, Detection{Kind: LUKS}},
-		{"swap", []patch{primaryPatch(Swap)}, Detection{Kind: Swap, Offset: 4086}},
-		{"mbr", []patch{primaryPatch(MBR)}, Detection{Kind: MBR, Offset: 510}},
-		{"gpt", []patch{primaryPatch(GPT)}, Detection{Kind: GPT, Offset: 512}},
-		{"unrecognized", []patch{{off: 9000, data: []byte{0xff}}}, Detection{Kind: Unrecognized, Offset: 9000}},
+		{"btrfs", []patch{primaryPatch(Btrfs)}, primaryAt(Btrfs, "", 0x10040)},
+		{"ext", []patch{primaryPatch(Ext)}, primaryAt(Ext, "ext2", 0x438)},
+		{"xfs", []patch{primaryPatch(XFS)}, primaryAt(XFS, "", 0)},
+		{"luks", []patch{primaryPatch(LUKS)}, primaryAt(LUKS, "", 0)},
+		{"swap", []patch{primaryPatch(Swap)}, primaryAt(Swap, "", 4086)},
+		{"mbr", []patch{primaryPatch(MBR)}, primaryAt(MBR, "", 510)},
+		{"gpt", []patch{primaryPatch(GPT)}, primaryAt(GPT, "", 512)},
+		{"unrecognized", []patch{{off: 9000, data: []byte{0xff}}}, Detection{Kind: Unrecognized, Offset: 9000, Region: headRegion}},
+		{
+			"btrfs backup only, even when btrfs is wanted", []patch{{off: 64<<20 + 0x40, data: []byte(btrfsMagic)}},
+			Detection{Kind: Btrfs, Variant: "btrfs (backup superblock only)", Offset: 64<<20 + 0x40, Region: "btrfs mirror (copy 1) at 0x4000000"},
+		},
+		{
+			"ext at a partition offset, even when ext is wanted", extSuperblockAt(1<<20+1024, 0, 0x2, 0x1),
+			Detection{Kind: Ext, Variant: "ext2 starting at 1 MiB", Offset: 1<<20 + 0x438, Region: headRegion},
+		},
+		{
+			"data found by sampling", []patch{{off: 192 << 20, data: []byte{1}}},
+			Detection{Kind: Unrecognized, Offset: 192 << 20, Region: "sample at 0xc000000"},
+		},
 	}
 	for _, img := range images {
 		for _, want := range formattable() {
@@ -78,10 +95,10 @@ func TestEnsureFilesystemRefusesNonBlank(t *testing.T) {
 				if calls := rec.Calls(); len(calls) != 0 {
 					t.Fatalf("formatter was called: %v", calls)
 				}
-				if diff := cmp.Diff(Result{Device: dev, Want: want, Before: img.found}, res); diff != "" {
+				if diff := cmp.Diff(Result{Device: dev, Resolved: dev, Want: want, Before: img.found}, res, ignoreEvidence); diff != "" {
 					t.Errorf("result (-want +got):\n%s", diff)
 				}
-				if img.found.Kind == want {
+				if img.found.Kind == want && img.found.Primary {
 					if err != nil {
 						t.Fatalf("want a no-op, got %v", err)
 					}
@@ -106,9 +123,14 @@ func TestFormatIfBlankIsTheChokePoint(t *testing.T) {
 	ctx := context.Background()
 	for _, k := range []Kind{Btrfs, Ext, XFS, LUKS, Swap, MBR, GPT} {
 		t.Run(k.String(), func(t *testing.T) {
-			dev := sparseImage{size: 1 << 20, patches: []patch{primaryPatch(k)}}.writeFile(t, t.TempDir())
+			path := sparseImage{size: 1 << 20, patches: []patch{primaryPatch(k)}}.writeFile(t, t.TempDir())
+			dev, err := openHeld(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dev.Close()
 			rec := &recordingFormatter{}
-			recheck, formatted, err := formatIfBlank(ctx, dev, Btrfs, rec)
+			recheck, _, formatted, err := formatIfBlank(ctx, dev, Btrfs, rec, hooks{})
 			if formatted || len(rec.Calls()) != 0 {
 				t.Fatalf("formatted a device holding %v", recheck)
 			}
@@ -130,11 +152,15 @@ func TestEnsureFilesystemVerifiesAfterFormatting(t *testing.T) {
 		found Detection
 	}{
 		{"mkfs wrote nothing", func(Kind) []patch { return nil }, Detection{Kind: Blank}},
-		{"mkfs wrote another filesystem", func(Kind) []patch { return []patch{primaryPatch(XFS)} }, Detection{Kind: XFS}},
+		{"mkfs wrote another filesystem", func(Kind) []patch { return []patch{primaryPatch(XFS)} }, primaryAt(XFS, "", 0)},
+		{
+			"mkfs wrote only a backup superblock", func(Kind) []patch { return []patch{{off: 64<<20 + 0x40, data: []byte(btrfsMagic)}} },
+			Detection{Kind: Btrfs, Variant: "btrfs (backup superblock only)", Offset: 64<<20 + 0x40, Region: "btrfs mirror (copy 1) at 0x4000000"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dev := blankFile(t, 1<<20)
+			dev := blankFile(t, 100<<20)
 			res, err := EnsureFilesystem(ctx, dev, Btrfs, &recordingFormatter{stamp: tc.stamp})
 			var verr *VerifyError
 			if !errors.As(err, &verr) || !errors.Is(err, ErrVerifyFailed) {
@@ -211,7 +237,9 @@ func TestDecide(t *testing.T) {
 		target error
 	}{
 		{"blank", Detection{Kind: Blank}, Btrfs, true, nil},
-		{"wanted already", Detection{Kind: Btrfs}, Btrfs, false, nil},
+		{"wanted already", Detection{Kind: Btrfs, Primary: true}, Btrfs, false, nil},
+		{"wanted, but only a backup superblock", Detection{Kind: Btrfs, Variant: "btrfs (backup superblock only)"}, Btrfs, false, ErrNotBlank},
+		{"wanted, but at a partition offset", Detection{Kind: Ext, Variant: "ext4 starting at 1 MiB"}, Ext, false, ErrNotBlank},
 		{"other filesystem", Detection{Kind: Ext, Variant: "ext4"}, Btrfs, false, ErrNotBlank},
 		{"zero detection", Detection{}, Btrfs, false, ErrNotBlank},
 		{"partition table", Detection{Kind: GPT}, XFS, false, ErrNotBlank},

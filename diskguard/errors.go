@@ -29,6 +29,13 @@ var (
 	// else, such as a regular file.
 	ErrNotDirectory = errors.New("diskguard: not a directory")
 
+	// ErrChanged means the device path stopped naming the device that was
+	// checked (a symlink or device node was swapped, or the device was
+	// resized) between the check and mkfs. Nothing was formatted, unless
+	// ChangedError.Formatted says the swap came during mkfs, in which case
+	// the checked device was formatted and the path must not be trusted.
+	ErrChanged = errors.New("diskguard: device changed between check and format")
+
 	// ErrInvalidArgument means a caller passed a value the package will not
 	// act on, such as a relative device path or a negative uid.
 	ErrInvalidArgument = errors.New("diskguard: invalid argument")
@@ -45,13 +52,46 @@ type RefusedError struct {
 	Found Detection
 }
 
-// Error describes the refusal in terms an operator can act on.
+// Error describes the refusal in terms an operator can act on, including
+// where the deciding bytes were found.
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("diskguard: refusing to format %s as %s: it holds %s", e.Device, e.Want, e.Found)
+	msg := fmt.Sprintf("diskguard: refusing to format %s as %s: it holds %s", e.Device, e.Want, e.Found)
+	if w := e.Found.Where(); w != "" && e.Found.Kind != Unrecognized {
+		// Unrecognized data already says where it is.
+		msg += " (found at " + w + ")"
+	}
+	return msg
 }
 
 // Unwrap makes errors.Is(err, ErrNotBlank) true for every refusal.
 func (e *RefusedError) Unwrap() error { return ErrNotBlank }
+
+// ChangedError reports that the caller's device path no longer names the
+// device or image that was checked.
+type ChangedError struct {
+	// Device is the path the caller gave.
+	Device string
+	// Checked is what the path named when it was opened and checked, with
+	// its identity, e.g. "/dev/loop0 (block device 7:0)".
+	Checked string
+	// Now is what the path names now, or why it names nothing.
+	Now string
+	// Formatted is true if the change was seen only after mkfs ran: the
+	// checked (blank) device was formatted, but the path now names
+	// something else and must not be mounted.
+	Formatted bool
+}
+
+// Error says what was checked, what the path names now and what was done.
+func (e *ChangedError) Error() string {
+	if e.Formatted {
+		return fmt.Sprintf("diskguard: formatted %s, but %s now names %s: do not mount it by this path", e.Checked, e.Device, e.Now)
+	}
+	return fmt.Sprintf("diskguard: not formatting %s: it named %s when checked but now names %s", e.Device, e.Checked, e.Now)
+}
+
+// Unwrap makes errors.Is(err, ErrChanged) true.
+func (e *ChangedError) Unwrap() error { return ErrChanged }
 
 // VerifyError reports that after formatting the device does not carry the
 // wanted filesystem's signature.

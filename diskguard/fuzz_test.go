@@ -4,6 +4,7 @@ package diskguard
 
 import (
 	"bytes"
+	"context"
 	"testing"
 )
 
@@ -23,11 +24,13 @@ func FuzzDetect(f *testing.F) {
 	f.Add(seed(4086, "SWAPSPACE2"), int32(0))
 	f.Add(seed(0x10040, "_BHRfS_M"), int32(-2))
 	f.Add(seed(0x10041, "\x01"), int32(1<<20))
+	f.Add(seed(1<<20+0x438, "\x53\xef"), int32(0))
+	f.Add(seed(8<<20, "XFSB"), int32(64<<20))
 	f.Fuzz(func(t *testing.T, data []byte, skew int32) {
 		// The claimed size may be larger than the data (a device that
 		// shrank) or smaller (data past the end is not part of it).
 		size := max(int64(len(data))+int64(skew), 0)
-		got, err := Detect(bytes.NewReader(data), size)
+		got, _, err := Detect(context.Background(), bytes.NewReader(data), size)
 		if err != nil {
 			t.Fatalf("Detect: %v", err)
 		}
@@ -35,7 +38,7 @@ func FuzzDetect(f *testing.F) {
 			return
 		}
 		for _, r := range checkedRegions(size) {
-			end := min(r.off+r.n, int64(len(data)))
+			end := min(r.end(), int64(len(data)))
 			for off := r.off; off < end; off++ {
 				if data[off] != 0 {
 					t.Fatalf("Blank, but byte %#x at offset %#x (in checked region %+v) is non-zero", data[off], off, r)

@@ -45,6 +45,20 @@ type sparseImage struct {
 
 // ReadAt implements io.ReaderAt with os.File's end-of-device behaviour.
 func (s sparseImage) ReadAt(p []byte, off int64) (int, error) {
+	return s.readWith(p, off, func(buf []byte, at int64) {
+		for _, pt := range s.patches {
+			start := max(pt.off, at)
+			end := min(pt.off+int64(len(pt.data)), at+int64(len(buf)))
+			if end > start {
+				copy(buf[start-at:end-at], pt.data[start-pt.off:end-pt.off])
+			}
+		}
+	})
+}
+
+// readWith reads p at off from a zero device of s.size bytes on which fill
+// then places its data, with os.File's end-of-device behaviour.
+func (s sparseImage) readWith(p []byte, off int64, fill func(buf []byte, at int64)) (int, error) {
 	if off < 0 {
 		return 0, errors.New("negative offset")
 	}
@@ -53,13 +67,7 @@ func (s sparseImage) ReadAt(p []byte, off int64) (int, error) {
 	}
 	n := int(min(int64(len(p)), s.size-off))
 	clear(p[:n])
-	for _, pt := range s.patches {
-		start := max(pt.off, off)
-		end := min(pt.off+int64(len(pt.data)), off+int64(n))
-		if end > start {
-			copy(p[start-off:end-off], pt.data[start-pt.off:end-pt.off])
-		}
-	}
+	fill(p[:n], off)
 	if n < len(p) {
 		return n, io.EOF
 	}
@@ -105,11 +113,19 @@ func blankFile(t *testing.T, size int64) string {
 // a real mkfs leaves behind.
 func primaryPatch(k Kind) patch {
 	for _, sig := range signatures(1 << 40) {
-		if sig.kind == k {
+		if sig.kind == k && sig.primary {
 			return patch{off: sig.off, data: []byte(sig.magic)}
 		}
 	}
 	return patch{}
+}
+
+// headRegion is how Detection.Region names the head.
+const headRegion = "head at 0x0"
+
+// primaryAt is the detection of a kind's primary signature in the head.
+func primaryAt(k Kind, variant string, off int64) Detection {
+	return Detection{Kind: k, Variant: variant, Offset: off, Primary: true, Region: headRegion}
 }
 
 // formatCall is one recorded Formatter.Format call.
@@ -129,10 +145,11 @@ type recordingFormatter struct {
 	err error
 }
 
-// Format records the call and writes the stamped signature to device.
-func (r *recordingFormatter) Format(_ context.Context, device string, kind Kind) error {
+// Format records the call and, like MkfsFormatter, writes the stamped
+// signature through the target's descriptor, never its path.
+func (r *recordingFormatter) Format(_ context.Context, target Target, kind Kind) error {
 	r.mu.Lock()
-	r.calls = append(r.calls, formatCall{Device: device, Kind: kind})
+	r.calls = append(r.calls, formatCall{Device: target.Device, Kind: kind})
 	r.mu.Unlock()
 	if r.err != nil {
 		return r.err
@@ -141,7 +158,7 @@ func (r *recordingFormatter) Format(_ context.Context, device string, kind Kind)
 	if r.stamp != nil {
 		patches = r.stamp(kind)
 	}
-	f, err := os.OpenFile(device, os.O_WRONLY, 0)
+	f, err := os.OpenFile(target.FDPath(), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,14 @@
 //	diskguard -own /btrfs/project-42 -uid 1000 -gid 1000 -dry-run=false
 //	diskguard -project-root /btrfs -project 42 -uid 1000 -gid 1000 -dry-run=false
 //
+// For a device it prints the decision, then its evidence: where the
+// deciding bytes were found and how many regions (and bytes) of each kind
+// were read.
+//
 // Exit status: 0 when the device or directories are (or would be) as wanted,
 // 1 when diskguard refuses (device not blank and not the wanted filesystem,
-// or a symlink or non-directory in the way), 2 for usage errors, 3 for any
-// other failure.
+// the device path changed between check and format, or a symlink or
+// non-directory in the way), 2 for usage errors, 3 for any other failure.
 package main
 
 import (
@@ -137,31 +141,64 @@ func usage(w io.Writer, fl *flag.FlagSet) {
 	fmt.Fprintln(w, "\nexit status: 0 done or nothing to do, 1 refused, 2 usage error, 3 any other failure")
 }
 
-// ensureDevice reports (dry run) or carries out the data-disk decision.
+// ensureDevice reports (dry run) or carries out the data-disk decision,
+// followed by its evidence: what was found where, and what was read.
 func ensureDevice(ctx context.Context, opts options, stdout, stderr io.Writer) int {
 	if opts.dryRun {
-		found, err := diskguard.DetectPath(ctx, opts.device)
+		found, evidence, err := diskguard.DetectPath(ctx, opts.device)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitCode(err)
 		}
 		format, err := diskguard.Decide(opts.device, found, opts.fs)
+		code := exitOK
 		switch {
 		case err != nil:
-			return report(stdout, stderr, err)
+			code = report(stdout, stderr, err)
 		case format:
 			fmt.Fprintf(stdout, "blank: would format %s as %s\n", opts.device, opts.fs)
 		default:
 			fmt.Fprintf(stdout, "already %s: nothing to do\n", found)
 		}
-		return exitOK
+		printEvidence(stdout, found, evidence)
+		return code
 	}
 	res, err := diskguard.EnsureFilesystem(ctx, opts.device, opts.fs, diskguard.MkfsFormatter{})
+	code := exitOK
 	if err != nil {
-		return report(stdout, stderr, err)
+		code = report(stdout, stderr, err)
+	} else {
+		fmt.Fprintln(stdout, res)
 	}
-	fmt.Fprintln(stdout, res)
-	return exitOK
+	if res.Evidence.Size > 0 || res.Evidence.BytesRead > 0 {
+		printEvidence(stdout, res.Before, res.Evidence)
+	}
+	return code
+}
+
+// printEvidence shows the basis of a decision: where the deciding bytes
+// were (nothing, for a blank device) and how much of each kind of region
+// was read.
+func printEvidence(w io.Writer, found diskguard.Detection, ev diskguard.Evidence) {
+	switch where := found.Where(); {
+	case where == "":
+	case found.Kind == diskguard.Unrecognized:
+		fmt.Fprintf(w, "found at %s: data no signature explains\n", where)
+	default:
+		fmt.Fprintf(w, "found at %s: %s\n", where, found)
+	}
+	verdict := "every byte read is zero"
+	if found.Kind != diskguard.Blank {
+		verdict = "not blank"
+	}
+	fmt.Fprintf(w, "checked %d bytes: read %d bytes in %d regions, %s\n", ev.Size, ev.BytesRead, ev.Regions(), verdict)
+	for _, r := range ev.Reads {
+		note := ""
+		if r.Class == diskguard.RegionSample && ev.SampleStride > 0 {
+			note = fmt.Sprintf(", one every %d bytes", ev.SampleStride)
+		}
+		fmt.Fprintf(w, "  %-25s %6d regions %10d bytes%s\n", r.Class, r.Regions, r.Bytes, note)
+	}
 }
 
 // ensureDirs reports (dry run) or carries out the directory ownership fix.
@@ -240,7 +277,8 @@ func report(stdout, stderr io.Writer, err error) int {
 // exitCode maps an error to the documented exit status.
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, diskguard.ErrNotBlank), errors.Is(err, diskguard.ErrSymlink), errors.Is(err, diskguard.ErrNotDirectory):
+	case errors.Is(err, diskguard.ErrNotBlank), errors.Is(err, diskguard.ErrChanged),
+		errors.Is(err, diskguard.ErrSymlink), errors.Is(err, diskguard.ErrNotDirectory):
 		return exitRefused
 	case errors.Is(err, diskguard.ErrInvalidArgument):
 		return exitUsage

@@ -5,15 +5,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/driftless/driftless/diskguard"
 )
 
-// image writes a 1 MiB sparse image with magic at off (none if empty).
-func image(t *testing.T, off int64, magic string) string {
+// image writes a sparse image of the given size with magic at off (none
+// if empty).
+func image(t *testing.T, size, off int64, magic string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "disk.img")
 	f, err := os.Create(path)
@@ -21,7 +25,7 @@ func image(t *testing.T, off int64, magic string) string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := f.Truncate(1 << 20); err != nil {
+	if err := f.Truncate(size); err != nil {
 		t.Fatal(err)
 	}
 	if magic != "" {
@@ -40,31 +44,80 @@ func runCmd(args ...string) (int, string, string) {
 }
 
 func TestDevice(t *testing.T) {
-	blank := image(t, 0, "")
-	ext := image(t, 0x438, "\x53\xef")
-	btrfs := image(t, 0x10040, "_BHRfS_M")
+	const mib = 1 << 20
+	blank := image(t, mib, 0, "")
+	ext := image(t, mib, 0x438, "\x53\xef")
+	btrfs := image(t, mib, 0x10040, "_BHRfS_M")
+	extAt1MiB := image(t, 300*mib, mib+0x438, "\x53\xef")
+	sampled := image(t, 300*mib, 192*mib, "data")
 	tests := []struct {
 		name     string
 		args     []string
 		wantCode int
-		wantOut  string
+		// wantOut is the decision and, for anything but a blank device,
+		// where the deciding bytes were found.
+		wantOut string
 	}{
 		{"dry run on blank", []string{"-device", blank, "-fs", "btrfs"}, exitOK, "blank: would format " + blank + " as btrfs\n"},
-		{"dry run on wanted fs", []string{"-device", btrfs, "-fs", "btrfs"}, exitOK, "already btrfs: nothing to do\n"},
-		{"dry run on other fs", []string{"-device", ext, "-fs", "btrfs"}, exitRefused, "refusing: " + ext + " holds ext2, not formatting it as btrfs\n"},
-		{"real run on other fs refuses", []string{"-device", ext, "-fs", "xfs", "-dry-run=false"}, exitRefused, "refusing: " + ext + " holds ext2, not formatting it as xfs\n"},
-		{"real run on wanted fs", []string{"-device", btrfs, "-fs", "btrfs", "-dry-run=false"}, exitOK, "already btrfs: nothing to do\n"},
+		{
+			"dry run on wanted fs", []string{"-device", btrfs, "-fs", "btrfs"}, exitOK,
+			"already btrfs: nothing to do\nfound at offset 0x10040 in head at 0x0: btrfs\n",
+		},
+		{
+			"dry run on other fs", []string{"-device", ext, "-fs", "btrfs"}, exitRefused,
+			"refusing: " + ext + " holds ext2, not formatting it as btrfs\nfound at offset 0x438 in head at 0x0: ext2\n",
+		},
+		{
+			"dry run on ext at a partition offset, ext wanted", []string{"-device", extAt1MiB, "-fs", "ext4"}, exitRefused,
+			"refusing: " + extAt1MiB + " holds ext2 starting at 1 MiB, not formatting it as ext\n" +
+				"found at offset 0x100438 in head at 0x0: ext2 starting at 1 MiB\n",
+		},
+		{
+			"dry run on data only sampling sees", []string{"-device", sampled, "-fs", "xfs"}, exitRefused,
+			"refusing: " + sampled + " holds unrecognized data (non-zero byte at offset 0xc000000 in sample at 0xc000000), not formatting it as xfs\n" +
+				"found at offset 0xc000000 in sample at 0xc000000: data no signature explains\n",
+		},
+		{
+			"real run on other fs refuses", []string{"-device", ext, "-fs", "xfs", "-dry-run=false"}, exitRefused,
+			"refusing: " + ext + " holds ext2, not formatting it as xfs\nfound at offset 0x438 in head at 0x0: ext2\n",
+		},
+		{
+			"real run on wanted fs", []string{"-device", btrfs, "-fs", "btrfs", "-dry-run=false"}, exitOK,
+			"already btrfs: nothing to do\nfound at offset 0x10040 in head at 0x0: btrfs\n",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runCmd(tc.args...)
-			if code != tc.wantCode || out != tc.wantOut {
-				t.Errorf("run(%q) = %d, %q (stderr %q); want %d, %q", tc.args, code, out, errOut, tc.wantCode, tc.wantOut)
+			decision, evidence, ok := strings.Cut(out, "checked ")
+			if code != tc.wantCode || decision != tc.wantOut {
+				t.Errorf("run(%q) = %d, %q (stderr %q); want %d, %q", tc.args, code, decision, errOut, tc.wantCode, tc.wantOut)
+			}
+			if !ok || !strings.Contains(evidence, "bytes in ") || !strings.Contains(evidence, "  head ") {
+				t.Errorf("run(%q) printed no evidence: %q", tc.args, out)
 			}
 		})
 	}
 	if _, err := os.Stat(blank); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDeviceEvidenceOfABlankDisk(t *testing.T) {
+	// The dry run says exactly what the format decision read.
+	img := image(t, 300<<20, 0, "")
+	code, out, errOut := runCmd("-device", img, "-fs", "btrfs")
+	want := "blank: would format " + img + " as btrfs\n" +
+		"checked 314572800 bytes: read 2084864 bytes in 142 regions, every byte read is zero\n" +
+		"  head                           1 regions    1118208 bytes\n" +
+		"  partition head                 4 regions     278528 bytes\n" +
+		"  btrfs mirror                   7 regions      28672 bytes\n" +
+		"  ext backup superblock         85 regions     348160 bytes\n" +
+		"  xfs secondary superblock      40 regions     163840 bytes\n" +
+		"  tail                           1 regions     131072 bytes\n" +
+		"  sample                         4 regions      16384 bytes, one every 67108864 bytes\n"
+	if code != exitOK || out != want {
+		t.Errorf("dry run = %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
 }
 
@@ -157,5 +210,24 @@ func TestHelp(t *testing.T) {
 				t.Errorf("run(%q): help does not begin with %q", tc.args, synopsis)
 			}
 		})
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{&diskguard.RefusedError{Device: "/dev/sdb"}, exitRefused},
+		{&diskguard.ChangedError{Device: "/dev/sdb"}, exitRefused},
+		{diskguard.ErrSymlink, exitRefused},
+		{&diskguard.ArgumentError{Name: "device"}, exitUsage},
+		{&diskguard.VerifyError{Device: "/dev/sdb"}, exitFailed},
+		{errors.New("input/output error"), exitFailed},
+	}
+	for _, tc := range tests {
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
 	}
 }
