@@ -147,7 +147,7 @@ func TestProbeAgreesWithTruth(t *testing.T) {
 				if obs.Address != "" && obs.VM != hoststate.VMRunning {
 					t.Fatalf("%s %s: address %q while %s", x.kind, x.h.Instance, obs.Address, obs.VM)
 				}
-				if (x.kind == fakes.Lambda || x.kind == fakes.SelfHost) && obs.Volume != hoststate.VolumeAbsent {
+				if (x.kind == fakes.Lambda || x.kind == fakes.SelfHost) && obs.Volume != hoststate.VolumeNone {
 					t.Fatalf("%s reports volume %s; it has none", x.kind, obs.Volume)
 				}
 				vm, ok := listed[x.kind+"/"+x.h.Instance]

@@ -104,6 +104,9 @@ func (p *fakeProvider) Probe(ctx context.Context, h provider.Host) (hoststate.Ob
 		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown, Unreachable: true}, nil
 	}
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent, RawVM: p.spec.goneRaw}
+	if !p.spec.hasVolume {
+		obs.Volume = hoststate.VolumeNone
+	}
 	if x != nil {
 		if a := c.answerVMLocked(ks, x, now); a.ok {
 			obs.VM, obs.RawVM, obs.Address = p.spec.vmTable.Normalize(a.status), a.status, a.addr

@@ -112,6 +112,7 @@ const (
 	vmUnknown    = hoststate.VMUnknown
 	present      = hoststate.VolumePresent
 	volAbsent    = hoststate.VolumeAbsent
+	volNone      = hoststate.VolumeNone
 	transitional = hoststate.VolumeTransitional
 )
 
@@ -216,49 +217,49 @@ func TestHyperstackAddedStoppedHasOnlyAVolume(t *testing.T) {
 
 func TestLambdaSemantics(t *testing.T) {
 	runScenario(t, fakes.Lambda, true, []scenarioStep{
-		{vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: stop, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: consoleStop, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: reboot, vm: "booting", vmState: starting, volState: volAbsent},
-		{advance: 30 * time.Second, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: start, wantErr: provider.ErrConflict, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: deleteVolume, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: deprovision, vm: "terminating", vmState: stopping, volState: volAbsent},
-		{advance: time.Minute, vm: "terminated", vmState: absent, volState: volAbsent},
-		{advance: 5 * time.Minute, vm: "", vmState: absent, volState: volAbsent},
-		{act: start, vm: "booting", vmState: starting, volState: volAbsent},
-		{advance: 90 * time.Second, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: preempt, vm: "preempted", vmState: absent, volState: volAbsent},
-		{act: deprovision, wantErr: provider.ErrNotFound, advance: 5 * time.Minute, vm: "", vmState: absent, volState: volAbsent},
+		{vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: stop, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: consoleStop, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: reboot, vm: "booting", vmState: starting, volState: volNone},
+		{advance: 30 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: start, wantErr: provider.ErrConflict, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: deleteVolume, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: deprovision, vm: "terminating", vmState: stopping, volState: volNone},
+		{advance: time.Minute, vm: "terminated", vmState: absent, volState: volNone},
+		{advance: 5 * time.Minute, vm: "", vmState: absent, volState: volNone},
+		{act: start, vm: "booting", vmState: starting, volState: volNone},
+		{advance: 90 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: preempt, vm: "preempted", vmState: absent, volState: volNone},
+		{act: deprovision, wantErr: provider.ErrNotFound, advance: 5 * time.Minute, vm: "", vmState: absent, volState: volNone},
 	})
 }
 
 func TestLambdaRelaunchReplacesTerminated(t *testing.T) {
 	runScenario(t, fakes.Lambda, false, []scenarioStep{
-		{vm: "", vmState: absent, volState: volAbsent},
-		{act: start, advance: 90 * time.Second, vm: "active", vmState: running, volState: volAbsent, addr: true},
-		{act: consoleDelete, advance: time.Minute, vm: "terminated", vmState: absent, volState: volAbsent},
-		{act: start, vm: "booting", vmState: starting, volState: volAbsent},
+		{vm: "", vmState: absent, volState: volNone},
+		{act: start, advance: 90 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: consoleDelete, advance: time.Minute, vm: "terminated", vmState: absent, volState: volNone},
+		{act: start, vm: "booting", vmState: starting, volState: volNone},
 	})
 }
 
 func TestSelfHostSemantics(t *testing.T) {
 	runScenario(t, fakes.SelfHost, true, []scenarioStep{
-		{vm: "running", vmState: running, volState: volAbsent, addr: true},
-		{act: stop, vm: "stopping", vmState: stopping, volState: volAbsent},
-		{advance: 30 * time.Second, vm: "stopped", vmState: stopped, volState: volAbsent},
-		{act: start, vm: "starting", vmState: starting, volState: volAbsent},
-		{advance: 45 * time.Second, vm: "running", vmState: running, volState: volAbsent, addr: true},
-		{act: reboot, advance: 30 * time.Second, vm: "running", vmState: running, volState: volAbsent, addr: true},
-		{act: connectorSays("off"), vm: "off", vmState: stopped, volState: volAbsent},
-		{act: connectorSays("paused"), vm: "paused", vmState: vmUnknown, volState: volAbsent},
-		{act: start, wantErr: provider.ErrConflict, vm: "paused", vmState: vmUnknown, volState: volAbsent},
-		{act: connectorSays("NOT_FOUND"), vm: "not_found", vmState: absent, volState: volAbsent},
-		{act: start, wantErr: provider.ErrNotFound, vm: "not_found", vmState: absent, volState: volAbsent},
-		{act: connectorSays("running"), vm: "running", vmState: running, volState: volAbsent, addr: true},
-		{act: preempt, wantErr: provider.ErrUnsupported, vm: "running", vmState: running, volState: volAbsent, addr: true},
-		{act: deprovision, vm: "stopping", vmState: stopping, volState: volAbsent},
-		{advance: time.Minute, vm: "not_found", vmState: absent, volState: volAbsent},
+		{vm: "running", vmState: running, volState: volNone, addr: true},
+		{act: stop, vm: "stopping", vmState: stopping, volState: volNone},
+		{advance: 30 * time.Second, vm: "stopped", vmState: stopped, volState: volNone},
+		{act: start, vm: "starting", vmState: starting, volState: volNone},
+		{advance: 45 * time.Second, vm: "running", vmState: running, volState: volNone, addr: true},
+		{act: reboot, advance: 30 * time.Second, vm: "running", vmState: running, volState: volNone, addr: true},
+		{act: connectorSays("off"), vm: "off", vmState: stopped, volState: volNone},
+		{act: connectorSays("paused"), vm: "paused", vmState: vmUnknown, volState: volNone},
+		{act: start, wantErr: provider.ErrConflict, vm: "paused", vmState: vmUnknown, volState: volNone},
+		{act: connectorSays("NOT_FOUND"), vm: "not_found", vmState: absent, volState: volNone},
+		{act: start, wantErr: provider.ErrNotFound, vm: "not_found", vmState: absent, volState: volNone},
+		{act: connectorSays("running"), vm: "running", vmState: running, volState: volNone, addr: true},
+		{act: preempt, wantErr: provider.ErrUnsupported, vm: "running", vmState: running, volState: volNone, addr: true},
+		{act: deprovision, vm: "stopping", vmState: stopping, volState: volNone},
+		{advance: time.Minute, vm: "not_found", vmState: absent, volState: volNone},
 	})
 }
 

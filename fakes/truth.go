@@ -11,7 +11,7 @@ import (
 type Truth struct {
 	// VM and Volume are the normalized states (through the kind's
 	// provider tables). Kinds without a separate volume report
-	// VolumeAbsent, as their probes do.
+	// VolumeNone: they have none to lose.
 	VM     hoststate.VMState
 	Volume hoststate.VolumeState
 	// RawVM and RawVolume are the provider's strings ("" when missing; a
@@ -50,7 +50,10 @@ func (c *Cloud) Truth(kind string, h provider.Host) Truth {
 		t.VM = ks.spec.vmTable.Normalize(x.vm.status)
 		t.Address = vmAddress(ks, x, now)
 	}
-	if ks.spec.hasVolume && x.vol.exists {
+	switch {
+	case !ks.spec.hasVolume:
+		t.Volume = hoststate.VolumeNone
+	case x.vol.exists:
 		t.VolumeExists, t.RawVolume = true, x.vol.status
 		t.Volume = ks.spec.volTable.Normalize(x.vol.status)
 	}

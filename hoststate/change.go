@@ -37,6 +37,13 @@ const (
 	// ReasonVolumeUnsettled: the VM is gone but the data volume's state is
 	// unknown or transitional, so off and deprovisioned cannot be told apart.
 	ReasonVolumeUnsettled
+	// ReasonHostAlive: the provider points to off, deprovisioned or error
+	// but the host daemon's heartbeat is fresh: the host is visibly alive,
+	// so the drift is held and flagged ("provider disagrees").
+	ReasonHostAlive
+	// ReasonStaleRead: a contradicting observation within the provider's
+	// consistency window of an action: likely the old state, read again.
+	ReasonStaleRead
 
 	numReasons = iota
 )
@@ -54,6 +61,8 @@ var reasonNames = [numReasons]string{
 	ReasonAwaitingAddress:  "awaiting address",
 	ReasonUnrecognized:     "unrecognized provider status",
 	ReasonVolumeUnsettled:  "volume unsettled",
+	ReasonHostAlive:        "held: host heartbeat is fresh",
+	ReasonStaleRead:        "held: within the provider's consistency window",
 }
 
 // String returns a short human-readable name.

@@ -1,6 +1,9 @@
 package hoststate
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Observe is the reconcile decision: given the stored record, one probe's
 // observation and the current time, it returns the new record and what
@@ -45,7 +48,8 @@ import "time"
 // during a reprovision. Past the deadline the action is orphaned and those
 // observations are ordinary drift, so nothing wedges.
 func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) {
-	p = p.WithDefaults()
+	p.fill()
+	r.sanitize(now, &p)
 	from := r.Status
 	if !from.Valid() {
 		// A corrupt stored status is unknown: the observation decides.
@@ -53,7 +57,9 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 		r.Status = StatusUnknown
 	}
 	if o.Err != nil {
-		r.ProbeFailures++
+		if r.ProbeFailures < math.MaxInt32 {
+			r.ProbeFailures++
+		}
 		r.ProbeError = Truncate(o.Err.Error(), MaxQuoted)
 		return r, Change{From: from, To: from, Reason: ReasonProbeFailed}
 	}
@@ -65,12 +71,27 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 	if !r.ObservedVolume.Valid() {
 		r.ObservedVolume = VolumeUnknown
 	}
-	r.ProviderStatus, r.ProviderVolumeStatus = o.RawVM, o.RawVolume
+	r.ProviderStatus, r.ProviderVolumeStatus = bounded(o.RawVM, MaxQuoted), bounded(o.RawVolume, MaxQuoted)
 	r.Unreachable = o.Unreachable
 	r.ObservedAt = now
 	r.ProbeFailures, r.ProbeError = 0, ""
-	if o.Address != "" && (o.VM == VMRunning || o.VM == VMStarting) {
-		r.Address = o.Address
+	// The address follows the VM: a running VM's answer replaces it (an
+	// answer without one clears it); a starting VM's adds one once known.
+	if len(o.Address) <= MaxAddress && !o.Unreachable {
+		switch {
+		case o.VM == VMRunning:
+			r.Address = o.Address
+		case o.VM == VMStarting && o.Address != "":
+			r.Address = o.Address
+		}
+	}
+	// A VM with another immutable id was recreated: its first-boot setup
+	// runs again.
+	if o.VMID != "" && len(o.VMID) <= MaxQuoted {
+		if r.VMID != "" && r.VMID != o.VMID {
+			r.BootstrapDone = false
+		}
+		r.VMID = o.VMID
 	}
 
 	if o.Unreachable {
@@ -108,20 +129,33 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 
 	if target == from {
 		r.resetPending()
+		r.ProviderDisagrees = false
 		return r, Change{From: from, To: from, Reason: ReasonAgrees, Target: target}
 	}
-	if r.InFlight() && !r.actionExpired(now, p) && intermediate(from, r.Observed, r.ObservedVolume) {
+	if r.inFlight() && !r.actionExpired(now, &p) && intermediate(from, r.Observed, r.ObservedVolume) {
 		r.resetPending()
 		return r, Change{From: from, To: from, Reason: ReasonInProgress, Target: target}
 	}
 
 	expected := reported(from, target)
-	if !expected && r.inGrace(now, p) {
+	if !expected && r.inGrace(now, &p) {
 		// Recorded, not counted — and it breaks any run in progress: the
 		// confirmations of a flip must be consecutive, so stopped, running,
 		// stopped is one confirmation of off, not two.
 		r.resetPending()
 		return r, Change{From: from, To: from, Reason: ReasonGrace, Target: target}
+	}
+	if !expected && r.inConsistencyWindow(now, &p) {
+		r.resetPending()
+		return r, Change{From: from, To: from, Reason: ReasonStaleRead, Target: target}
+	}
+	// A second signal: a host whose daemon is visibly alive is not off,
+	// gone or broken because the provider says so. A user's own stop or
+	// delete is expected, never vetoed.
+	if !expected && (target == StatusOff || target == StatusDeprovisioned || target == StatusError) && r.heartbeatFresh(now, &p) {
+		r.resetPending()
+		r.ProviderDisagrees = true
+		return r, Change{From: from, To: from, Reason: ReasonHostAlive, Target: target}
 	}
 	if expected && target != StatusOff && target != StatusDeprovisioned && target != StatusError {
 		r.moveTo(target, now)
@@ -144,6 +178,9 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 	r.moveTo(target, now)
 	if target == StatusError {
 		r.Reason = Truncate(o.RawVM, MaxQuoted)
+		if r.Observed == VMStopped && r.ObservedVolume == VolumeAbsent {
+			r.Reason = ReasonDataVolumeMissing
+		}
 	}
 	return r, Change{From: from, To: target, Reason: reason, Target: target, Count: count}
 }
@@ -160,10 +197,10 @@ func intermediate(s Status, vm VMState, vol VolumeState) bool {
 		return vm == VMStopping || vm == VMStarting || vm == VMStopped
 	case StatusReprovisioning:
 		// The old VM goes down and away before the new one is created.
-		return vm == VMStopping || vm == VMStopped || (vm == VMAbsent && vol != VolumeAbsent)
+		return vm == VMStopping || vm == VMStopped || (vm == VMAbsent && vol != VolumeAbsent && vol != VolumeNone)
 	case StatusDeprovisioning:
 		// The VM goes first, then the volume.
-		return vm == VMStopping || vm == VMStopped || (vm == VMAbsent && vol != VolumeAbsent)
+		return vm == VMStopping || vm == VMStopped || (vm == VMAbsent && vol != VolumeAbsent && vol != VolumeNone)
 	case StatusStopping:
 		// Hyperstack: the VM is gone but the volume is still reserved.
 		return vm == VMAbsent && vol == VolumeTransitional
@@ -171,10 +208,11 @@ func intermediate(s Status, vm VMState, vol VolumeState) bool {
 	return false
 }
 
-// Implied is the one rule from a VM state (and, when the VM is absent,
-// the data volume's state) to the status it implies on its own: running,
-// starting, stopping, off (stopped, or absent with the volume present),
-// deprovisioned (VM and volume absent) or error. ok is false when it
+// Implied is the one rule from a VM state and the data volume's state to
+// the status they imply on their own: running, starting, stopping, off
+// (stopped, or absent with the volume present), deprovisioned (VM and
+// volume absent, or a provider without separate volumes) or error
+// (including a stopped VM whose data volume is gone). ok is false when it
 // implies nothing: an unrecognized VM state, or a missing VM whose volume
 // is unknown or transitional (reconcile rule 6 holds those).
 func Implied(vm VMState, vol VolumeState) (s Status, ok bool) {
@@ -186,6 +224,11 @@ func Implied(vm VMState, vol VolumeState) (s Status, ok bool) {
 	case VMStopping:
 		return StatusStopping, true
 	case VMStopped:
+		if vol == VolumeAbsent {
+			// Off promises a data volume to start again with; this one
+			// is gone, so it is an error for a human or a deprovision.
+			return StatusError, true
+		}
 		return StatusOff, true
 	case VMError:
 		return StatusError, true
@@ -193,12 +236,16 @@ func Implied(vm VMState, vol VolumeState) (s Status, ok bool) {
 		switch vol {
 		case VolumePresent:
 			return StatusOff, true
-		case VolumeAbsent:
+		case VolumeAbsent, VolumeNone:
 			return StatusDeprovisioned, true
 		}
 	}
 	return StatusUnknown, false
 }
+
+// ReasonDataVolumeMissing is the Record.Reason of a host in error because
+// its VM is stopped but its data volume is gone.
+const ReasonDataVolumeMissing = "data volume missing"
 
 // moveTo sets a new status: it restarts confirmation, clears what belongs
 // to the old status, and ends the in-flight action once the status settles.

@@ -50,12 +50,15 @@ const (
 	VolumeUnknown VolumeState = iota
 	// VolumePresent: the volume exists and is usable.
 	VolumePresent
-	// VolumeAbsent: the volume does not exist. Providers without a separate
-	// data volume (Lambda) report absent, so a gone VM means deprovisioned.
+	// VolumeAbsent: the host's separate data volume does not exist.
 	VolumeAbsent
 	// VolumeTransitional: the volume exists but is changing (creating,
 	// attaching, detaching, Hyperstack "reserved"). Never read as absent.
 	VolumeTransitional
+	// VolumeNone: the provider keeps no separate data volume (Lambda, a
+	// self-hosted VM's own disk), so there is none to lose: a gone VM is
+	// deprovisioned, a stopped one off.
+	VolumeNone
 
 	numVolumeStates = iota
 )
@@ -65,6 +68,7 @@ var volumeStateNames = [numVolumeStates]string{
 	VolumePresent:      "present",
 	VolumeAbsent:       "absent",
 	VolumeTransitional: "transitional",
+	VolumeNone:         "none",
 }
 
 // ErrUnknownVMState and ErrUnknownVolumeState are matched by the errors that

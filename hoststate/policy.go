@@ -28,16 +28,48 @@ type Policy struct {
 	// deadline: past it, intermediate provider states no longer hold the
 	// transitional status (an orphaned action expires). Default 30 min.
 	ActionTimeout time.Duration
+	// ConsistencyWindow is how long the provider may keep answering the
+	// state from before an action (eventual consistency): contradicting
+	// observations within it of the action, or of the action's confirmed
+	// outcome, are recorded but neither change the status nor count.
+	// Default 0 (a strongly consistent API); set it per provider.
+	ConsistencyWindow time.Duration
+	// MaxClockSkew bounds how far in the future a stored time may lie
+	// before Observe treats it as corrupt and clamps it to now, so a
+	// skewed or hostile record can open no unbounded grace window.
+	// Default 5 min.
+	MaxClockSkew time.Duration
 }
+
+// MaxDeadline bounds how far after its action an in-flight deadline may
+// lie; a stored deadline beyond it is clamped, so no record can hold a
+// transitional status forever.
+const MaxDeadline = 24 * time.Hour
+
+// MaxAddress bounds a stored public address, in bytes; a longer one is
+// corrupt and dropped.
+const MaxAddress = 256
+
+// The defaults, as constants so defaulting a Policy on the hot path
+// builds nothing.
+const (
+	defaultGrace            = 2 * time.Minute
+	defaultConfirmations    = 2
+	defaultStaleAfter       = 2 * time.Minute
+	defaultNoAddressTimeout = 10 * time.Minute
+	defaultActionTimeout    = 30 * time.Minute
+	defaultMaxClockSkew     = 5 * time.Minute
+)
 
 // DefaultPolicy returns the documented defaults.
 func DefaultPolicy() Policy {
 	return Policy{
-		Grace:            2 * time.Minute,
-		Confirmations:    2,
-		StaleAfter:       2 * time.Minute,
-		NoAddressTimeout: 10 * time.Minute,
-		ActionTimeout:    30 * time.Minute,
+		Grace:            defaultGrace,
+		Confirmations:    defaultConfirmations,
+		StaleAfter:       defaultStaleAfter,
+		NoAddressTimeout: defaultNoAddressTimeout,
+		ActionTimeout:    defaultActionTimeout,
+		MaxClockSkew:     defaultMaxClockSkew,
 	}
 }
 
@@ -45,21 +77,29 @@ func DefaultPolicy() Policy {
 // its [DefaultPolicy] value. There is deliberately no value that turns a
 // rule off: a Grace of one nanosecond is as good as none, and it says so.
 func (p Policy) WithDefaults() Policy {
-	d := DefaultPolicy()
+	p.fill()
+	return p
+}
+
+// fill is WithDefaults in place, for the hot path.
+func (p *Policy) fill() {
 	if p.Grace <= 0 {
-		p.Grace = d.Grace
+		p.Grace = defaultGrace
 	}
 	if p.Confirmations <= 0 {
-		p.Confirmations = d.Confirmations
+		p.Confirmations = defaultConfirmations
 	}
 	if p.StaleAfter <= 0 {
-		p.StaleAfter = d.StaleAfter
+		p.StaleAfter = defaultStaleAfter
 	}
 	if p.NoAddressTimeout <= 0 {
-		p.NoAddressTimeout = d.NoAddressTimeout
+		p.NoAddressTimeout = defaultNoAddressTimeout
 	}
 	if p.ActionTimeout <= 0 {
-		p.ActionTimeout = d.ActionTimeout
+		p.ActionTimeout = defaultActionTimeout
 	}
-	return p
+	if p.MaxClockSkew <= 0 {
+		p.MaxClockSkew = defaultMaxClockSkew
+	}
+	p.ConsistencyWindow = max(p.ConsistencyWindow, 0)
 }

@@ -68,9 +68,14 @@ func TestPropFailedProbeNeverChangesStatus(t *testing.T) {
 		r.Status = rapid.SampledFrom(Statuses()).Draw(t, "valid")
 		o := genObservation(t)
 		o.Err = errors.New("HTTP 503")
-		got, c := Observe(r, o, t0, genPolicy(t))
+		p := genPolicy(t)
+		got, c := Observe(r, o, t0, p)
+		// A stored record is input too: Observe clamps what it cannot
+		// trust (sanitized), and changes nothing else.
 		want := r
-		want.ProbeFailures, want.ProbeError = r.ProbeFailures+1, "HTTP 503"
+		eff := p.WithDefaults()
+		want.sanitize(t0, &eff)
+		want.ProbeFailures, want.ProbeError = want.ProbeFailures+1, "HTTP 503"
 		if diff := cmp.Diff(want, got); diff != "" || c.Changed() {
 			t.Fatalf("failed probe changed the record (-want +got):\n%s", diff)
 		}
@@ -150,7 +155,7 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 					t.Fatalf("%v --> %v but the last %d observations were %v", prev.Status, r.Status, eff.Confirmations, streak)
 				}
 			}
-			if !reported(prev.Status, r.Status) && prev.inGrace(now, eff) {
+			if !reported(prev.Status, r.Status) && prev.inGrace(now, &eff) {
 				t.Fatalf("drift to %v inside the grace window", r.Status)
 			}
 			streak = nil

@@ -86,6 +86,11 @@ type Record struct {
 	// BootstrapDone reports that the host finished its first-boot setup.
 	BootstrapDone bool `json:"bootstrap_done,omitempty"`
 
+	// ProviderDisagrees records that the provider points to off,
+	// deprovisioned or error while the host daemon's fresh heartbeat says
+	// it is alive; the flip is held. It clears when they agree again.
+	ProviderDisagrees bool `json:"provider_disagrees,omitempty"`
+
 	// Pending is the status that consecutive observations are confirming,
 	// and PendingCount how many agreed so far.
 	Pending      Status `json:"pending"`
@@ -98,7 +103,10 @@ type Record struct {
 // InFlight reports whether the last user action still waits for its
 // provider: the status is a transitional one on that action's path (start:
 // starting; reprovision: reprovisioning then starting; ...).
-func (r Record) InFlight() bool {
+func (r Record) InFlight() bool { return r.inFlight() }
+
+// inFlight is InFlight without copying the record, for the hot path.
+func (r *Record) inFlight() bool {
 	return !r.ActionAt.IsZero() && r.Status.Transitional() && onPath(r.LastAction, r.Status)
 }
 
@@ -118,14 +126,84 @@ func (r Record) Stale(now time.Time, p Policy) bool {
 
 // inGrace reports whether now is within p.Grace of the last user action. A
 // clock that runs behind ActionAt (skew) counts as within the window, so
-// skew can hold a decision back but never skip the window.
-func (r Record) inGrace(now time.Time, p Policy) bool {
+// skew can hold a decision back but never skip the window (Observe clamps
+// a future ActionAt, so the window stays bounded).
+func (r *Record) inGrace(now time.Time, p *Policy) bool {
 	return !r.ActionAt.IsZero() && now.Sub(r.ActionAt) < p.Grace
+}
+
+// inConsistencyWindow reports whether now is within the provider's
+// consistency window of the last user action, or of its confirmed outcome
+// (the status is the action's goal, reached since the action).
+func (r *Record) inConsistencyWindow(now time.Time, p *Policy) bool {
+	if p.ConsistencyWindow <= 0 || r.ActionAt.IsZero() {
+		return false
+	}
+	if now.Sub(r.ActionAt) < p.ConsistencyWindow {
+		return true
+	}
+	return r.Status == r.LastAction.Goal() && !r.Since.Before(r.ActionAt) && now.Sub(r.Since) < p.ConsistencyWindow
+}
+
+// heartbeatFresh reports whether the host daemon was heard from after the
+// last user action and within StaleAfter: the host is visibly alive.
+func (r *Record) heartbeatFresh(now time.Time, p *Policy) bool {
+	return !r.LastSeen.IsZero() && r.LastSeen.After(r.ActionAt) && now.Sub(r.LastSeen) <= p.StaleAfter
+}
+
+// notAfter returns t, or now when t lies beyond limit.
+func notAfter(t, limit, now time.Time) time.Time {
+	if t.After(limit) {
+		return now
+	}
+	return t
+}
+
+// sanitize clamps what a stored record may carry to what the decision
+// can trust: a stored record is input too. Future times beyond the clock
+// skew bound become now, an in-flight deadline lies at most MaxDeadline
+// after its action, a confirmation run at or past Confirmations (which no
+// valid record holds) starts afresh, so none flips at once, counters are
+// non-negative, and text is bounded.
+func (r *Record) sanitize(now time.Time, p *Policy) {
+	// The times the decision reads; ObservedAt it only writes.
+	limit := now.Add(p.MaxClockSkew)
+	r.Since = notAfter(r.Since, limit, now)
+	r.ActionAt = notAfter(r.ActionAt, limit, now)
+	r.LastSeen = notAfter(r.LastSeen, limit, now)
+	if !r.Deadline.IsZero() && !r.ActionAt.IsZero() && r.Deadline.Sub(r.ActionAt) > MaxDeadline {
+		r.Deadline = r.ActionAt.Add(MaxDeadline)
+	}
+	if r.PendingCount < 0 || r.PendingCount >= p.Confirmations {
+		// A valid record never holds a full run (reaching it flips), so
+		// this one is corrupt: start the run afresh.
+		r.PendingCount = 0
+	}
+	if r.PendingCount == 0 {
+		r.Pending = StatusUnknown
+	}
+	r.ProbeFailures = max(r.ProbeFailures, 0)
+	if len(r.Address) > MaxAddress {
+		r.Address = ""
+	}
+	r.ProviderStatus = bounded(r.ProviderStatus, MaxQuoted)
+	r.ProviderVolumeStatus = bounded(r.ProviderVolumeStatus, MaxQuoted)
+	r.Reason = bounded(r.Reason, MaxStored)
+	r.ProbeError = bounded(r.ProbeError, MaxStored)
+}
+
+// bounded is Truncate for the hot path: only a string over the bound pays
+// for the rune walk.
+func bounded(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return Truncate(s, max)
 }
 
 // actionExpired reports whether the in-flight action ran past its deadline
 // (Deadline, or ActionAt + p.ActionTimeout when no waiter set one).
-func (r Record) actionExpired(now time.Time, p Policy) bool {
+func (r *Record) actionExpired(now time.Time, p *Policy) bool {
 	d := r.Deadline
 	if d.IsZero() {
 		if r.ActionAt.IsZero() {

@@ -57,11 +57,15 @@ const (
 	FlagProbeFailing
 	// FlagConfirming: observations are confirming a different status.
 	FlagConfirming
+	// FlagProviderDisagrees: the provider points to off, deprovisioned or
+	// error, but the host's fresh heartbeat says it is alive.
+	FlagProviderDisagrees
 )
 
 var flagNames = [...]string{
 	"stale", "bootstrap pending", "no address", "unrecognized provider status",
 	"unknown", "connector offline", "probe failing", "confirming",
+	"provider disagrees",
 }
 
 // Has reports whether all of f2 are set in f.
@@ -189,6 +193,9 @@ func View(r Record, now time.Time, p Policy) HostView {
 	}
 	if r.PendingCount > 0 {
 		v.Flags |= FlagConfirming
+	}
+	if r.ProviderDisagrees {
+		v.Flags |= FlagProviderDisagrees
 	}
 	if r.InFlight() {
 		v.Action = r.LastAction

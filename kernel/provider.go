@@ -73,11 +73,16 @@ func (p *Provider) Validate(host provider.Host) error {
 	return err
 }
 
-// Probe observes host.
+// Probe observes host. For a provider without separate data volumes the
+// volume is VolumeNone, whatever the adapter said: there is none to lose.
 func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
-	return guardCall(ctx, p, "Probe", func(ctx context.Context) (hoststate.Observation, error) {
+	o, err := guardCall(ctx, p, "Probe", func(ctx context.Context) (hoststate.Observation, error) {
 		return p.p.Probe(ctx, host)
 	})
+	if err == nil && !p.Capabilities().SeparateVolume {
+		o.Volume = hoststate.VolumeNone
+	}
+	return o, err
 }
 
 // Send sends action a for host (Retry and Reprovision send Start). The

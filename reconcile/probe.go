@@ -108,7 +108,7 @@ func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]p
 	}
 	switch {
 	case !caps.SeparateVolume:
-		o.Volume = hoststate.VolumeAbsent
+		o.Volume = hoststate.VolumeNone
 	case ref.Volume == "":
 		o.Volume = hoststate.VolumeUnknown
 	default:

@@ -19,7 +19,7 @@ func ReadyToStart(volumeExpected bool) Condition {
 		Volume: []hoststate.VolumeState{hoststate.VolumePresent},
 	}
 	if !volumeExpected {
-		c.Volume = append(c.Volume, hoststate.VolumeAbsent)
+		c.Volume = append(c.Volume, hoststate.VolumeAbsent, hoststate.VolumeNone)
 	}
 	return c
 }

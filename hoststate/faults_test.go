@@ -1,0 +1,196 @@
+package hoststate
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+// These tests pin the rules that keep real fault patterns from becoming
+// false statuses (docs/ARCHITECTURE.md, "Reconcile rules").
+
+func TestAddressFollowsTheVM(t *testing.T) {
+	r := settled(StatusRunning) // address 198.51.100.1
+	r, _ = Observe(r, obs(VMRunning, VolumePresent, "203.0.113.50"), t0, DefaultPolicy())
+	if r.Address != "203.0.113.50" {
+		t.Fatalf("a new address did not replace the old: %q", r.Address)
+	}
+	r, _ = Observe(r, obs(VMRunning, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
+	if r.Address != "" || r.Status != StatusRunning {
+		t.Fatalf("a running VM confirmed without an address kept %q (%s)", r.Address, r.Status)
+	}
+	o := obs(VMRunning, VolumePresent, string(make([]byte, MaxAddress+1)))
+	r, _ = Observe(r, o, t0.Add(2*time.Minute), DefaultPolicy())
+	if r.Address != "" {
+		t.Fatal("an oversized address was stored")
+	}
+}
+
+func TestRecreatedVMNeedsBootstrapAgain(t *testing.T) {
+	r := settled(StatusRunning)
+	r.BootstrapDone, r.VMID = true, "111"
+	o := obs(VMRunning, VolumePresent, "198.51.100.1")
+	o.VMID = "111"
+	if r2, _ := Observe(r, o, t0, DefaultPolicy()); !r2.BootstrapDone {
+		t.Fatal("the same VM lost its bootstrap")
+	}
+	o.VMID = "222"
+	r2, _ := Observe(r, o, t0, DefaultPolicy())
+	if r2.BootstrapDone || r2.VMID != "222" {
+		t.Fatalf("a VM with a new id kept bootstrap done (%v) or the old id (%s)", r2.BootstrapDone, r2.VMID)
+	}
+}
+
+func TestFreshHeartbeatVetoesDrift(t *testing.T) {
+	p := DefaultPolicy()
+	for _, target := range []struct {
+		vm  VMState
+		vol VolumeState
+	}{{VMStopped, VolumePresent}, {VMAbsent, VolumeAbsent}, {VMError, VolumePresent}} {
+		r := settled(StatusRunning)
+		now := t0
+		for i := range 5 {
+			r.LastSeen = now.Add(-30 * time.Second) // the daemon keeps beating
+			var c Change
+			r, c = Observe(r, obs(target.vm, target.vol, ""), now, p)
+			if r.Status != StatusRunning || c.Reason != ReasonHostAlive || !r.ProviderDisagrees {
+				t.Fatalf("%v/%v observation %d: %s (%v), disagrees %v; want held by the heartbeat", target.vm, target.vol, i, r.Status, c.Reason, r.ProviderDisagrees)
+			}
+			if !View(r, now, p).Flags.Has(FlagProviderDisagrees) {
+				t.Fatal("the view does not flag the disagreement")
+			}
+			now = now.Add(time.Minute)
+		}
+		// The heartbeat stops: the drift is confirmed as usual.
+		for range p.Confirmations {
+			now = now.Add(p.StaleAfter)
+			r, _ = Observe(r, obs(target.vm, target.vol, ""), now, p)
+		}
+		if r.Status == StatusRunning {
+			t.Fatalf("%v/%v: still running after the heartbeat went stale", target.vm, target.vol)
+		}
+	}
+	// A user's own stop is never vetoed by the heartbeat.
+	r := settled(StatusRunning)
+	r, _ = Apply(r, ActionStop, t0)
+	r.LastSeen = t0.Add(10 * time.Second)
+	for i := range p.Confirmations {
+		r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Duration(20+10*i)*time.Second), p)
+	}
+	if r.Status != StatusOff {
+		t.Fatalf("a user's stop was vetoed: %s", r.Status)
+	}
+}
+
+func TestStoppedVMWithoutItsVolumeIsAnError(t *testing.T) {
+	p := DefaultPolicy()
+	r := settled(StatusOff)
+	var c Change
+	for i := range p.Confirmations {
+		r, c = Observe(r, obs(VMStopped, VolumeAbsent, ""), t0.Add(time.Duration(i)*time.Minute), p)
+		if i < p.Confirmations-1 && r.Status != StatusOff {
+			t.Fatalf("flipped after %d observations", i+1)
+		}
+	}
+	if r.Status != StatusError || r.Reason != ReasonDataVolumeMissing || c.Reason != ReasonDrift {
+		t.Fatalf("stopped VM, volume gone: %s %q (%v), want error %q", r.Status, r.Reason, c.Reason, ReasonDataVolumeMissing)
+	}
+	// A provider without separate volumes has none to lose.
+	if s, _ := Implied(VMStopped, VolumeNone); s != StatusOff {
+		t.Fatalf("stopped VM of a provider without volumes implies %s, want off", s)
+	}
+	if s, _ := Implied(VMAbsent, VolumeNone); s != StatusDeprovisioned {
+		t.Fatalf("gone VM of a provider without volumes implies %s, want deprovisioned", s)
+	}
+}
+
+func TestStoredRecordsAreNotTrustedBlindly(t *testing.T) {
+	p := DefaultPolicy()
+	t.Run("pending count above confirmations", func(t *testing.T) {
+		r := settled(StatusRunning)
+		r.Pending, r.PendingCount = StatusOff, 99
+		r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0, p)
+		r.Pending, r.PendingCount = StatusOff, 99
+		r, c := Observe(r, obs(VMStopped, VolumePresent, ""), t0, p)
+		if r.Status != StatusRunning && p.Confirmations > 1 {
+			t.Fatalf("a stored PendingCount of 99 flipped at once (%v)", c.Reason)
+		}
+	})
+	t.Run("future action opens no unbounded grace", func(t *testing.T) {
+		r := acted(StatusStopping, ActionStop, t0.Add(1000*time.Hour))
+		r.Since = t0.Add(1000 * time.Hour)
+		now := t0
+		for range 10 {
+			r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+			now = now.Add(time.Minute)
+		}
+		if r.Status != StatusRunning {
+			t.Fatalf("a far-future ActionAt held drift for 10 minutes: %s", r.Status)
+		}
+	})
+	t.Run("future heartbeat vetoes nothing forever", func(t *testing.T) {
+		r := settled(StatusRunning)
+		r.LastSeen = t0.Add(1000 * time.Hour)
+		now := t0
+		for range 2 + p.Confirmations {
+			r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), now, p)
+			now = now.Add(p.StaleAfter + time.Second)
+		}
+		if r.Status != StatusOff {
+			t.Fatalf("a far-future LastSeen vetoed drift: %s", r.Status)
+		}
+	})
+	t.Run("failure counter saturates", func(t *testing.T) {
+		r := settled(StatusRunning)
+		r.ProbeFailures = math.MaxInt32
+		r, _ = Observe(r, Observation{Err: errString("503")}, t0, p)
+		if r.ProbeFailures != math.MaxInt32 {
+			t.Fatalf("ProbeFailures = %d", r.ProbeFailures)
+		}
+	})
+	t.Run("deadline bounded", func(t *testing.T) {
+		r := acted(StatusStopping, ActionStop, t0)
+		r.Deadline = t0.Add(10000 * time.Hour)
+		r, c := Observe(r, obs(VMStopping, VolumePresent, ""), t0.Add(MaxDeadline+time.Hour), p)
+		r, c = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(MaxDeadline+2*time.Hour), p)
+		if c.Reason == ReasonInProgress {
+			t.Fatal("a deadline 10000 h out still holds the action in flight after a day")
+		}
+		_ = r
+	})
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
+	p := DefaultPolicy()
+	p.ConsistencyWindow = 10 * time.Minute
+	r, _ := Apply(settled(StatusRunning), ActionStop, t0)
+	for i := range p.Confirmations {
+		r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Duration(30+30*i)*time.Second), p)
+	}
+	if r.Status != StatusOff {
+		t.Fatalf("stop not confirmed: %s", r.Status)
+	}
+	confirmed := r.Since
+	// The API keeps serving the pre-stop state for minutes.
+	now := confirmed
+	for now.Before(confirmed.Add(p.ConsistencyWindow)) {
+		var c Change
+		r, c = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+		if r.Status != StatusOff {
+			t.Fatalf("a stale read %s after the confirmed stop made the host %s (%v)", now.Sub(confirmed), r.Status, c.Reason)
+		}
+		now = now.Add(2 * time.Minute)
+	}
+	// Past the window a real start from the console is drift as usual.
+	for range p.Confirmations {
+		now = now.Add(2 * time.Minute)
+		r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+	}
+	if r.Status != StatusRunning {
+		t.Fatalf("after the window: %s, want running", r.Status)
+	}
+}
