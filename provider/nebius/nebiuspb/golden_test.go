@@ -190,7 +190,9 @@ func TestServiceErrorDetailsCases(t *testing.T) {
 		{110, msg(str(1, "computedisk-1"), str(2, "attached")), func(s *nebiuspb.ServiceError) bool {
 			return s.GetBadResourceState().GetResourceId() == "computedisk-1" && s.GetBadResourceState().GetMessage() == "attached"
 		}},
-		{111, msg(str(1, "computeinstance-1")), func(s *nebiuspb.ServiceError) bool { return s.GetResourceNotFound().GetResourceId() == "computeinstance-1" }},
+		{111, msg(str(1, "computeinstance-1")), func(s *nebiuspb.ServiceError) bool {
+			return s.GetResourceNotFound().GetResourceId() == "computeinstance-1"
+		}},
 		{112, msg(str(1, "x")), func(s *nebiuspb.ServiceError) bool { return s.GetResourceAlreadyExists().GetResourceId() == "x" }},
 		{113, msg(str(1, "9"), str(2, "8")), func(s *nebiuspb.ServiceError) bool {
 			return s.GetOutOfRange().GetRequested() == "9" && s.GetOutOfRange().GetLimit() == "8"
