@@ -59,6 +59,10 @@ func NewNebiusGRPC(cloud *fakes.Cloud, token string, opts ...grpc.ServerOption) 
 	if token == "" {
 		return nil, errors.New("emulators: the Nebius gRPC emulator needs a token to check")
 	}
+	codec, err := newAnswerCodec()
+	if err != nil {
+		return nil, err
+	}
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("emulators: nebius grpc: %w", err)
@@ -67,7 +71,7 @@ func NewNebiusGRPC(cloud *fakes.Cloud, token string, opts ...grpc.ServerOption) 
 		fake: NewNebius(cloud), token: token, lis: lis, done: make(chan struct{}),
 		ops: map[string]nebiusGRPCOp{},
 	}
-	e.srv = grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(e.intercept))...)
+	e.srv = grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(e.intercept), grpc.ForceServerCodecV2(codec))...)
 	nebiuspb.RegisterInstanceServiceServer(e.srv, nebiusGRPCInstances{e: e})
 	nebiuspb.RegisterDiskServiceServer(e.srv, nebiusGRPCDisks{e: e})
 	nebiuspb.RegisterOperationServiceServer(e.srv, nebiusGRPCOperations{e: e})
@@ -111,6 +115,9 @@ func (e *NebiusGRPC) intercept(ctx context.Context, req any, info *grpc.UnarySer
 	resp, err := handler(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if f.Kind == NebiusGarbled {
+		return garbledAnswer{}, nil
 	}
 	f.corrupt(resp)
 	return resp, nil

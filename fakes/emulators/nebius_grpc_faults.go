@@ -2,8 +2,12 @@ package emulators
 
 import (
 	"context"
+	"fmt"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
 
 	"github.com/driftless/driftless/provider/nebius/nebiuspb"
@@ -44,6 +48,8 @@ const (
 	NebiusWrongID
 	// NebiusUnknownState answers a state number the API does not define.
 	NebiusUnknownState
+	// NebiusGarbled answers bytes that do not decode as the message.
+	NebiusGarbled
 )
 
 // NebiusWireFault is one fault of the Nebius gRPC emulator.
@@ -176,3 +182,36 @@ func (f *NebiusWireFault) corrupt(resp any) {
 		}
 	}
 }
+
+// garbledAnswer is what the interceptor answers for NebiusGarbled; the
+// emulator's codec writes it as bytes no message decodes from.
+type garbledAnswer struct{}
+
+// answerCodec is the emulator's server codec: gRPC's proto codec, and
+// garbled bytes for a garbledAnswer.
+type answerCodec struct{ base encoding.CodecV2 }
+
+// newAnswerCodec wraps gRPC's registered proto codec.
+func newAnswerCodec() (answerCodec, error) {
+	base := encoding.GetCodecV2(proto.Name)
+	if base == nil {
+		return answerCodec{}, fmt.Errorf("emulators: gRPC has no %q codec", proto.Name)
+	}
+	return answerCodec{base: base}, nil
+}
+
+// Marshal implements encoding.CodecV2.
+func (c answerCodec) Marshal(v any) (mem.BufferSlice, error) {
+	if _, ok := v.(garbledAnswer); ok {
+		// A length-delimited field 1 whose length runs past the end:
+		// every decoder refuses it.
+		return mem.BufferSlice{mem.SliceBuffer{0x0a, 0xff, 0xff, 0x03}}, nil
+	}
+	return c.base.Marshal(v)
+}
+
+// Unmarshal implements encoding.CodecV2.
+func (c answerCodec) Unmarshal(data mem.BufferSlice, v any) error { return c.base.Unmarshal(data, v) }
+
+// Name implements encoding.CodecV2: the proto content subtype.
+func (c answerCodec) Name() string { return c.base.Name() }

@@ -208,6 +208,10 @@ func TestNebiusGRPCCorruptAnswers(t *testing.T) {
 	if err != nil || in.GetStatus().GetState() != 1000 {
 		t.Errorf("an unknown state: %v, %v", in, err)
 	}
+	w.emu.InjectWireFault(emulators.NebiusWireFault{Kind: emulators.NebiusGarbled, Method: emulators.NebiusInstanceGet, Count: 1})
+	if _, err := w.instances.Get(authed(), &nebiuspb.GetInstanceRequest{Id: w.host.Instance}); status.Code(err) != codes.Internal {
+		t.Errorf("a garbled answer: %v, want the client's Internal decode failure", err)
+	}
 	in, err = w.instances.Get(authed(), &nebiuspb.GetInstanceRequest{Id: w.host.Instance})
 	if err != nil || in.GetStatus().GetState() != nebiuspb.InstanceStatus_RUNNING {
 		t.Errorf("the fault outlived its count: %v, %v", in, err)

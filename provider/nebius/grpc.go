@@ -169,12 +169,20 @@ func (c *Client) Close() error {
 func invoke[Req, Resp any](ctx context.Context, c *Client, method string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) (Resp, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
 	defer cancel()
+	opts := []grpc.CallOption{grpc.PerRPCCredentials(c.creds)}
+	codec := newAnswerCodec()
+	if codec != nil {
+		opts = append(opts, grpc.ForceCodecV2(codec))
+	}
 	start := time.Now()
-	resp, err := rpc(ctx, req, grpc.PerRPCCredentials(c.creds))
+	resp, err := rpc(ctx, req, opts...)
 	c.cfg.Logger.DebugContext(ctx, "nebius grpc call",
 		slog.String("method", method), slog.String("code", status.Code(err).String()), slog.Duration("took", time.Since(start)))
-	if err != nil {
-		var zero Resp
+	var zero Resp
+	switch {
+	case err != nil && codec != nil && codec.garbled.Load():
+		return zero, badResponse(method, "the answer does not decode: %s", cut(status.Convert(err).Message()))
+	case err != nil:
 		return zero, callFailure(method, err)
 	}
 	return resp, nil

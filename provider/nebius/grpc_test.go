@@ -380,6 +380,10 @@ func TestGRPCErrorClasses(t *testing.T) {
 			[]grpcCheck{isErr(provider.ErrBadResponse)}},
 		{"another instance", emulators.NebiusWireFault{Kind: emulators.NebiusWrongID}, "probe",
 			[]grpcCheck{isErr(provider.ErrBadResponse)}},
+		{"garbled answer", emulators.NebiusWireFault{Kind: emulators.NebiusGarbled}, "probe",
+			[]grpcCheck{isErr(provider.ErrBadResponse), definitive}},
+		{"garbled operation", emulators.NebiusWireFault{Kind: emulators.NebiusGarbled}, "start",
+			[]grpcCheck{isErr(provider.ErrBadResponse), definitive}},
 		{"operation without id", emulators.NebiusWireFault{Kind: emulators.NebiusNoID}, "start",
 			[]grpcCheck{isErr(provider.ErrBadResponse)}},
 	}
