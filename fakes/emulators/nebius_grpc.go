@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 
@@ -31,7 +32,9 @@ import (
 //
 // Every call must carry "authorization: Bearer <token>" with the token
 // the emulator was made with; [NebiusGRPC.InjectWireFault] breaks the
-// answers themselves. Close it when done. It is safe for concurrent use.
+// answers themselves. Operations it hands out stay readable for its whole
+// life (tests are short). Close it when done. It is safe for concurrent
+// use.
 type NebiusGRPC struct {
 	fake  *Nebius
 	token string
@@ -71,7 +74,7 @@ func NewNebiusGRPC(cloud *fakes.Cloud, token string, opts ...grpc.ServerOption) 
 		fake: NewNebius(cloud), token: token, lis: lis, done: make(chan struct{}),
 		ops: map[string]nebiusGRPCOp{},
 	}
-	e.srv = grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(e.intercept), grpc.ForceServerCodecV2(codec))...)
+	e.srv = grpc.NewServer(append(slices.Clip(opts), grpc.ChainUnaryInterceptor(e.intercept), grpc.ForceServerCodecV2(codec))...)
 	nebiuspb.RegisterInstanceServiceServer(e.srv, nebiusGRPCInstances{e: e})
 	nebiuspb.RegisterDiskServiceServer(e.srv, nebiusGRPCDisks{e: e})
 	nebiuspb.RegisterOperationServiceServer(e.srv, nebiusGRPCOperations{e: e})
@@ -85,7 +88,8 @@ func NewNebiusGRPC(cloud *fakes.Cloud, token string, opts ...grpc.ServerOption) 
 // Addr is the host:port to dial, e.g. "127.0.0.1:40123".
 func (e *NebiusGRPC) Addr() string { return e.lis.Addr().String() }
 
-// Close stops the server, ending calls in flight.
+// Close stops the server, ending calls in flight; closing again does
+// nothing.
 func (e *NebiusGRPC) Close() {
 	e.srv.Stop()
 	<-e.done
