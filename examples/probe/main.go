@@ -5,19 +5,19 @@
 //	go run ./examples/probe -provider gcp -project P -zone Z -instance I -volume D
 //	HYPERSTACK_API_KEY=... go run ./examples/probe -provider hyperstack -instance NAME -volume ID
 //	LAMBDA_API_KEY=... go run ./examples/probe -provider lambda -instance ID
+//	NEBIUS_IAM_TOKEN=... go run ./examples/probe -provider nebius -project P -instance I -volume D
 //
 // With real accounts it uses Application Default Credentials for gcp and the
-// API keys in HYPERSTACK_API_KEY and LAMBDA_API_KEY. -endpoint URL points
+// API keys in HYPERSTACK_API_KEY and LAMBDA_API_KEY; nebius speaks gRPC
+// with the IAM token in NEBIUS_IAM_TOKEN. -endpoint URL points
 // the adapter at an emulator instead (no credentials are sent to gcp, and
 // http is allowed). -emulate starts an emulator in-process on a simulated
 // cloud holding one running host, so the command works with no account at
-// all; host flags left empty take the emulated host's values. nebius works
-// only with -emulate: its SDK is not a dependency of this module.
+// all; host flags left empty take the emulated host's values.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	var o options
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	fs.StringVar(&o.kind, "provider", "gcp", "provider: gcp, hyperstack, lambda or nebius")
-	fs.StringVar(&o.endpoint, "endpoint", "", "API base URL of an emulator (gcp: the endpoint; hyperstack: .../v1; lambda: .../api/v1)")
+	fs.StringVar(&o.endpoint, "endpoint", "", "API base URL of an emulator (gcp: the endpoint; hyperstack: .../v1; lambda: .../api/v1; nebius: host:port)")
 	fs.BoolVar(&o.emulate, "emulate", false, "start an emulator in-process with one running host")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "bound on the whole probe")
 	fs.StringVar(&o.host.Project, "project", "", "gcp project, nebius parent id")
@@ -171,8 +171,7 @@ func emulated(kind string) (provider.Host, bool) {
 
 // emulate fills the host flags left empty with the emulated host's values,
 // starts an emulator holding that host, running, and points the endpoint
-// at it. nebius needs no
-// server: build uses the fake services directly.
+// at it (nebius: the gRPC emulator's host:port).
 func emulate(o *options) (stop func(), err error) {
 	h, ok := emulated(o.kind)
 	if !ok {
@@ -188,10 +187,19 @@ func emulate(o *options) (stop func(), err error) {
 	fill(&o.host.Region, h.Region)
 	fill(&o.host.Instance, h.Instance)
 	fill(&o.host.Volume, h.Volume)
-	if o.kind == "nebius" {
-		return func() {}, nil
-	}
 	cloud := fakes.NewCloud(nil, 1)
+	if o.kind == "nebius" {
+		emu, err := emulators.NewNebiusGRPC(cloud, emulatorKey)
+		if err != nil {
+			return nil, err
+		}
+		if err := emu.AddHost(o.host, true); err != nil {
+			emu.Close()
+			return nil, err
+		}
+		o.endpoint = emu.Addr()
+		return emu.Close, nil
+	}
 	var srv *emulators.Server
 	switch o.kind {
 	case "gcp":
@@ -239,15 +247,20 @@ func build(ctx context.Context, o options, getenv func(string) string) (provider
 		p, err := lambda.New(lambda.Config{BaseURL: o.endpoint, APIKey: key, AllowInsecureHTTP: insecure})
 		return p, nothing, err
 	case "nebius":
-		if !o.emulate {
-			return nil, nil, errors.New("nebius needs -emulate: bind gosdk with the README's shim for a real account")
-		}
-		fake := emulators.NewNebius(fakes.NewCloud(nil, 1))
-		if err := fake.AddHost(o.host, true); err != nil {
+		token, err := apiKey(o, getenv, "NEBIUS_IAM_TOKEN")
+		if err != nil {
 			return nil, nil, err
 		}
-		p, err := nebius.New(fake.Instances(), fake.Disks(), nebius.Config{})
-		return p, nothing, err
+		c, err := nebius.Dial(ctx, nebius.GRPCConfig{Endpoint: o.endpoint, Token: nebius.StaticToken(token), Insecure: o.emulate})
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := nebius.New(c.Instances(), c.Disks(), nebius.Config{})
+		if err != nil {
+			_ = c.Close()
+			return nil, nil, err
+		}
+		return p, func() { _ = c.Close() }, nil
 	}
 	return nil, nil, fmt.Errorf("unknown provider %q", o.kind)
 }
