@@ -32,6 +32,21 @@ func (t Truth) Observation() hoststate.Observation {
 	return hoststate.Observation{VM: t.VM, Volume: t.Volume, Address: t.Address, RawVM: t.RawVM, RawVolume: t.RawVolume}
 }
 
+// Status is the control-plane status the truth implies once it has
+// settled (hoststate.Implied): ok is false while the VM is starting or
+// stopping, or the volume is unsettled. A host whose connector is offline
+// is unknown.
+func (t Truth) Status() (s hoststate.Status, ok bool) {
+	if !t.ConnectorOnline {
+		return hoststate.StatusUnknown, true
+	}
+	s, ok = hoststate.Implied(t.VM, t.Volume)
+	if s == hoststate.StatusStarting || s == hoststate.StatusStopping {
+		return s, false
+	}
+	return s, ok
+}
+
 // Truth returns the ground truth of the host of kind named by h.Instance.
 // A host AddHost never added, or an unknown kind, has nothing: VM and
 // volume absent.

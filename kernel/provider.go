@@ -32,6 +32,13 @@ type Provider struct {
 	failures     int
 }
 
+// Policy returns base as it applies to this provider: with the
+// provider's consistency window (the larger of the two), defaulted.
+func (p *Provider) Policy(base hoststate.Policy) hoststate.Policy {
+	base.ConsistencyWindow = max(base.ConsistencyWindow, p.cfg.ConsistencyWindow[p.name])
+	return base.WithDefaults()
+}
+
 // Name is the adapter's name.
 func (p *Provider) Name() string { return p.name }
 

@@ -50,6 +50,10 @@ type Config struct {
 	// TracerProvider makes an OpenTelemetry span around every adapter
 	// request; nil means no tracing.
 	TracerProvider trace.TracerProvider
+	// ConsistencyWindow, by provider name, is how long that provider may
+	// keep answering the state from before an action (eventual
+	// consistency); see hoststate.Policy.ConsistencyWindow. Absent means 0.
+	ConsistencyWindow map[string]time.Duration
 }
 
 // Registry holds the configured providers, each behind its guards and

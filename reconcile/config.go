@@ -58,18 +58,30 @@ type Config struct {
 	// suspicious ones, to catch hosts started or deleted from a provider
 	// console. Default 15 (every 30 min at the default interval).
 	FullSweepEvery int
-	// MaxHostsPerProvider caps the hosts probed per provider per tick; the
-	// rest go first next tick, oldest observation first. Default 1000.
+	// MaxHostsPerProvider caps the hosts probed one call each per provider
+	// per tick; the rest go first next tick, oldest observation first.
+	// A listing provider is not capped: its cost is its pages, not its
+	// hosts. Default 1000.
 	MaxHostsPerProvider int
 	// Concurrency bounds the concurrent per-host probes per provider.
 	// Default 8.
 	Concurrency int
-	// BrakeFraction: when more than this fraction of a provider's probed
-	// hosts (and at least BrakeMinHosts) would newly flip to off or
-	// deprovisioned in one tick, none of those flips is applied. Default
-	// 0.5; BrakeMinHosts default 4.
+	// BrakeFraction: when more than this fraction of a zone's or region's
+	// observed hosts (and at least BrakeMinHosts) would newly flip to off
+	// or deprovisioned by drift in one tick, none of those flips is
+	// applied — counted per zone or region however the provider lists, so
+	// a healthy second zone never dilutes a broken one. Default 0.5;
+	// BrakeMinHosts default 4.
 	BrakeFraction float64
 	BrakeMinHosts int
+	// DisruptionBudget caps, per zone or region, the fraction of its hosts
+	// (at least BrakeMinHosts) that drift may take out of running or off
+	// within DisruptionWindow; departures beyond it are held, so a slow
+	// disappearance or a running → stopping → off wave that no single tick
+	// sees still stops. A user's own actions never count. Defaults 0.25
+	// and 1 h.
+	DisruptionBudget float64
+	DisruptionWindow time.Duration
 	// Owner identifies this replica for store leases; when set, each tick
 	// only reconciles providers whose lease this replica holds, and its
 	// writes are fenced by that lease.
@@ -131,6 +143,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.BrakeMinHosts <= 0 {
 		c.BrakeMinHosts = 4
 	}
+	if c.DisruptionBudget <= 0 || c.DisruptionBudget > 1 {
+		c.DisruptionBudget = 0.25
+	}
+	def(&c.DisruptionWindow, time.Hour)
 	if c.Seed == 0 {
 		c.Seed = 1
 	}

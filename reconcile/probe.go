@@ -2,8 +2,10 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/driftless/driftless/hoststate"
@@ -42,8 +44,15 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 	}
 	caps := ps.p.Capabilities()
 	name := ps.p.Name()
+	halted := false // a rate limit stops the provider for the rest of the tick
 	for _, scope := range scopes {
 		members := byScope[scope]
+		if halted {
+			for _, i := range members {
+				out.deferred = append(out.deferred, hosts[i])
+			}
+			continue
+		}
 		vms := make(map[string]provider.ListedVM, len(members))
 		vols := make(map[string]provider.ListedVolume, len(members))
 		token := ""
@@ -86,6 +95,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 			if provider.Transient(failed) {
 				out.transient = failed
 			}
+			halted = errors.Is(failed, provider.ErrRateLimited)
 			for _, i := range members {
 				out.results = append(out.results, result{&hosts[i], hoststate.Observation{Err: failed}})
 			}
@@ -132,28 +142,44 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []h
 			out.deferred = append(out.deferred, hosts[i])
 		}
 	}
-	out.calls = len(todo)
-	out.results = make([]result, len(todo))
+	results := make([]result, len(todo))
+	sent := make([]bool, len(todo))
+	var halted atomic.Bool // a rate limit stops the provider for the rest of the tick
 	sem := make(chan struct{}, r.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i, rec := range todo {
-		r.cfg.Metrics.ProviderCall(name, "Probe")
 		sem <- struct{}{}
+		if halted.Load() {
+			<-sem
+			break
+		}
+		r.cfg.Metrics.ProviderCall(name, "Probe")
+		sent[i] = true
+		out.calls++
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			o, err := probe(ctx, ps.p, rec.Ref)
 			if err != nil {
 				o = hoststate.Observation{Err: err}
+				if errors.Is(err, provider.ErrRateLimited) {
+					halted.Store(true)
+				}
 			}
-			out.results[i] = result{rec, o}
+			results[i] = result{rec, o}
 		}()
 	}
 	wg.Wait()
-	for _, res := range out.results {
+	out.results = results[:0]
+	for i, res := range results {
+		if !sent[i] {
+			out.deferred = append(out.deferred, *todo[i])
+			continue
+		}
 		if res.obs.Err != nil && provider.Transient(res.obs.Err) {
 			out.transient = res.obs.Err
 		}
+		out.results = append(out.results, res)
 	}
 	return out
 }

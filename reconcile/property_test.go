@@ -139,7 +139,7 @@ func TestPropFleetInvariants(t *testing.T) {
 					checkTick()
 				}
 				for _, h := range f.hosts {
-					want, settled := expected(f.cloud.Truth(h.Provider, h.Ref))
+					want, settled := f.cloud.Truth(h.Provider, h.Ref).Status()
 					if got := f.get(h.ID); settled && got.Status != want {
 						t.Fatalf("invariant 5: %s is %v, ground truth %v (%s / %s)", h.ID, got.Status, want, got.ProviderStatus, got.ProviderVolumeStatus)
 					}

@@ -38,16 +38,27 @@ type Reconciler struct {
 
 	tracer trace.Tracer
 
-	mu       sync.Mutex // one tick at a time; guards the fields below
+	// running holds one token while a tick runs: one tick at a time, and
+	// a tick waiting for the previous one still honours its context.
+	running chan struct{}
+	// Guarded by running:
 	tick     int
-	rnd      *rand.Rand
 	deferred map[string]bool
+
+	mu  sync.Mutex // guards rnd
+	rnd *rand.Rand
 }
 
 // providerState is what the reconciler tracks per provider between ticks;
 // the rate limit and backoff live in the shared kernel.Provider.
 type providerState struct {
-	p *kernel.Provider
+	p      *kernel.Provider
+	policy hoststate.Policy // Config.Policy with the provider's consistency window
+
+	// Tick state, guarded by the tick (one tick at a time).
+	budgets      map[string]*budget // disruption budget per brake scope
+	lastHalfOpen time.Time          // the last probe let through a backoff
+	sweepDue     bool               // a full sweep this provider has not completed yet
 
 	mu    sync.Mutex
 	lease store.Lease // held lease; zero when none
@@ -60,9 +71,10 @@ func New(cfg Config) (*Reconciler, error) {
 		return nil, err
 	}
 	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool),
-		tracer: cfg.TracerProvider.Tracer("github.com/driftless/driftless/reconcile")}
+		running: make(chan struct{}, 1),
+		tracer:  cfg.TracerProvider.Tracer("github.com/driftless/driftless/reconcile")}
 	for _, p := range cfg.Registry.All() {
-		r.providers[p.Name()] = &providerState{p: p}
+		r.providers[p.Name()] = &providerState{p: p, policy: p.Policy(cfg.Policy), budgets: map[string]*budget{}}
 	}
 	return r, nil
 }
@@ -106,8 +118,12 @@ func (r *Reconciler) nextInterval() time.Duration {
 // reported, never fatal. A cancelled context leaves every record either
 // untouched or fully written.
 func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	select {
+	case r.running <- struct{}{}:
+	case <-ctx.Done():
+		return rep, ctx.Err()
+	}
+	defer func() { <-r.running }()
 	now := r.cfg.Clock.Now()
 	r.tick++
 	rep = Report{Tick: r.tick, FullSweep: r.tick == 1 || r.tick%r.cfg.FullSweepEvery == 0, DryRun: r.cfg.DryRun}
@@ -159,7 +175,12 @@ func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
 			return rep, err
 		}
 		if len(valid) > 0 {
-			r.reconcileProvider(ctx, ps, valid, now, &rep)
+			complete := r.reconcileProvider(ctx, ps, valid, now, &rep)
+			// A full sweep this provider could not finish (an outage, a
+			// backoff, a cap) runs again at its next tick, not a sweep later.
+			if rep.FullSweep || ps.sweepDue {
+				ps.sweepDue = !complete
+			}
 		}
 	}
 	return rep, ctx.Err()
@@ -184,6 +205,9 @@ func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) 
 		{Statuses: running, LastSeenBefore: now.Add(-r.cfg.Policy.StaleAfter)},
 		{Statuses: running, MissingAddress: true},
 		{Confirming: true},
+	}
+	for _, name := range r.sweepsDue() {
+		filters = append(filters, store.Filter{Provider: name})
 	}
 	seen := make(map[string]bool)
 	var out []hoststate.Record
@@ -216,8 +240,9 @@ func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) 
 	return out, nil
 }
 
-// reconcileProvider observes, decides and writes one provider's due hosts.
-func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time, rep *Report) {
+// reconcileProvider observes, decides and writes one provider's due hosts,
+// and reports whether it observed them all.
+func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time, rep *Report) (complete bool) {
 	name := ps.p.Name()
 	defer_ := func(recs []hoststate.Record) {
 		for _, rec := range recs {
@@ -225,13 +250,20 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		rep.Deferred += len(recs)
 	}
+	if !r.holdsLease(ctx, ps) {
+		return true // another replica's work
+	}
+	halfOpen := false
 	if until := ps.p.BackoffUntil(); now.Before(until) {
 		rep.BackedOff = append(rep.BackedOff, name)
-		defer_(hosts)
-		return
-	}
-	if !r.holdsLease(ctx, ps) {
-		return
+		// While backed off, one half-open probe per interval tells when
+		// the provider is back, so the backoff never outlives the outage
+		// by more than an interval.
+		if now.Sub(ps.lastHalfOpen) < r.cfg.Interval {
+			defer_(hosts)
+			return false
+		}
+		ps.lastHalfOpen, halfOpen = now, true
 	}
 
 	// Oldest observation first, so hosts capped out last tick go first.
@@ -241,13 +273,33 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	if len(hosts) > r.cfg.MaxHostsPerProvider {
-		defer_(hosts[r.cfg.MaxHostsPerProvider:])
-		hosts = hosts[:r.cfg.MaxHostsPerProvider]
+	// The cap bounds probes, one call per host; a listing costs its pages
+	// however many hosts it covers, so listers are not capped.
+	limit := len(hosts)
+	if !ps.p.CanList() {
+		limit = min(limit, r.cfg.MaxHostsPerProvider)
+	}
+	if halfOpen {
+		limit = 1
+	}
+	capped := len(hosts) > limit
+	if capped {
+		defer_(hosts[limit:])
+		hosts = hosts[:limit]
 	}
 
 	var obs observations
 	if ps.p.CanList() {
+		// A listing says where every VM of its scope is: observe every
+		// stored host it covers, off and deprovisioned ones too, at no
+		// extra call.
+		mates, err := r.scopeMates(ctx, ps, hosts)
+		if err != nil {
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
+		}
+		// hosts is a window of the tick's slice: clip it, so appending
+		// never overwrites the next provider's records.
+		hosts = append(slices.Clip(hosts), mates...)
 		obs = r.list(ctx, ps, hosts, now)
 	} else {
 		obs = r.probeEach(ctx, ps, hosts, now)
@@ -266,7 +318,6 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	r.cfg.Metrics.HostsProbed(name, probed)
 
 	changes := make([]hoststate.Change, len(obs.results))
-	flips := 0
 	for i := range obs.results {
 		res := &obs.results[i]
 		if res.obs.Err != nil {
@@ -274,25 +325,34 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 			r.cfg.Metrics.ProbeError(name)
 		}
 		var ch hoststate.Change
-		*res.rec, ch = hoststate.Observe(*res.rec, res.obs, now, r.cfg.Policy)
-		if anomalous(ch) {
-			flips++
-		}
+		*res.rec, ch = hoststate.Observe(*res.rec, res.obs, now, ps.policy)
 		if ch.Reason.Held() {
 			rep.Held++
 			r.cfg.Metrics.FlipHeld(name, ch.Reason)
 		}
 		changes[i] = ch
 	}
-	brake := flips >= r.cfg.BrakeMinHosts && float64(flips) > r.cfg.BrakeFraction*float64(probed)
-	if brake {
-		rep.Braked = append(rep.Braked, name)
-		rep.Held += flips
-		r.cfg.Metrics.BrakeEngaged(name, flips)
-		r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "mass-anomaly brake engaged: holding flips to off/deprovisioned",
-			slog.String("provider", name), slog.Int("flips", flips), slog.Int("probed", probed))
+	held, braked := r.hold(ps, obs.results, changes, now)
+	if n := count(held); n > 0 {
+		rep.Braked = append(rep.Braked, braked...)
+		rep.Held += n
+		r.cfg.Metrics.BrakeEngaged(name, n)
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "guardrails engaged: holding drift flips",
+			slog.String("provider", name), slog.Any("scopes", braked), slog.Int("held", n), slog.Int("observed", probed))
 	}
-	r.writeDecisions(ctx, ps, obs.results, changes, brake, now, rep)
+	r.writeDecisions(ctx, ps, obs.results, changes, held, now, rep)
+	return !halfOpen && !capped && obs.transient == nil && len(obs.deferred) == 0
+}
+
+// count returns how many of bs are true.
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // writeDecisions writes a provider's decided records in one batched
@@ -300,14 +360,14 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 // moved meanwhile is re-read and decided again with the same observation,
 // so a user action that landed meanwhile wins (its grace window now
 // applies). Braked flips are not written at all.
-func (r *Reconciler) writeDecisions(ctx context.Context, ps *providerState, results []result, changes []hoststate.Change, brake bool, now time.Time, rep *Report) {
+func (r *Reconciler) writeDecisions(ctx context.Context, ps *providerState, results []result, changes []hoststate.Change, held []bool, now time.Time, rep *Report) {
 	name := ps.p.Name()
 	fence := ps.fence()
 	writes := make([]store.Write, 0, len(results))
 	which := make([]int, 0, len(results)) // index into results per write
 	for i := range results {
-		if brake && anomalous(changes[i]) {
-			continue // untouched: the brake applies none of these flips
+		if held[i] {
+			continue // untouched: the guardrails apply none of these flips
 		}
 		writes = append(writes, store.Write{Record: *results[i].rec, Reason: changes[i].Reason.String(), Fence: fence})
 		which = append(which, i)
@@ -369,7 +429,7 @@ func (r *Reconciler) redecide(ctx context.Context, id string, o hoststate.Observ
 	var ch hoststate.Change
 	written, err := kernel.Modify(ctx, r.cfg.Store, id, func(cur hoststate.Record) (store.Write, error) {
 		var next hoststate.Record
-		next, ch = hoststate.Observe(cur, o, now, r.cfg.Policy)
+		next, ch = hoststate.Observe(cur, o, now, r.providers[cur.Provider].policyOr(r.cfg.Policy))
 		return store.Write{Record: next, Reason: ch.Reason.String(), Fence: fence}, nil
 	})
 	return written, ch, err
@@ -399,6 +459,47 @@ func (r *Reconciler) holdsLease(ctx context.Context, ps *providerState) bool {
 	return held
 }
 
+// sweepsDue names the providers whose last full sweep did not complete.
+func (r *Reconciler) sweepsDue() []string {
+	var out []string
+	for name, ps := range r.providers {
+		if ps.sweepDue {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// scopeMates returns the stored hosts of ps that share a listing scope
+// with hosts but are not among them: the listing answers for them too.
+func (r *Reconciler) scopeMates(ctx context.Context, ps *providerState, hosts []hoststate.Record) ([]hoststate.Record, error) {
+	scopes := make(map[string]bool)
+	have := make(map[string]bool, len(hosts))
+	for _, h := range hosts {
+		scopes[ps.p.Scope(h.Ref)] = true
+		have[h.ID] = true
+	}
+	var mates []hoststate.Record
+	for rec, err := range store.All(ctx, r.cfg.Store, store.Filter{Provider: ps.p.Name()}, 0) {
+		if err != nil {
+			return mates, err
+		}
+		if !have[rec.ID] && scopes[ps.p.Scope(rec.Ref)] && ps.p.Validate(rec.Ref) == nil {
+			mates = append(mates, rec)
+		}
+	}
+	return mates, nil
+}
+
+// policyOr returns the provider's policy, or base for an unknown provider.
+func (ps *providerState) policyOr(base hoststate.Policy) hoststate.Policy {
+	if ps == nil {
+		return base
+	}
+	return ps.policy
+}
+
 // fence returns the fence for writes under the provider's lease (none
 // when the reconciler runs without an Owner).
 func (ps *providerState) fence() store.Fence {
@@ -422,13 +523,4 @@ func (r *Reconciler) releaseLeases(ctx context.Context) {
 			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "lease release failed", slog.String("lease", l.Key), slog.Any("err", err))
 		}
 	}
-}
-
-// anomalous reports whether a change is one the brake counts: confirmed
-// drift of a known status to off or deprovisioned. A first observation
-// (from unknown) and the expected end of a user's stop or delete are not
-// anomalies, so importing a fleet or stopping many hosts never brakes.
-func anomalous(ch hoststate.Change) bool {
-	return ch.Changed() && ch.Reason == hoststate.ReasonDrift && ch.From != hoststate.StatusUnknown &&
-		(ch.To == hoststate.StatusOff || ch.To == hoststate.StatusDeprovisioned)
 }

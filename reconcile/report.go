@@ -30,7 +30,9 @@ type Report struct {
 	Skipped int
 	// Conflicts counts compare-and-swap conflicts that were re-decided.
 	Conflicts int
-	// Braked lists providers whose mass-anomaly brake engaged.
+	// Braked lists the "provider scope" pairs (scope: a zone or region)
+	// whose guardrails held flips: the mass-anomaly brake or the windowed
+	// disruption budget.
 	Braked []string
 	// BackedOff lists providers skipped because they are backing off.
 	BackedOff []string

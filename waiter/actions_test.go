@@ -126,7 +126,7 @@ func TestEveryActionOnEveryProvider(t *testing.T) {
 					if rec.Status != tt.want || e.get("h").Status != tt.want {
 						t.Fatalf("final status %s (stored %s), want %s", rec.Status, e.get("h").Status, tt.want)
 					}
-					if s, ok := truthStatus(e.cloud.Truth(tt.kind, h)); !ok || s != tt.want {
+					if s, ok := e.cloud.Truth(tt.kind, h).Status(); !ok || s != tt.want {
 						t.Errorf("ground truth implies %s (%v), record says %s", s, ok, tt.want)
 					}
 					if calls[tt.method] != 1 {
@@ -221,7 +221,7 @@ func TestTransientErrorsMidWait(t *testing.T) {
 				if rec.Status != want {
 					t.Fatalf("status %s, want %s", rec.Status, want)
 				}
-				if s, _ := truthStatus(e.cloud.Truth(kind, h)); s != want {
+				if s, _ := e.cloud.Truth(kind, h).Status(); s != want {
 					t.Errorf("ground truth %s, record %s", s, want)
 				}
 			})

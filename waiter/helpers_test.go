@@ -256,17 +256,6 @@ func (s *checkedStore) statuses() []hoststate.Status {
 	return out
 }
 
-// truthStatus is the status the ground truth implies, as hoststate.Observe
-// reads it: ok is false when it implies none (a VM in transition, a
-// volume unsettled).
-func truthStatus(t fakes.Truth) (hoststate.Status, bool) {
-	s, ok := hoststate.Implied(t.VM, t.Volume)
-	if s == hoststate.StatusStarting || s == hoststate.StatusStopping {
-		return hoststate.StatusUnknown, false
-	}
-	return s, ok
-}
-
 // errIs reports whether err matches want (nil matches only nil).
 func errIs(err, want error) bool {
 	if want == nil {

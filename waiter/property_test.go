@@ -139,7 +139,7 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 			armed = true
 			mu.Unlock()
 			history := func(now time.Time, _ <-chan struct{}) {
-				st, ok := truthStatus(e.cloud.Truth(kind, h))
+				st, ok := e.cloud.Truth(kind, h).Status()
 				mu.Lock()
 				samples = append(samples, sample{now, st, ok})
 				mu.Unlock()
@@ -165,7 +165,7 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 				if s.Transitional() || (s == hoststate.StatusError && failedByProvider) {
 					continue
 				}
-				if got, ok := truthStatus(w.truth); ok && got == s {
+				if got, ok := w.truth.Status(); ok && got == s {
 					continue
 				}
 				reached := false

@@ -229,18 +229,11 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 }
 
 // truthStatus is the status the ground truth implies, if it has settled:
-// a running VM counts once it has its address, a host whose connector is
-// offline is unknown.
+// a running VM counts once it has its address.
 func truthStatus(tr fakes.Truth) (hoststate.Status, bool) {
-	if !tr.ConnectorOnline {
-		return hoststate.StatusUnknown, true
-	}
-	s, ok := hoststate.Implied(tr.VM, tr.Volume)
-	switch s {
-	case hoststate.StatusStarting, hoststate.StatusStopping:
-		return s, false
-	case hoststate.StatusRunning:
-		return s, tr.Address != ""
+	s, ok := tr.Status()
+	if s == hoststate.StatusRunning && tr.ConnectorOnline {
+		return s, ok && tr.Address != ""
 	}
 	return s, ok
 }

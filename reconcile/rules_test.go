@@ -1,0 +1,272 @@
+package reconcile_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/driftless/driftless/clock/clocktest"
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
+)
+
+// zoned is a GCP fleet laid out per zone, for the rules that count per
+// zone; every host starts running and observed.
+type zoned struct {
+	t     *testing.T
+	clock *clocktest.Clock
+	cloud *fakes.Cloud
+	store *store.MemStore
+	rec   *reconcile.Reconciler
+	hosts map[string][]provider.Host // zone → hosts
+}
+
+func newZoned(t *testing.T, perZone map[string]int, cfg reconcile.Config, wrap func(provider.Provider) provider.Provider) *zoned {
+	t.Helper()
+	z := &zoned{t: t, clock: clocktest.New(t0), store: store.NewMemStore(store.MemConfig{}), hosts: map[string][]provider.Host{}}
+	z.cloud = fakes.NewCloud(z.clock, 1)
+	for zone, n := range perZone {
+		for i := range n {
+			h := provider.Host{Project: "proj", Zone: zone, Instance: fmt.Sprintf("%s-%d", zone, i), Volume: fmt.Sprintf("%s-%d-data", zone, i)}
+			must(t, z.cloud.AddHost(fakes.GCP, h, true))
+			_, err := z.store.Update(context.Background(), store.Write{Record: hoststate.Record{ID: h.Instance, Provider: fakes.GCP, Ref: h}})
+			must(t, err)
+			z.hosts[zone] = append(z.hosts[zone], h)
+		}
+	}
+	p := z.cloud.Provider(fakes.GCP)
+	if wrap != nil {
+		p = wrap(p)
+	}
+	cfg.Store, cfg.Clock, cfg.Providers = z.store, z.clock, []provider.Provider{p}
+	var err error
+	z.rec, err = reconcile.New(cfg)
+	must(t, err)
+	for range 2 {
+		z.tick()
+	}
+	return z
+}
+
+func (z *zoned) tick() reconcile.Report {
+	z.t.Helper()
+	z.clock.Advance(2 * time.Minute)
+	rep, err := z.rec.RunOnce(context.Background())
+	must(z.t, err)
+	return rep
+}
+
+func (z *zoned) status(h provider.Host) hoststate.Status {
+	rec, err := z.store.Get(context.Background(), h.Instance)
+	must(z.t, err)
+	return rec.Status
+}
+
+// Rule 4: a zone whose hosts all vanish brakes, though a healthy second
+// zone in the same listing is five times bigger.
+func TestBrakeCountsPerZone(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 4, "zone-b": 20}, reconcile.Config{FullSweepEvery: 1}, nil)
+	for _, h := range z.hosts["zone-a"] {
+		must(t, z.cloud.ConsoleDelete(fakes.GCP, h))
+	}
+	braked := false
+	for range 6 {
+		for _, b := range z.tick().Braked {
+			braked = braked || strings.Contains(b, "zone-a")
+		}
+	}
+	if !braked {
+		t.Fatal("the brake did not engage for the zone that vanished")
+	}
+	for _, h := range z.hosts["zone-a"] {
+		if s := z.status(h); s != hoststate.StatusRunning {
+			t.Errorf("%s flipped to %s through the brake", h.Instance, s)
+		}
+	}
+}
+
+// Rule 4: drift that takes hosts out of running a few per tick — never
+// enough for the brake — stops at the zone's windowed budget.
+func TestDisruptionBudgetCapsSlowDisappearance(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 20}, reconcile.Config{FullSweepEvery: 1}, nil)
+	for _, h := range z.hosts["zone-a"][:12] {
+		must(t, z.cloud.ConsoleStop(fakes.GCP, h))
+		z.tick()
+	}
+	for range 5 {
+		z.tick()
+	}
+	off := 0
+	for _, h := range z.hosts["zone-a"] {
+		if z.status(h) == hoststate.StatusOff {
+			off++
+		}
+	}
+	// The budget is max(BrakeMinHosts=4, 25% of 20) = 5 an hour.
+	if off != 5 {
+		t.Fatalf("%d of 12 console-stopped hosts went off within the hour, want the budget of 5", off)
+	}
+	z.clock.Advance(time.Hour)
+	for range 8 {
+		z.tick()
+	}
+	off = 0
+	for _, h := range z.hosts["zone-a"] {
+		if z.status(h) == hoststate.StatusOff {
+			off++
+		}
+	}
+	if off <= 5 {
+		t.Fatalf("after the window, still only %d off", off)
+	}
+}
+
+// Rule 5: one rate limit stops the provider for the rest of the tick.
+func TestOneRateLimitStopsTheProvider(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 3, "zone-b": 3, "zone-c": 3}, reconcile.Config{FullSweepEvery: 1}, nil)
+	must(t, z.cloud.SetFaults(fakes.GCP, fakes.Faults{RateLimitRate: 1, RateLimitBurst: 100, RetryAfter: time.Minute}))
+	z.cloud.ResetCalls()
+	rep := z.tick()
+	if n := z.cloud.Calls(fakes.GCP).Total(); n != 1 {
+		t.Fatalf("%d calls after the first 429, want 1", n)
+	}
+	if rep.Deferred == 0 {
+		t.Fatal("the other scopes were not deferred")
+	}
+	z.cloud.ResetCalls()
+	z.clock.Advance(30 * time.Second) // inside the 1 min hint
+	if _, err := z.rec.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := z.cloud.Calls(fakes.GCP).Total(); n > 1 {
+		t.Fatalf("%d calls inside the hint", n)
+	}
+}
+
+// Rule 2: backoff never outlives the outage by more than one interval.
+func TestRecoveryWithinOneIntervalOfTheOutage(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 3}, reconcile.Config{FullSweepEvery: 1}, nil)
+	// A rate-limit storm whose hint alone backs off for 15 minutes.
+	must(t, z.cloud.SetFaults(fakes.GCP, fakes.Faults{RateLimitRate: 1, RateLimitBurst: 1000, RetryAfter: 15 * time.Minute}))
+	for i := range 15 {
+		z.cloud.ResetCalls()
+		rep := z.tick()
+		// Backed off, yet one half-open call per interval looks for the end.
+		if n := z.cloud.Calls(fakes.GCP).Total(); i > 0 && (n != 1 || len(rep.BackedOff) == 0) {
+			t.Fatalf("tick %d of the storm: %d calls, backed off %v; want one half-open call", i, n, rep.BackedOff)
+		}
+	}
+	must(t, z.cloud.SetFaults(fakes.GCP, fakes.Faults{}))
+	must(t, z.cloud.ConsoleStop(fakes.GCP, z.hosts["zone-a"][0]))
+	recovered := -1
+	for i := range 5 {
+		if rep := z.tick(); len(rep.BackedOff) == 0 && rep.Errors == 0 && rep.Probed > 0 {
+			recovered = i
+			break
+		}
+	}
+	if recovered < 0 || recovered > 1 {
+		t.Fatalf("recovered after %d ticks, want within one interval", recovered)
+	}
+}
+
+// Rule 3: a listing observes every host of its scope, not only the
+// selected ones: an off host started from the console is seen as soon as
+// any host of its zone is due.
+func TestListingObservesTheWholeScope(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 2}, reconcile.Config{FullSweepEvery: 1000}, nil)
+	quiet, due := z.hosts["zone-a"][0], z.hosts["zone-a"][1]
+	must(t, z.cloud.ConsoleStop(fakes.GCP, quiet))
+	for range 2 {
+		z.clock.Advance(5 * time.Minute)
+		_, err := z.rec.ReconcileNow(context.Background(), quiet.Instance)
+		must(t, err)
+	}
+	if z.status(quiet) != hoststate.StatusOff {
+		t.Fatalf("setup: %s", z.status(quiet))
+	}
+	must(t, z.cloud.ConsoleStart(fakes.GCP, quiet))
+	must(t, z.cloud.ConsoleStop(fakes.GCP, due)) // makes "due" stale and selected
+	z.clock.Advance(5 * time.Minute)
+	for range 3 {
+		z.tick()
+	}
+	if s := z.status(quiet); s != hoststate.StatusRunning {
+		t.Fatalf("an off host started from the console is %s after three ticks of its scope's listing", s)
+	}
+}
+
+// Rule 3: a full sweep lost to an outage runs at the provider's next
+// successful tick, not a whole sweep period later.
+func TestLostFullSweepRunsNextTick(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 2}, reconcile.Config{FullSweepEvery: 3}, func(p provider.Provider) provider.Provider { return probeOnly{p} })
+	h := z.hosts["zone-a"][0]
+	must(t, z.cloud.ConsoleStop(fakes.GCP, h))
+	for range 2 {
+		z.clock.Advance(5 * time.Minute)
+		_, err := z.rec.ReconcileNow(context.Background(), h.Instance)
+		must(t, err)
+	}
+	if z.status(h) != hoststate.StatusOff {
+		t.Fatalf("setup: %s", z.status(h))
+	}
+	must(t, z.cloud.ConsoleStart(fakes.GCP, h)) // only a full sweep looks at an off host
+	for {
+		must(t, z.cloud.SetFaults(fakes.GCP, fakes.Faults{ErrorRate: 1}))
+		if rep := z.tick(); rep.FullSweep {
+			break
+		}
+	}
+	must(t, z.cloud.SetFaults(fakes.GCP, fakes.Faults{}))
+	for range 4 {
+		z.clock.Advance(15 * time.Minute) // past any backoff
+		z.tick()
+	}
+	if s := z.status(h); s != hoststate.StatusRunning {
+		t.Fatalf("%s after the lost sweep, want running", s)
+	}
+}
+
+// blockingStore blocks List until released, to hold a tick in flight.
+type blockingStore struct {
+	*store.MemStore
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *blockingStore) List(ctx context.Context, f store.Filter) ([]hoststate.Record, error) {
+	s.once.Do(func() { close(s.entered); <-s.release })
+	return s.MemStore.List(ctx, f)
+}
+
+// Rule 13: a RunOnce waiting for the previous tick honours its context.
+func TestRunOnceWaitingHonoursItsContext(t *testing.T) {
+	f := newFleet(t, 1, 1, 50, reconcile.Config{})
+	bs := &blockingStore{MemStore: f.store, entered: make(chan struct{}), release: make(chan struct{})}
+	r, err := reconcile.New(reconcile.Config{Store: bs, Clock: f.clock, Providers: []provider.Provider{f.cloud.Provider(fakes.GCP)}})
+	must(t, err)
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = r.RunOnce(context.Background()) }()
+	<-bs.entered
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	second := make(chan error, 1)
+	go func() { _, err := r.RunOnce(ctx); second <- err }()
+	select {
+	case err := <-second:
+		if err != context.Canceled {
+			t.Errorf("a RunOnce behind a running tick returned %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second): // a failure detector, not a timing assertion
+		t.Error("a RunOnce behind a running tick ignored its cancelled context")
+	}
+	close(bs.release)
+	<-done
+}
