@@ -39,9 +39,13 @@ type Options struct {
 	FailFast Condition
 	// Confirmations is how many consecutive observations must meet Target.
 	// Default 1, or 2 when Target.VM lists VMAbsent (a missing VM can be
-	// eventual consistency). Confirmation probes are MinInterval apart;
-	// failed probes neither count nor break the run.
+	// eventual consistency). Confirmation probes are ConfirmInterval
+	// apart; failed probes neither count nor break the run.
 	Confirmations int
+	// ConfirmInterval is the pause before each confirming probe; default
+	// MinInterval. Actions stretch it so a provider's confirmations span
+	// its consistency window (kernel.Config.ConsistencyWindow).
+	ConfirmInterval time.Duration
 	// NotFoundGrace is a window after the wait starts in which an absent
 	// VM counts for nothing — neither target nor fail-fast — because a VM
 	// created a moment ago may not be visible yet (eventual consistency).
@@ -130,6 +134,10 @@ func (o Options) withDefaults(requireTarget bool) (Options, error) {
 			o.Confirmations = 2
 		}
 	}
+	if o.ConfirmInterval < 0 {
+		return o, fmt.Errorf("%w: negative ConfirmInterval %s", ErrInvalidOptions, o.ConfirmInterval)
+	}
+	o.ConfirmInterval = max(o.ConfirmInterval, o.MinInterval)
 	return o, nil
 }
 

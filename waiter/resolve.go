@@ -68,18 +68,30 @@ func WaitResolvable(ctx context.Context, clock clock.Clock, resolver Resolver, n
 	defer p.close()
 	sched := newSchedule(o, start)
 	run := 0
+	var nx error // the last NXDOMAIN, an answer that resets the run
 	l := &loop[[]string]{
 		p:       p,
 		sched:   sched,
 		initial: sched.quiet(start),
-		confirm: o.MinInterval,
+		confirm: o.ConfirmInterval,
 		safety:  o.MaxInterval,
-		probe:   func(ctx context.Context) ([]string, error) { return resolver.LookupHost(ctx, name) },
+		probe: func(ctx context.Context) ([]string, error) {
+			addrs, err := resolver.LookupHost(ctx, name)
+			// NXDOMAIN is an answer, not a failed lookup: it breaks a run
+			// of right answers as a wrong address does.
+			var dnsErr *net.DNSError
+			if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+				nx = err
+				return nil, nil
+			}
+			return addrs, err
+		},
 		decide: func(addrs []string, _ time.Time) verdict {
 			if !slices.ContainsFunc(addrs, func(a string) bool { return sameAddr(a, want) }) {
 				run = 0
 				return pending
 			}
+			nx = nil
 			run++
 			if run >= o.Confirmations {
 				return reached
@@ -97,7 +109,10 @@ func WaitResolvable(ctx context.Context, clock clock.Clock, resolver Resolver, n
 		return out.last, nil
 	case errors.Is(err, errDeadline):
 		last := out.lastErr
-		if last == nil && out.observed {
+		switch {
+		case last == nil && out.observed && len(out.last) == 0 && nx != nil:
+			last = nx
+		case last == nil && out.observed:
 			last = &WrongAnswerError{Name: name, Want: want.String(), Got: out.last}
 		}
 		return nil, &TimeoutError{Waited: clock.Now().Sub(start), LastErr: last}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -106,4 +107,63 @@ func TestWaitResolvableInvalid(t *testing.T) {
 			t.Errorf("%d lookups for invalid input", d.lookups)
 		}
 	})
+}
+
+// flappingDNS answers from a script, one entry per lookup, the last one
+// from then on: "ok" the right address, "nx" NXDOMAIN, "wrong" another.
+type flappingDNS struct {
+	script []string
+	n      int
+}
+
+func (d *flappingDNS) LookupHost(_ context.Context, name string) ([]string, error) {
+	a := d.script[min(d.n, len(d.script)-1)]
+	d.n++
+	switch a {
+	case "nx":
+		return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+	case "wrong":
+		return []string{"198.51.100.250"}, nil
+	}
+	return []string{"198.51.100.9"}, nil
+}
+
+// TestResolvableRunsResetOnWrongAnswers: a wrong answer or NXDOMAIN between
+// right answers restarts the run of consecutive right answers.
+func TestResolvableRunsResetOnWrongAnswers(t *testing.T) {
+	for _, script := range [][]string{
+		{"ok", "nx", "ok", "nx", "ok", "ok", "ok"},
+		{"ok", "wrong", "ok", "ok", "ok"},
+		{"ok", "ok", "nx", "ok", "ok", "ok"},
+	} {
+		t.Run(strings.Join(script, ","), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clock := clocktest.New(t0)
+				d := &flappingDNS{script: script}
+				err := drive(t, t.Context(), clock, time.Hour, nil, func() error {
+					_, err := waiter.WaitResolvable(t.Context(), clock, d, "h1.example.test", "198.51.100.9", waiter.Options{Confirmations: 3, Timeout: 30 * time.Minute, Rand: newRand(1)})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The run completes at the first third consecutive right answer.
+				want := 0
+				for i, run := 0, 0; i < len(script); i++ {
+					if script[i] == "ok" {
+						run++
+					} else {
+						run = 0
+					}
+					if run == 3 {
+						want = i + 1
+						break
+					}
+				}
+				if d.n != want {
+					t.Fatalf("resolved after %d lookups, want %d (the first run of three)", d.n, want)
+				}
+			})
+		})
+	}
 }

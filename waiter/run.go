@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/kernel"
@@ -34,6 +35,8 @@ type run struct {
 	opts           Options
 	// gating is closed when a start begins to wait for the previous VM.
 	gating chan struct{}
+	// policy is the Actions' policy with the provider's consistency window.
+	policy hoststate.Policy
 }
 
 // do performs act on host id and waits for the outcome: Begin and Wait
@@ -110,6 +113,12 @@ func (r *run) follow(ctx context.Context, h *Handle) (hoststate.Record, error) {
 	defer r.p.close()
 	r.opts = a.pacing
 	r.opts.Rand = a.nextRand()
+	// Confirmations that outlast the provider's consistency window: a
+	// stale read cannot confirm an outcome it contradicts.
+	r.policy = r.prov.Policy(a.policy)
+	if cw, n := r.policy.ConsistencyWindow, r.policy.Confirmations; cw > 0 && n > 1 {
+		r.opts.ConfirmInterval = max(r.opts.ConfirmInterval, cw/time.Duration(n-1))
+	}
 	if r.prov.Capabilities().PushReports {
 		if reports, cancel := r.watch(id); reports != nil {
 			defer cancel()
@@ -283,7 +292,7 @@ func (r *run) send(ctx context.Context) (provider.Operation, error) {
 // through hoststate.Observe, so the waiter and the reconciler apply the
 // same rules (confirmations, grace, in-flight holds).
 func (r *run) settle(ctx context.Context, op provider.Operation) (hoststate.Record, error) {
-	f := &folder{rec: r.rec, policy: r.a.policy, want: r.act.Goal()}
+	f := &folder{rec: r.rec, policy: r.policy, want: r.act.Goal()}
 	o := r.opts
 	o.Operation = op
 	if r.a.expected != nil {

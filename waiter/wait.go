@@ -75,7 +75,7 @@ func waitHost(ctx context.Context, p *pacer, o Options, probe Probe, decide func
 		p:       p,
 		sched:   sched,
 		initial: sched.quiet(p.clock.Now()),
-		confirm: o.MinInterval,
+		confirm: o.ConfirmInterval,
 		safety:  o.MaxInterval,
 		probe:   probe,
 		decide:  decide,
