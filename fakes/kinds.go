@@ -3,6 +3,11 @@ package fakes
 import (
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
+	"github.com/driftless/driftless/provider/hyperstack"
+	"github.com/driftless/driftless/provider/lambda"
+	"github.com/driftless/driftless/provider/nebius"
+	"github.com/driftless/driftless/provider/selfhost"
 )
 
 // The provider kinds a Cloud simulates. Each matches the Name of the real
@@ -60,7 +65,7 @@ func newKindSpecs() []*kindSpec {
 	regionScope := func(h provider.Host) string { return h.Region }
 	return []*kindSpec{
 		{
-			name: GCP, vmTable: provider.GCPInstanceStates(), volTable: provider.GCPDiskStates(),
+			name: GCP, vmTable: gcp.InstanceStates, volTable: gcp.DiskStates,
 			hasVolume: true, preemptible: true,
 			caps: provider.Capabilities{SeparateVolume: true, NativeWait: true},
 			initial: func(running bool) (string, string) {
@@ -73,7 +78,7 @@ func newKindSpecs() []*kindSpec {
 			scope: func(h provider.Host) string { return h.Project + "/" + h.Zone },
 		},
 		{
-			name: Nebius, vmTable: provider.NebiusInstanceStates(), volTable: provider.NebiusDiskStates(),
+			name: Nebius, vmTable: nebius.InstanceStates, volTable: nebius.DiskStates,
 			hasVolume: true, preemptible: true,
 			cannot: map[hoststate.Action]string{hoststate.ActionReboot: "the compute API has no restart"},
 			caps:   provider.Capabilities{SeparateVolume: true, NativeWait: true},
@@ -86,7 +91,7 @@ func newKindSpecs() []*kindSpec {
 			plan: planNebius, attached: attachedWhileVM, validate: validateIDs(Nebius, true), scope: regionScope,
 		},
 		{
-			name: Hyperstack, vmTable: provider.HyperstackVMStates(), volTable: provider.HyperstackVolumeStates(),
+			name: Hyperstack, vmTable: hyperstack.VMStates, volTable: hyperstack.VolumeStates,
 			hasVolume: true,
 			caps:      provider.Capabilities{StopDeletesVM: true, SeparateVolume: true},
 			initial: func(running bool) (string, string) {
@@ -102,7 +107,7 @@ func newKindSpecs() []*kindSpec {
 			validate: validateIDs(Hyperstack, true), scope: regionScope,
 		},
 		{
-			name: Lambda, vmTable: provider.LambdaInstanceStates(),
+			name: Lambda, vmTable: lambda.InstanceStates,
 			preemptible: true,
 			cannot:      map[hoststate.Action]string{hoststate.ActionStop: "Lambda has no stop; deprovision instead"},
 			initial: func(running bool) (string, string) {
@@ -114,7 +119,7 @@ func newKindSpecs() []*kindSpec {
 			plan: planLambda, validate: validateIDs(Lambda, false), scope: regionScope,
 		},
 		{
-			name: SelfHost, vmTable: provider.SelfHostStates(), goneRaw: "not_found",
+			name: SelfHost, vmTable: selfhost.States, goneRaw: "not_found",
 			caps: provider.Capabilities{PushReports: true},
 			initial: func(running bool) (string, string) {
 				if running {

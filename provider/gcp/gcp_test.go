@@ -96,7 +96,7 @@ func TestProbeNotFound(t *testing.T) {
 
 func TestProbeEveryInstanceStatus(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
-	for _, row := range append(provider.GCPInstanceStates().Rows, provider.VMRow{Raw: "SOMETHING_NEW", VM: hoststate.VMUnknown}) {
+	for _, row := range append(gcp.InstanceStates.Rows(), provider.VMRow{Raw: "SOMETHING_NEW", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.GCP, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -116,7 +116,7 @@ func TestProbeEveryDiskStatus(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
 	// The cloud has no disk-status event; the emulator's fault layer
 	// answers the disk Get with the status instead.
-	for _, row := range append(provider.GCPDiskStates().Rows, provider.VolumeRow{Raw: "SOMETHING_NEW", Volume: hoststate.VolumeUnknown}) {
+	for _, row := range append(gcp.DiskStates.Rows(), provider.VolumeRow{Raw: "SOMETHING_NEW", Volume: hoststate.VolumeUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			e.srv.ClearHTTPFaults()
 			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Method: http.MethodGet,

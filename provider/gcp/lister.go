@@ -80,7 +80,7 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 			}
 			page.VMs = append(page.VMs, provider.ListedVM{
 				Instance: inst.GetName(),
-				VM:       provider.GCPInstanceStates().Normalize(inst.GetStatus()),
+				VM:       InstanceStates.Normalize(inst.GetStatus()),
 				Raw:      inst.GetStatus(),
 				Address:  natIP(inst),
 			})
@@ -123,7 +123,7 @@ func (p *Provider) listDisks(ctx context.Context, project, zone, token string) (
 			}
 			page.Volumes = append(page.Volumes, provider.ListedVolume{
 				Volume: d.GetName(),
-				State:  provider.GCPDiskStates().Normalize(d.GetStatus()),
+				State:  DiskStates.Normalize(d.GetStatus()),
 				Raw:    d.GetStatus(),
 			})
 		}

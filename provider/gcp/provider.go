@@ -141,7 +141,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the instance", errIncomplete}
 	case err == nil:
 		obs.RawVM = inst.GetStatus()
-		obs.VM = provider.GCPInstanceStates().Normalize(obs.RawVM)
+		obs.VM = InstanceStates.Normalize(obs.RawVM)
 		obs.Address = natIP(inst)
 	case !isNotFound(err):
 		return hoststate.Observation{}, err
@@ -155,7 +155,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the disk", errIncomplete}
 	case err == nil:
 		obs.RawVolume = disk.GetStatus()
-		obs.Volume = provider.GCPDiskStates().Normalize(obs.RawVolume)
+		obs.Volume = DiskStates.Normalize(obs.RawVolume)
 	case !isNotFound(err):
 		return hoststate.Observation{}, err
 	}

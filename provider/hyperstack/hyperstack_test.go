@@ -103,7 +103,7 @@ func TestProbeNotFound(t *testing.T) {
 
 func TestProbeEveryVMStatus(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, row := range append(provider.HyperstackVMStates().Rows, provider.VMRow{Raw: "SHELVED", VM: hoststate.VMUnknown}) {
+	for _, row := range append(hyperstack.VMStates.Rows(), provider.VMRow{Raw: "SHELVED", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Hyperstack, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -121,7 +121,7 @@ func TestProbeEveryVMStatus(t *testing.T) {
 
 func TestProbeEveryVolumeStatus(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, row := range append(provider.HyperstackVolumeStates().Rows, provider.VolumeRow{Raw: "maintenance", Volume: hoststate.VolumeUnknown}) {
+	for _, row := range append(hyperstack.VolumeStates.Rows(), provider.VolumeRow{Raw: "maintenance", Volume: hoststate.VolumeUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			e.srv.ClearHTTPFaults()
 			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Path: "/core/volumes/1001",

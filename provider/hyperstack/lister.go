@@ -62,7 +62,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		}
 		for _, name := range order {
 			v := best[name]
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: v.Name, VM: provider.HyperstackVMStates().Normalize(v.Status), Raw: v.Status, Address: v.FloatingIP})
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: v.Name, VM: VMStates.Normalize(v.Status), Raw: v.Status, Address: v.FloatingIP})
 		}
 		out.Next = phaseVolumes + "1"
 		if more(len(vms), count) {
@@ -80,7 +80,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		return provider.ListPage{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	for _, v := range vols {
-		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: idString(v.ID), State: provider.HyperstackVolumeStates().Normalize(v.Status), Raw: v.Status})
+		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: idString(v.ID), State: VolumeStates.Normalize(v.Status), Raw: v.Status})
 	}
 	if more(len(vols), count) {
 		out.Next = phaseVolumes + strconv.Itoa(page+1)

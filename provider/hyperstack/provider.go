@@ -106,14 +106,14 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
 	if len(vms) > 0 {
 		obs.RawVM = vms[0].Status
-		obs.VM = provider.HyperstackVMStates().Normalize(vms[0].Status)
+		obs.VM = VMStates.Normalize(vms[0].Status)
 		obs.Address = vms[0].FloatingIP
 	}
 	vol, err := p.getVolume(ctx, host.Volume)
 	switch {
 	case err == nil:
 		obs.RawVolume = vol.Status
-		obs.Volume = provider.HyperstackVolumeStates().Normalize(vol.Status)
+		obs.Volume = VolumeStates.Normalize(vol.Status)
 	case !errors.Is(err, provider.ErrNotFound):
 		return hoststate.Observation{}, err
 	}
@@ -133,7 +133,7 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 		return nil, err
 	}
 	for _, v := range vms {
-		switch provider.HyperstackVMStates().Normalize(v.Status) {
+		switch VMStates.Normalize(v.Status) {
 		case hoststate.VMStopping, hoststate.VMError, hoststate.VMUnknown:
 			return nil, fmt.Errorf("%s: start %s: VM %d is %s: %w", Name, rest.Quote(host.Instance), v.ID, rest.Quote(v.Status), provider.ErrConflict)
 		}

@@ -84,7 +84,7 @@ func TestProbeNotFound(t *testing.T) {
 
 func TestProbeEveryStatus(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, row := range append(provider.LambdaInstanceStates().Rows, provider.VMRow{Raw: "hibernating", VM: hoststate.VMUnknown}) {
+	for _, row := range append(lambda.InstanceStates.Rows(), provider.VMRow{Raw: "hibernating", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Lambda, e.host, row.Raw); err != nil {
 				t.Fatal(err)

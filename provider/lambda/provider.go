@@ -119,7 +119,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	obs.RawVM = in.Status
-	obs.VM = provider.LambdaInstanceStates().Normalize(in.Status)
+	obs.VM = InstanceStates.Normalize(in.Status)
 	obs.Address = in.IP
 	return obs, nil
 }
@@ -196,7 +196,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	var page provider.ListPage
 	for _, in := range ins {
 		page.VMs = append(page.VMs, provider.ListedVM{
-			Instance: in.ID, VM: provider.LambdaInstanceStates().Normalize(in.Status), Raw: in.Status, Address: in.IP,
+			Instance: in.ID, VM: InstanceStates.Normalize(in.Status), Raw: in.Status, Address: in.IP,
 		})
 	}
 	return page, nil

@@ -42,7 +42,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 			return provider.ListPage{}, classify("list instances of "+scope, err)
 		}
 		for _, in := range page.Items {
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: provider.NebiusInstanceStates().Normalize(in.State), Raw: in.State, Address: in.PublicIP})
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP})
 		}
 		out.Next = phaseInstances + page.NextPageToken
 		if page.NextPageToken == "" {
@@ -55,7 +55,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		return provider.ListPage{}, classify("list disks of "+scope, err)
 	}
 	for _, d := range page.Items {
-		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: d.ID, State: provider.NebiusDiskStates().Normalize(d.State), Raw: d.State})
+		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: d.ID, State: DiskStates.Normalize(d.State), Raw: d.State})
 	}
 	if page.NextPageToken != "" {
 		out.Next = phaseDisks + page.NextPageToken

@@ -84,7 +84,7 @@ func TestProbeNotFound(t *testing.T) {
 
 func TestProbeEveryInstanceState(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	for _, row := range append(provider.NebiusInstanceStates().Rows, provider.VMRow{Raw: "HIBERNATED", VM: hoststate.VMUnknown}) {
+	for _, row := range append(nebius.InstanceStates.Rows(), provider.VMRow{Raw: "HIBERNATED", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Nebius, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -111,7 +111,7 @@ func (d diskState) Get(ctx context.Context, id string) (nebius.Disk, error) {
 
 func TestProbeEveryDiskState(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	for _, row := range append(provider.NebiusDiskStates().Rows, provider.VolumeRow{Raw: "MIGRATING", Volume: hoststate.VolumeUnknown}) {
+	for _, row := range append(nebius.DiskStates.Rows(), provider.VolumeRow{Raw: "MIGRATING", Volume: hoststate.VolumeUnknown}) {
 		p, err := nebius.New(e.fake.Instances(), diskState{e.fake.Disks(), row.Raw}, nebius.Config{})
 		if err != nil {
 			t.Fatal(err)

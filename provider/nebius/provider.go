@@ -130,7 +130,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	switch {
 	case err == nil:
 		obs.RawVM = inst.State
-		obs.VM = provider.NebiusInstanceStates().Normalize(inst.State)
+		obs.VM = InstanceStates.Normalize(inst.State)
 		obs.Address = inst.PublicIP
 	default:
 		if err = classify("get instance "+host.Instance, err); !errors.Is(err, provider.ErrNotFound) {
@@ -141,7 +141,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	switch {
 	case err == nil:
 		obs.RawVolume = disk.State
-		obs.Volume = provider.NebiusDiskStates().Normalize(disk.State)
+		obs.Volume = DiskStates.Normalize(disk.State)
 	default:
 		if err = classify("get disk "+host.Volume, err); !errors.Is(err, provider.ErrNotFound) {
 			return hoststate.Observation{}, err

@@ -295,7 +295,7 @@ func (p *Provider) Probe(_ context.Context, host provider.Host) (hoststate.Obser
 		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown}, nil
 	}
 	return hoststate.Observation{
-		VM:      provider.SelfHostStates().Normalize(r.State),
+		VM:      States.Normalize(r.State),
 		Volume:  hoststate.VolumeAbsent,
 		Address: r.Address,
 		RawVM:   r.State,
