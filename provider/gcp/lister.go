@@ -23,9 +23,8 @@ const (
 	phaseDisks     = "d:"
 )
 
-// Scope implements provider.Lister: one listing per project and zone, so
-// instance and disk names (unique per zone) identify hosts unambiguously.
-func (p *Provider) Scope(host provider.Host) string { return host.Project + "/" + host.Zone }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister with aggregated listings filtered on
 // Config.Labels: first the scope's instances, then its disks. Only items of

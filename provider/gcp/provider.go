@@ -98,33 +98,15 @@ func (p *Provider) Close() error {
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: a stopped instance stays
-// (TERMINATED) with its disks, and actions are zone operations.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{SeparateVolume: true, NativeWait: true}
-}
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
 
-// Supports implements provider.Provider: Compute Engine can do every
-// action.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	if !a.Valid() {
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	return nil
-}
+// Supports implements provider.Provider (see [Facts]): Compute Engine can
+// do every action.
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error { return supports(host, a) }
 
-// Validate implements provider.Provider: project, zone, instance and data
-// disk must be RFC 1035 names, and host labels valid label syntax.
-func (p *Provider) Validate(host provider.Host) error {
-	for _, f := range []struct{ field, value string }{
-		{"Project", host.Project}, {"Zone", host.Zone}, {"Instance", host.Instance}, {"Volume", host.Volume},
-	} {
-		if err := checkName(f.field, f.value); err != nil {
-			return err
-		}
-	}
-	return checkLabels("Labels", host.Labels)
-}
+// Validate implements provider.Provider (see [Facts]).
+func (p *Provider) Validate(host provider.Host) error { return validate(host) }
 
 // Probe implements provider.Provider: one instance Get and one disk Get.
 func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {

@@ -18,9 +18,8 @@ const (
 	phaseVolumes = "o:"
 )
 
-// Scope implements provider.Lister: one listing covers the account the API
-// key belongs to, so every host shares one scope.
-func (p *Provider) Scope(provider.Host) string { return Name }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister: pages of every VM, then pages of
 // every volume. VMs are keyed by name (as Host.Instance), volumes by id (as

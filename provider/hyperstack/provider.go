@@ -65,32 +65,17 @@ func (p *Provider) LogValue() slog.Value { return p.cfg.LogValue() }
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: stopping deletes the VM and
-// keeps the volume; there are no operations to wait on.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{StopDeletesVM: true, SeparateVolume: true}
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
+
+// Supports implements provider.Provider (see [Facts]): without
+// Config.Launch a VM that a stop deleted cannot be recreated, so start,
+// retry and reprovision are unsupported.
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
+	return supports(host, a, p.cfg.Launch != nil)
 }
 
-// Supports implements provider.Provider: a start (and a retry or
-// reprovision) recreates the VM that a stop deleted, so it needs
-// Config.Launch.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
-		if p.cfg.Launch == nil {
-			return provider.Unsupported(Name, a, "a stop deletes the VM and Config.Launch is not set to recreate it")
-		}
-	case hoststate.ActionNone:
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	if !a.Valid() {
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	return nil
-}
-
-// Validate implements provider.Provider: Instance is a VM name, Volume a
-// positive decimal volume id.
+// Validate implements provider.Provider (see [Facts]).
 func (p *Provider) Validate(host provider.Host) error { return checkHost(host) }
 
 // Probe implements provider.Provider: a search for the VM by name and a

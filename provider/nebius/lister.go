@@ -14,8 +14,8 @@ const (
 	phaseDisks     = "d:"
 )
 
-// Scope implements provider.Lister: one listing per project.
-func (p *Provider) Scope(host provider.Host) string { return host.Project }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister: pages of the project's instances,
 // then pages of its disks, keyed by id.
