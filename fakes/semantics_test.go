@@ -304,7 +304,7 @@ func TestSetVMStatus(t *testing.T) {
 		want hoststate.VMState
 		err  error
 	}{
-		{"REPAIRING", hoststate.VMError, nil},
+		{"REPAIRING", hoststate.VMStarting, nil},
 		{" running ", hoststate.VMRunning, nil},
 		{"WHATEVER", hoststate.VMUnknown, nil},
 		{"", hoststate.VMUnknown, fakes.ErrInvalidStatus},

@@ -40,8 +40,9 @@
 //   - GCP STOPPING is stopping, never off: the VM is still going down (a UI
 //     that showed it off was a bug in the seeds). TERMINATED is stopped, and
 //     the instance still exists with its disks: a stopped GCE VM is
-//     TERMINATED.
-//   - Lambda unhealthy is error (it runs but is unusable); terminating is
+//     TERMINATED. REPAIRING is starting: transient, never an error.
+//   - Lambda unhealthy is starting (unusable for now, but it can recover,
+//     e.g. after a restart), never error; terminating is
 //     stopping (still there until gone); terminated and preempted are absent:
 //     Lambda instances never come back, and Lambda has no separate data
 //     volume, so such a host is deprovisioned.

@@ -44,7 +44,7 @@ var wantVM = map[string]map[string]hoststate.VMState{
 	"gcp instance": {
 		"PROVISIONING": starting, "STAGING": starting, "RUNNING": running,
 		"STOPPING": stopping, "STOPPED": stopped, "SUSPENDING": stopping,
-		"SUSPENDED": stopped, "REPAIRING": vmError, "TERMINATED": stopped,
+		"SUSPENDED": stopped, "REPAIRING": starting, "TERMINATED": stopped,
 		"DEPROVISIONING": stopping, "PENDING": starting, "PENDING_STOP": stopping,
 	},
 	"nebius instance": {
@@ -60,12 +60,14 @@ var wantVM = map[string]map[string]hoststate.VMState{
 		"ERROR": vmError,
 	},
 	"lambda instance": {
-		"booting": starting, "active": running, "unhealthy": vmError,
+		"booting": starting, "active": running, "unhealthy": starting,
 		"terminating": stopping, "terminated": absent, "preempted": absent,
 	},
 	"self-host connector": {
 		"running": running, "starting": starting, "stopping": stopping,
 		"stopped": stopped, "off": stopped, "error": vmError, "not_found": absent,
+		"restarting": starting, "delayed_shutdown": stopping, "suspending": stopping,
+		"suspended": stopped, "unknown": vmUnknown,
 	},
 }
 

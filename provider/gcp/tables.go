@@ -14,12 +14,12 @@ var InstanceStates = provider.NewVMTable("gcp instance",
 	provider.VMRow{Raw: "STOPPING", VM: hoststate.VMStopping, Note: "still stopping: never off (the seeds' UI bug)"},
 	provider.VMRow{Raw: "STOPPED", VM: hoststate.VMStopped, Note: "legacy name of a stopped instance"},
 	provider.VMRow{Raw: "SUSPENDING", VM: hoststate.VMStopping, Note: "memory being saved; the VM is going down"},
-	provider.VMRow{Raw: "SUSPENDED", VM: hoststate.VMStopped, Note: "a suspended VM does not run; its disks remain"},
-	provider.VMRow{Raw: "REPAIRING", VM: hoststate.VMError, Note: "GCE is repairing the VM: not usable"},
+	provider.VMRow{Raw: "SUSPENDED", VM: hoststate.VMStopped, Note: "a suspended VM does not run; its disks remain (it comes back with resume)"},
+	provider.VMRow{Raw: "REPAIRING", VM: hoststate.VMStarting, Note: "being repaired: transient like PROVISIONING, never an error; it comes back"},
 	provider.VMRow{Raw: "TERMINATED", VM: hoststate.VMStopped, Note: "a stopped GCE VM is TERMINATED and still exists, disks too"},
-	provider.VMRow{Raw: "DEPROVISIONING", VM: hoststate.VMStopping, Note: "being deleted"},
+	provider.VMRow{Raw: "DEPROVISIONING", VM: hoststate.VMStopping, Note: "resources being torn down, on a stop or a delete"},
 	provider.VMRow{Raw: "PENDING", VM: hoststate.VMStarting, Note: "flex-start waiting for capacity"},
-	provider.VMRow{Raw: "PENDING_STOP", VM: hoststate.VMStopping, Note: "stop requested, not yet stopping"},
+	provider.VMRow{Raw: "PENDING_STOP", VM: hoststate.VMStopping, Note: "a graceful shutdown, up to its configured maximum"},
 )
 
 // DiskStates normalizes Compute Engine disk.status.

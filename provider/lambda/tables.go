@@ -11,7 +11,7 @@ import (
 var InstanceStates = provider.NewVMTable("lambda instance",
 	provider.VMRow{Raw: "booting", VM: hoststate.VMStarting},
 	provider.VMRow{Raw: "active", VM: hoststate.VMRunning},
-	provider.VMRow{Raw: "unhealthy", VM: hoststate.VMError, Note: "the instance runs but Lambda reports it unusable"},
+	provider.VMRow{Raw: "unhealthy", VM: hoststate.VMStarting, Note: "unusable for now but it can recover (a restart can bring it back): not an error"},
 	provider.VMRow{Raw: "terminating", VM: hoststate.VMStopping, Note: "being deleted: stopping until gone"},
 	provider.VMRow{Raw: "terminated", VM: hoststate.VMAbsent, Note: "terminated instances are gone for good"},
 	provider.VMRow{Raw: "preempted", VM: hoststate.VMAbsent, Note: "reclaimed by Lambda: gone for good"},

@@ -75,7 +75,7 @@ func probe(t *testing.T, p *selfhost.Provider) hoststate.Observation {
 
 func TestProbeEveryReportedState(t *testing.T) {
 	p, clock, _ := newProvider(t)
-	for _, row := range append(selfhost.States.Rows(), provider.VMRow{Raw: "suspended", VM: hoststate.VMUnknown}) {
+	for _, row := range append(selfhost.States.Rows(), provider.VMRow{Raw: "hibernated", VM: hoststate.VMUnknown}) {
 		clock.Advance(time.Second)
 		report(t, p, row.Raw, clock.Now())
 		want := hoststate.Observation{VM: row.VM, Volume: hoststate.VolumeAbsent, RawVM: row.Raw, Address: "192.0.2.7"}
