@@ -170,31 +170,6 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 	return nil, p.vmAction(ctx, "hard-reboot", v.ID)
 }
 
-// Deprovision implements provider.Provider: it deletes the VM (if
-// any) and the volume. Hyperstack refuses to delete a volume its VM still
-// holds: that answer matches provider.ErrConflict, and calling Deprovision
-// again once the VM is gone finishes the job. With neither left the error
-// matches provider.ErrNotFound.
-func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
-	if err := checkHost(host); err != nil {
-		return nil, err
-	}
-	vms, err := p.findVMs(ctx, host.Instance)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vms {
-		if err := p.deleteVM(ctx, v.ID); err != nil && !errors.Is(err, provider.ErrNotFound) {
-			return nil, err
-		}
-	}
-	_, err = p.call(ctx, "delete volume "+host.Volume, http.MethodDelete, []string{"core", "volumes", host.Volume}, nil, nil)
-	if errors.Is(err, provider.ErrNotFound) && len(vms) > 0 {
-		return nil, nil
-	}
-	return nil, err
-}
-
 // requireVM validates host and returns its newest VM, or an error matching
 // provider.ErrNotFound.
 func (p *Provider) requireVM(ctx context.Context, host provider.Host, verb string) (vm, error) {
