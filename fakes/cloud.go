@@ -46,7 +46,8 @@ type kindState struct {
 	// hosts by instance, and by volume for kinds with a volume.
 	hosts   map[string]*host
 	volumes map[string]*host
-	// scopes lists the hosts of each listing scope; all lists every host.
+	// scopes lists the hosts of each listing scope (the adapter's
+	// Lister.Scope); all lists every host.
 	scopes    map[string]*hostList
 	all       hostList
 	durations Durations
@@ -136,7 +137,7 @@ func NewCloud(clock *clocktest.Clock, seed int64, opts ...Option) *Cloud {
 	}
 	c := &Cloud{clock: clock, pageSize: cfg.pageSize, kinds: map[string]*kindState{}, ops: map[string]*opState{}}
 	for i, spec := range newKindSpecs() {
-		c.kinds[spec.name] = &kindState{
+		c.kinds[spec.name()] = &kindState{
 			spec:      spec,
 			hosts:     map[string]*host{},
 			volumes:   map[string]*host{},
@@ -168,13 +169,13 @@ func (c *Cloud) AddHost(kind string, h provider.Host, running bool) error {
 	if err != nil {
 		return err
 	}
-	if err := ks.spec.validate(h); err != nil {
+	if err := ks.spec.facts.Validate(h); err != nil {
 		return fmt.Errorf("fakes: add host: %w", err)
 	}
 	if _, dup := ks.hosts[h.Instance]; dup {
 		return fmt.Errorf("%w: %s instance %q", ErrDuplicateHost, kind, h.Instance)
 	}
-	if _, dup := ks.volumes[h.Volume]; dup && ks.spec.hasVolume {
+	if _, dup := ks.volumes[h.Volume]; dup && ks.spec.hasVolume() {
 		return fmt.Errorf("%w: %s volume %q", ErrDuplicateHost, kind, h.Volume)
 	}
 	now := c.clock.Now()
@@ -183,23 +184,25 @@ func (c *Cloud) AddHost(kind string, h provider.Host, running bool) error {
 	vm, vol := ks.spec.initial(running)
 	if vm != "" {
 		x.vm = resource{status: vm, exists: true, bornAt: now}
-		if ks.spec.vmTable.Normalize(vm) == hoststate.VMRunning {
+		if ks.spec.vmState(vm) == hoststate.VMRunning {
 			x.vm.addr, x.vm.addrAt = c.allocAddrLocked(), now
 		}
 	}
-	if ks.spec.hasVolume {
+	if ks.spec.hasVolume() {
 		x.vol = resource{status: vol, exists: vol != "", bornAt: now}
 		ks.volumes[h.Volume] = x
 	}
 	ks.hosts[h.Instance] = x
 	ks.all.add(x)
-	scope := ks.spec.scope(h)
-	l := ks.scopes[scope]
-	if l == nil {
-		l = &hostList{}
-		ks.scopes[scope] = l
+	if ks.spec.facts.Scope != nil {
+		scope := ks.spec.facts.Scope(h)
+		l := ks.scopes[scope]
+		if l == nil {
+			l = &hostList{}
+			ks.scopes[scope] = l
+		}
+		l.add(x)
 	}
-	l.add(x)
 	return nil
 }
 

@@ -134,18 +134,18 @@ func (ks *kindState) drawCallFault(method string) error {
 		ks.burst = f.RateLimitBurst - 1
 		return ks.rateLimited(method)
 	case r < f.RateLimitRate+f.ErrorRate:
-		return fmt.Errorf("fakes: %s %s: injected 503: %w", ks.spec.name, method, provider.ErrUnavailable)
+		return fmt.Errorf("fakes: %s %s: injected 503: %w", ks.spec.name(), method, provider.ErrUnavailable)
 	case r < f.RateLimitRate+f.ErrorRate+f.TimeoutRate:
-		return fmt.Errorf("fakes: %s %s: injected timeout: %w: %w", ks.spec.name, method, provider.ErrUnavailable, context.DeadlineExceeded)
+		return fmt.Errorf("fakes: %s %s: injected timeout: %w: %w", ks.spec.name(), method, provider.ErrUnavailable, context.DeadlineExceeded)
 	}
 	return nil
 }
 
 func (ks *kindState) rateLimited(method string) error {
 	return &provider.RateLimitError{
-		Provider:   ks.spec.name,
+		Provider:   ks.spec.name(),
 		RetryAfter: ks.faults.RetryAfter,
-		Err:        fmt.Errorf("fakes: %s %s: injected 429", ks.spec.name, method),
+		Err:        fmt.Errorf("fakes: %s %s: injected 429", ks.spec.name(), method),
 	}
 }
 

@@ -44,6 +44,9 @@ type Fault struct {
 	// Method and Path select the requests it applies to: an exact method
 	// ("" = any) and a substring of the path ("" = any).
 	Method, Path string
+	// Skip is how many matching requests pass untouched before the fault
+	// applies (e.g. 1 breaks the second page of a listing).
+	Skip int
 	// Count is how many matching requests it applies to; 0 means every
 	// one until [Server.ClearHTTPFaults].
 	Count int
