@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/api/googleapi"
@@ -133,3 +134,21 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 
 // isNotFound reports whether err is a classified not-found answer.
 func isNotFound(err error) bool { return errors.Is(err, provider.ErrNotFound) }
+
+// absence sorts a classified error of a call on the zonal resource
+// collection/name (e.g. "instances", "vm-1"): absent is true only for
+// Compute Engine's 404 naming that resource itself ("The resource
+// 'projects/p/zones/z/instances/vm-1' was not found"). A 404 naming
+// anything else — the project, when the credentials cannot see it, or the
+// zone — says nothing about the resource, and comes back as a definitive
+// error that no longer matches provider.ErrNotFound.
+func absence(call string, err error, collection, name string) (absent bool, _ error) {
+	var gerr *googleapi.Error
+	if !isNotFound(err) || !errors.As(err, &gerr) {
+		return false, err
+	}
+	if strings.Contains(gerr.Message, "/"+collection+"/"+name+"'") {
+		return true, err
+	}
+	return false, &callError{call, nil, "HTTP 404 about another resource (project or zone not visible to these credentials?): " + quote(gerr.Message), gerr}
+}

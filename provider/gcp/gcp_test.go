@@ -94,6 +94,25 @@ func TestProbeNotFound(t *testing.T) {
 	}
 }
 
+// TestNotFoundOfAnotherResourceIsNotAbsence: only a 404 naming the asked
+// for instance or disk is its absence. A 404 naming the project means the
+// credentials cannot see it (deleted project, lost IAM) and says nothing
+// about the host: an error, never "deprovisioned".
+func TestNotFoundOfAnotherResourceIsNotAbsence(t *testing.T) {
+	e := newEnv(t, gcp.Config{}, fakes.Durations{})
+	for _, path := range []string{"/instances/", "/disks/"} {
+		e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 404, Path: path, Count: 1,
+			Body: `{"error":{"code":404,"message":"The resource 'projects/proj-1' was not found","errors":[{"message":"The resource 'projects/proj-1' was not found","domain":"global","reason":"notFound"}]}}`})
+		obs, err := e.p.Probe(context.Background(), e.host)
+		if err == nil || errors.Is(err, provider.ErrNotFound) || provider.Transient(err) || obs != (hoststate.Observation{}) {
+			t.Errorf("a 404 about the project on %s: %+v, %v; want a definitive error", path, obs, err)
+		}
+	}
+	if _, err := e.p.Deprovision(context.Background(), e.host); err != nil {
+		t.Fatalf("Deprovision: %v", err)
+	}
+}
+
 func TestProbeEveryInstanceStatus(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
 	for _, row := range append(gcp.InstanceStates.Rows(), provider.VMRow{Raw: "SOMETHING_NEW", VM: hoststate.VMUnknown}) {

@@ -118,27 +118,29 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	inst, err := p.instances.Get(ctx, &computepb.GetInstanceRequest{
 		Project: host.Project, Zone: host.Zone, Instance: host.Instance,
 	}, noRetry())
-	switch err = p.classify(call, err); {
+	err = p.classify(call, err)
+	switch absent, err := absence(call, err, "instances", host.Instance); {
 	case err == nil && (inst.GetName() != host.Instance || inst.Status == nil):
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the instance", errIncomplete}
 	case err == nil:
 		obs.RawVM = inst.GetStatus()
 		obs.VM = InstanceStates.Normalize(obs.RawVM)
 		obs.Address = natIP(inst)
-	case !isNotFound(err):
+	case !absent:
 		return hoststate.Observation{}, err
 	}
 	call = "get disk " + path(host, host.Volume)
 	disk, err := p.disks.Get(ctx, &computepb.GetDiskRequest{
 		Project: host.Project, Zone: host.Zone, Disk: host.Volume,
 	}, noRetry())
-	switch err = p.classify(call, err); {
+	err = p.classify(call, err)
+	switch absent, err := absence(call, err, "disks", host.Volume); {
 	case err == nil && (disk.GetName() != host.Volume || disk.Status == nil):
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the disk", errIncomplete}
 	case err == nil:
 		obs.RawVolume = disk.GetStatus()
 		obs.Volume = DiskStates.Normalize(obs.RawVolume)
-	case !isNotFound(err):
+	case !absent:
 		return hoststate.Observation{}, err
 	}
 	p.cfg.Logger.DebugContext(ctx, "gcp probe", slog.String("instance", path(host, host.Instance)),
@@ -183,23 +185,29 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 // the error matches provider.ErrNotFound.
 func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	deleteDisk := func(ctx context.Context) (provider.Operation, error) {
-		op, err := p.act(ctx, host, "delete disk "+path(host, host.Volume), func() (*compute.Operation, error) {
+		call := "delete disk " + path(host, host.Volume)
+		op, err := p.act(ctx, host, call, func() (*compute.Operation, error) {
 			return p.disks.Delete(ctx, &computepb.DeleteDiskRequest{
 				Project: host.Project, Zone: host.Zone, Disk: host.Volume,
 			}, noRetry())
 		})
-		if isNotFound(err) {
+		switch absent, err := absence(call, err, "disks", host.Volume); {
+		case absent:
 			return nil, nil
+		case err != nil:
+			return nil, err
 		}
-		return op, err
+		return op, nil
 	}
-	op, err := p.act(ctx, host, "delete instance "+path(host, host.Instance), func() (*compute.Operation, error) {
+	call := "delete instance " + path(host, host.Instance)
+	op, err := p.act(ctx, host, call, func() (*compute.Operation, error) {
 		return p.instances.Delete(ctx, &computepb.DeleteInstanceRequest{
 			Project: host.Project, Zone: host.Zone, Instance: host.Instance,
 		}, noRetry())
 	})
+	absent, err := absence(call, err, "instances", host.Instance)
 	switch {
-	case isNotFound(err):
+	case absent:
 		op, err := deleteDisk(ctx)
 		if op == nil && err == nil {
 			return nil, fmt.Errorf("%s: deprovision %s: instance and disk already gone: %w",

@@ -42,6 +42,9 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 			return provider.ListPage{}, classify("list instances of "+scope, err)
 		}
 		for _, in := range page.Items {
+			if in.ID == "" || in.State == "" {
+				return provider.ListPage{}, &callError{"list instances of " + scope, provider.ErrBadResponse, errIncomplete}
+			}
 			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP})
 		}
 		out.Next = phaseInstances + page.NextPageToken
@@ -55,6 +58,9 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		return provider.ListPage{}, classify("list disks of "+scope, err)
 	}
 	for _, d := range page.Items {
+		if d.ID == "" || d.State == "" {
+			return provider.ListPage{}, &callError{"list disks of " + scope, provider.ErrBadResponse, errIncomplete}
+		}
 		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: d.ID, State: DiskStates.Normalize(d.State), Raw: d.State})
 	}
 	if page.NextPageToken != "" {

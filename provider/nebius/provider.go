@@ -90,6 +90,8 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
 	inst, err := p.instances.Get(ctx, host.Instance)
 	switch {
+	case err == nil && (inst.ID != host.Instance || inst.State == ""):
+		return hoststate.Observation{}, &callError{"get instance " + host.Instance, provider.ErrBadResponse, errForeign}
 	case err == nil:
 		obs.RawVM = inst.State
 		obs.VM = InstanceStates.Normalize(inst.State)
@@ -101,6 +103,8 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	}
 	disk, err := p.disks.Get(ctx, host.Volume)
 	switch {
+	case err == nil && (disk.ID != host.Volume || disk.State == ""):
+		return hoststate.Observation{}, &callError{"get disk " + host.Volume, provider.ErrBadResponse, errForeign}
 	case err == nil:
 		obs.RawVolume = disk.State
 		obs.Volume = DiskStates.Normalize(disk.State)
