@@ -16,9 +16,11 @@
 // make every host look deprovisioned.
 //
 // Errors are classified for the reconciler and always wrap the SDK's error:
-// 429 is a *provider.RateLimitError (Retry-After honoured), 5xx, timeouts and
-// connection failures match provider.ErrUnavailable, unreadable or oversized
-// bodies match provider.ErrBadResponse. The SDK's own retries are turned off:
+// 429, and 403 rateLimitExceeded (Compute Engine's usual rate limit), are a
+// *provider.RateLimitError (Retry-After honoured, else the rest of the
+// minute for a 403); 5xx, timeouts and connection failures match
+// provider.ErrUnavailable; unreadable or oversized bodies match
+// provider.ErrBadResponse; other 403s (quotaExceeded) are refusals. The SDK's own retries are turned off:
 // a probe is one attempt and the reconciler owns backoff.
 //
 // Start, Stop, Reboot (reset) and Deprovision return a provider.Operation

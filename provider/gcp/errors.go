@@ -85,26 +85,35 @@ func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) 
 			RetryAfter: retryAfter(gerr.Header, now),
 			Err:        &callError{call, nil, msg, err},
 		}
+	case gerr.Code == http.StatusForbidden && hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded"):
+		// Compute Engine's usual rate limit is a 403, not a refusal; its
+		// quota refills at the next whole minute.
+		hint := retryAfter(gerr.Header, now)
+		if hint == 0 {
+			hint = now.Truncate(time.Minute).Add(time.Minute).Sub(now)
+		}
+		return &provider.RateLimitError{Provider: Name, RetryAfter: hint, Err: &callError{call, nil, msg, err}}
 	case gerr.Code >= 500:
 		return &callError{call, provider.ErrUnavailable, msg, err}
 	case !googleJSON:
 		return &callError{call, provider.ErrBadResponse, msg, err}
 	case gerr.Code == http.StatusNotFound:
 		return &callError{call, provider.ErrNotFound, msg, err}
-	case gerr.Code == http.StatusConflict, conflictReason(gerr):
+	case gerr.Code == http.StatusConflict, hasReason(gerr, "resourceNotReady", "resourceInUseByAnotherResource", "alreadyExists"):
+		// Refused because of a resource's current state.
 		return &callError{call, provider.ErrConflict, msg, err}
 	default:
 		return &callError{call, nil, msg, err}
 	}
 }
 
-// conflictReason reports whether gerr carries a reason with which Compute
-// Engine refuses a request because of a resource's current state.
-func conflictReason(gerr *googleapi.Error) bool {
+// hasReason reports whether gerr carries one of reasons.
+func hasReason(gerr *googleapi.Error, reasons ...string) bool {
 	for _, item := range gerr.Errors {
-		switch item.Reason {
-		case "resourceNotReady", "resourceInUseByAnotherResource", "alreadyExists":
-			return true
+		for _, r := range reasons {
+			if item.Reason == r {
+				return true
+			}
 		}
 	}
 	return false

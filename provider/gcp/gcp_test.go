@@ -217,6 +217,29 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimitAs403: Compute Engine's rate limits usually come as 403
+// rateLimitExceeded; they are rate limits, never refusals, with the rest
+// of the minute as the hint. A 403 quotaExceeded is a refusal.
+func TestRateLimitAs403(t *testing.T) {
+	body := func(reason string) string {
+		return `{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"message":"Rate Limit Exceeded","domain":"usageLimits","reason":"` + reason + `"}]}}`
+	}
+	for reason, limited := range map[string]bool{"rateLimitExceeded": true, "userRateLimitExceeded": true, "quotaExceeded": false, "forbidden": false} {
+		e := newEnv(t, gcp.Config{}, fakes.Durations{})
+		e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 403, Body: body(reason)})
+		_, err := e.p.Probe(context.Background(), e.host)
+		if got := errors.Is(err, provider.ErrRateLimited); got != limited || err == nil {
+			t.Errorf("403 %s: %v, want rate limited %v", reason, err, limited)
+		}
+		if limited && (provider.RetryAfter(err) <= 0 || provider.RetryAfter(err) > time.Minute) {
+			t.Errorf("403 %s: hint %v, want the rest of the minute", reason, provider.RetryAfter(err))
+		}
+		if !limited && provider.Transient(err) {
+			t.Errorf("403 %s is transient: %v", reason, err)
+		}
+	}
+}
+
 func TestCloudFaults(t *testing.T) {
 	tests := []struct {
 		name   string
