@@ -6,7 +6,8 @@
 // [NewGCP], [NewHyperstack] and [NewLambda] start an httptest server that
 // speaks the provider's real paths and JSON shapes; [NewNebius] is a fake of
 // the nebius adapter's service interfaces (Nebius speaks gRPC through an SDK
-// that cannot be a dependency here). Every call counts one API call on the
+// that cannot be a dependency here); [NewSelfHost] emulates self-host
+// connectors, the selfhost adapter's Connector and the reports it is fed. Every call counts one API call on the
 // cloud and draws its seeded faults ([fakes.Cloud.SetFaults]), which the
 // emulators turn into the provider's own answers: 429 with or without
 // Retry-After, 503, 504.

@@ -15,7 +15,9 @@ import (
 
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/selfhost"
 )
 
 var gcpHost = provider.Host{Project: "proj-1", Zone: "zone-a", Instance: "vm-1", Volume: "disk-1", Labels: map[string]string{"owner": "me"}}
@@ -348,4 +350,54 @@ func TestHyperstackAttachedVolumeDelete(t *testing.T) {
 func jsonNumber(f float64) string {
 	b, _ := json.Marshal(int64(f))
 	return string(b)
+}
+
+// TestSelfHostConnectors: connector calls act on the cloud and are
+// counted; Deliver reports every online connector's VMs, not_found once
+// gone, and nothing for an offline one.
+func TestSelfHostConnectors(t *testing.T) {
+	cloud := fakes.NewCloud(nil, 1, fakes.WithDurations(fakes.Durations{}))
+	emu := emulators.NewSelfHost(cloud)
+	h := provider.Host{Project: "conn-1", Instance: "vm-1"}
+	if err := emu.AddHost(h, true); err != nil {
+		t.Fatal(err)
+	}
+	p, err := selfhost.New(selfhost.Config{Connector: emu.Connector(), Now: cloud.Clock().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	probe := func() hoststate.Observation {
+		t.Helper()
+		if err := emu.Deliver(p); err != nil {
+			t.Fatal(err)
+		}
+		obs, err := p.Probe(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return obs
+	}
+	if obs := probe(); obs.VM != hoststate.VMRunning || obs.Address == "" {
+		t.Fatalf("running host: %+v", obs)
+	}
+	if _, err := p.Stop(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	if obs := probe(); obs.RawVM != "stopped" || emu.Requests() != 1 {
+		t.Fatalf("after a stop: %+v, %d requests", obs, emu.Requests())
+	}
+	if err := cloud.ConsoleDelete(fakes.SelfHost, h); err != nil {
+		t.Fatal(err)
+	}
+	if obs := probe(); obs.VM != hoststate.VMAbsent || obs.RawVM != selfhost.NotFound {
+		t.Fatalf("after a delete: %+v", obs)
+	}
+	if err := cloud.SetConnectorOnline(h, false); err != nil {
+		t.Fatal(err)
+	}
+	cloud.Clock().Advance(selfhost.DefaultTTL + time.Second)
+	if obs := probe(); !obs.Unreachable {
+		t.Fatalf("offline connector: %+v, want unreachable", obs)
+	}
 }

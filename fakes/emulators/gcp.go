@@ -90,6 +90,8 @@ func gcpReason(status int) string {
 		return "required"
 	case http.StatusBadRequest:
 		return "invalid"
+	case http.StatusForbidden:
+		return "forbidden"
 	}
 	return "backendError"
 }

@@ -74,7 +74,7 @@ func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
 func renderHyperstackError(w http.ResponseWriter, status int, message string) {
 	reason := map[int]string{
 		http.StatusNotFound: "not_found", http.StatusConflict: "conflict", http.StatusUnauthorized: "unauthorized",
-		http.StatusBadRequest: "bad_request", http.StatusTooManyRequests: "rate_limited",
+		http.StatusBadRequest: "bad_request", http.StatusTooManyRequests: "rate_limited", http.StatusForbidden: "forbidden",
 	}[status]
 	writeJSONStatus(w, status, map[string]any{"status": false, "message": message, "error_reason": reason})
 }

@@ -46,6 +46,8 @@ type GRPCFault struct {
 	Method string
 	// Code is the gRPC code the call fails with.
 	Code codes.Code
+	// Message is the status message; "" means "injected fault".
+	Message string
 	// RetryAfter adds a RetryInfo detail (with ResourceExhausted).
 	RetryAfter time.Duration
 	// Hang makes the call block until its context ends instead.
@@ -130,7 +132,11 @@ func (n *Nebius) call(ctx context.Context, method string) error {
 			<-ctx.Done()
 			return wrapGRPC(method, status.FromContextError(ctx.Err()))
 		}
-		return wrapGRPC(method, withRetry(status.New(f.Code, "injected fault"), f.RetryAfter))
+		msg := f.Message
+		if msg == "" {
+			msg = "injected fault"
+		}
+		return wrapGRPC(method, withRetry(status.New(f.Code, msg), f.RetryAfter))
 	}
 	err := n.cloud.InjectFault(fakes.Nebius, method)
 	var rl *provider.RateLimitError
