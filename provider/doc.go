@@ -31,6 +31,8 @@
 //     (tables, capabilities, validation, what it supports, its listing
 //     scope); its Provider answers from them and the simulated cloud in
 //     package fakes takes them from there, so the two cannot disagree.
+//     Package provider/providertest is the conformance suite every adapter
+//     runs against its emulator.
 //
 // # Where providers disagree
 //
