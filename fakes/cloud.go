@@ -3,6 +3,7 @@ package fakes
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -52,10 +53,36 @@ type kindState struct {
 	all       hostList
 	durations Durations
 	faults    Faults
+	// draws is the kind-wide fault stream (emulators' calls, listings);
+	// hostDraws are each host's own, for what is drawn on a host's behalf,
+	// so concurrent calls about different hosts draw the same faults
+	// whatever their interleaving.
+	draws     *draws
+	hostDraws map[string]*draws
+	seed      uint64
+	calls     CallCounts
+}
+
+// draws is one seeded fault stream and its 429 burst.
+type draws struct {
+	rng *rand.Rand
 	// burst counts the 429 answers left in the current burst.
 	burst int
-	rng   *rand.Rand
-	calls CallCounts
+}
+
+// forHost returns the fault stream of the host named instance, creating
+// it from the cloud's seed, the kind and the name.
+func (ks *kindState) forHost(instance string) *draws {
+	d := ks.hostDraws[instance]
+	if d == nil {
+		h := fnv.New64a()
+		h.Write([]byte(ks.spec.name()))
+		h.Write([]byte{0})
+		h.Write([]byte(instance))
+		d = &draws{rng: rand.New(rand.NewPCG(ks.seed, h.Sum64()))}
+		ks.hostDraws[instance] = d
+	}
+	return d
 }
 
 // host is one host's ground truth.
@@ -145,8 +172,10 @@ func NewCloud(clock *clocktest.Clock, seed int64, opts ...Option) *Cloud {
 			durations: cfg.durations,
 			// One stream per kind keeps a kind's faults independent of
 			// how calls to other kinds interleave with its own.
-			rng:   rand.New(rand.NewPCG(uint64(seed), uint64(i+1))),
-			calls: CallCounts{},
+			draws:     &draws{rng: rand.New(rand.NewPCG(uint64(seed), uint64(i+1)))},
+			hostDraws: map[string]*draws{},
+			seed:      uint64(seed),
+			calls:     CallCounts{},
 		}
 	}
 	return c

@@ -91,7 +91,7 @@ func (p *fakeProvider) call(ctx context.Context, h provider.Host, method string)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("fakes: %s %s: %w", p.spec.name(), method, err)
 	}
-	return p.c.InjectFault(p.spec.name(), method)
+	return p.c.injectFaultFor(p.spec.name(), method, h.Instance)
 }
 
 // Probe observes the host's VM and data volume in one reading. A missing
@@ -108,7 +108,7 @@ func (p *fakeProvider) Probe(ctx context.Context, h provider.Host) (hoststate.Ob
 	ks := c.kinds[p.spec.name()]
 	now := c.clock.Now()
 	x := ks.hosts[h.Instance]
-	if x != nil && p.spec.hasConnector() && (!x.online || ks.chance(ks.faults.OfflineRate)) {
+	if x != nil && p.spec.hasConnector() && (!x.online || ks.hostChance(x.ref.Instance, ks.faults.OfflineRate)) {
 		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown, Unreachable: true}, nil
 	}
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent, RawVM: p.spec.goneRaw}
@@ -213,13 +213,13 @@ func (p *fakeLister) ListPage(ctx context.Context, scope, pageToken string) (pro
 		page.Volumes = make([]provider.ListedVolume, 0, end-start)
 	}
 	for _, x := range hosts[start:end] {
-		if a := c.answerVMLocked(ks, x, now); a.ok && !ks.chance(drop) {
+		if a := c.answerVMLocked(ks, x, now); a.ok && !ks.draws.chance(drop) {
 			page.VMs = append(page.VMs, provider.ListedVM{
 				Instance: x.ref.Instance, VM: p.spec.vmState(a.status), Raw: a.status, Address: a.addr,
 			})
 		}
 		if p.spec.hasVolume() {
-			if status, ok := c.answerVolumeLocked(ks, x, now); ok && !ks.chance(drop) {
+			if status, ok := c.answerVolumeLocked(ks, x, now); ok && !ks.draws.chance(drop) {
 				page.Volumes = append(page.Volumes, provider.ListedVolume{
 					Volume: x.ref.Volume, State: p.spec.volumeState(status), Raw: status,
 				})

@@ -151,7 +151,7 @@ func (c *Cloud) answerVMLocked(ks *kindState, h *host, now time.Time) vmAnswer {
 	h.advance(now)
 	if ks.spec.preemptible && h.vm.exists && ks.faults.PreemptRate > 0 {
 		if s := ks.spec.vmState(h.vm.status); s == hoststate.VMRunning || s == hoststate.VMStarting {
-			if ks.chance(ks.faults.PreemptRate) {
+			if ks.hostChance(h.ref.Instance, ks.faults.PreemptRate) {
 				c.eventLocked(ks, h, rawPreempt, now)
 			}
 		}
@@ -177,7 +177,7 @@ func vmAddress(ks *kindState, h *host, now time.Time) string {
 // what an answer shows of its volume.
 func (c *Cloud) answerVolumeLocked(ks *kindState, h *host, now time.Time) (string, bool) {
 	h.advance(now)
-	if h.vol.exists && ks.chance(ks.faults.VolumeLossRate) {
+	if h.vol.exists && ks.hostChance(h.ref.Instance, ks.faults.VolumeLossRate) {
 		h.vol.remove(now)
 	}
 	status, _, ok := h.vol.visible(now, ks.faults)
@@ -266,7 +266,7 @@ func (c *Cloud) Act(ctx context.Context, kind, instance string, a RawAction) (op
 	c.nextOp++
 	opID = fmt.Sprintf("operation-%d", c.nextOp)
 	op := &opState{kind: kind, done: p.done}
-	if ks.spec.facts.Capabilities.NativeWait && ks.chance(ks.faults.OperationFailRate) {
+	if ks.spec.facts.Capabilities.NativeWait && ks.hostChance(instance, ks.faults.OperationFailRate) {
 		op.err = fmt.Errorf("fakes: %s %s %s %q: injected failure: %w", kind, opID, a, truncate(instance), provider.ErrOperationFailed)
 	} else {
 		c.applyLocked(ks, h, p, now)
