@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/driftless/driftless/hoststate"
-	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
 )
 
 // Example follows one GCP host through the pure core, with no cloud and no
@@ -19,7 +19,7 @@ import (
 func Example() {
 	t0 := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	policy := hoststate.DefaultPolicy()
-	vms, disks := provider.GCPInstanceStates(), provider.GCPDiskStates()
+	vms, disks := gcp.InstanceStates, gcp.DiskStates
 	probe := func(vm, disk, address string) hoststate.Observation {
 		return hoststate.Observation{
 			VM: vms.Normalize(vm), Volume: disks.Normalize(disk),

@@ -12,19 +12,24 @@ import (
 type RawAction uint8
 
 // The actions of [Cloud.Act]. What each means depends on the kind: RawStop
-// deletes a hyperstack VM, RawStart launches a new lambda instance,
-// RawDelete deletes the VM and its data volume.
+// deletes a hyperstack VM, RawStart launches a new lambda instance.
+// RawDelete is a whole deprovision as the adapters perform it: the VM
+// first, the data volume only once the VM is gone (and, at Hyperstack,
+// the volume detached). RawDeleteVM and RawDeleteVolume are the two API
+// calls behind it, as emulators receive them: RawDeleteVM deletes the VM
+// and keeps the volume; RawDeleteVolume deletes a volume and is refused
+// (provider.ErrConflict) while it is attached.
 const (
 	RawStart RawAction = iota + 1
 	RawStop
 	RawReboot
 	RawDelete
+	RawDeleteVM
+	RawDeleteVolume
 
-	// rawDeleteVM and rawPreempt are external events planned like actions
-	// but never accepted by Act: a console delete of the VM alone, and a
-	// spot preemption.
-	rawDeleteVM RawAction = 64 + iota
-	rawPreempt
+	// rawPreempt is an external event planned like an action but never
+	// accepted by Act: a spot preemption.
+	rawPreempt RawAction = 64 + iota
 )
 
 // String returns the action's lower-case name.
@@ -38,8 +43,10 @@ func (a RawAction) String() string {
 		return "reboot"
 	case RawDelete:
 		return "delete"
-	case rawDeleteVM:
-		return "console delete"
+	case RawDeleteVM:
+		return "delete VM"
+	case RawDeleteVolume:
+		return "delete volume"
 	case rawPreempt:
 		return "preempt"
 	}
@@ -47,7 +54,7 @@ func (a RawAction) String() string {
 }
 
 // public reports whether a is one of the actions Act accepts.
-func (a RawAction) public() bool { return a >= RawStart && a <= RawDelete }
+func (a RawAction) public() bool { return a >= RawStart && a <= RawDeleteVolume }
 
 // planInput is what a kind's planner decides from: the host's state now.
 type planInput struct {
@@ -118,4 +125,20 @@ func (in planInput) volumeDeletion(t time.Time, deleting string) ([]step, time.T
 	}
 	end := t.Add(in.d.VolumeDelete)
 	return []step{at(t, deleting), goneAt(end)}, end
+}
+
+// deleteVolume is the plan of RawDeleteVolume at a provider that refuses to
+// delete a volume still held (held says whether it is): deleting from now,
+// gone Durations.VolumeDelete later; a volume already deleting is a no-op.
+func (in planInput) deleteVolume(held bool, deleting string) (plan, error) {
+	switch {
+	case !in.volExists:
+		return notFound("the volume")
+	case in.vol == deleting:
+		return in.noop()
+	case held:
+		return conflict("the volume", in.vol)
+	}
+	vol, end := in.volumeDeletion(in.now, deleting)
+	return plan{vol: vol, done: end}, nil
 }

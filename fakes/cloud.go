@@ -3,6 +3,7 @@ package fakes
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -46,15 +47,42 @@ type kindState struct {
 	// hosts by instance, and by volume for kinds with a volume.
 	hosts   map[string]*host
 	volumes map[string]*host
-	// scopes lists the hosts of each listing scope; all lists every host.
+	// scopes lists the hosts of each listing scope (the adapter's
+	// Lister.Scope); all lists every host.
 	scopes    map[string]*hostList
 	all       hostList
 	durations Durations
 	faults    Faults
+	// draws is the kind-wide fault stream (emulators' calls, listings);
+	// hostDraws are each host's own, for what is drawn on a host's behalf,
+	// so concurrent calls about different hosts draw the same faults
+	// whatever their interleaving.
+	draws     *draws
+	hostDraws map[string]*draws
+	seed      uint64
+	calls     CallCounts
+}
+
+// draws is one seeded fault stream and its 429 burst.
+type draws struct {
+	rng *rand.Rand
 	// burst counts the 429 answers left in the current burst.
 	burst int
-	rng   *rand.Rand
-	calls CallCounts
+}
+
+// forHost returns the fault stream of the host named instance, creating
+// it from the cloud's seed, the kind and the name.
+func (ks *kindState) forHost(instance string) *draws {
+	d := ks.hostDraws[instance]
+	if d == nil {
+		h := fnv.New64a()
+		h.Write([]byte(ks.spec.name()))
+		h.Write([]byte{0})
+		h.Write([]byte(instance))
+		d = &draws{rng: rand.New(rand.NewPCG(ks.seed, h.Sum64()))}
+		ks.hostDraws[instance] = d
+	}
+	return d
 }
 
 // host is one host's ground truth.
@@ -136,7 +164,7 @@ func NewCloud(clock *clocktest.Clock, seed int64, opts ...Option) *Cloud {
 	}
 	c := &Cloud{clock: clock, pageSize: cfg.pageSize, kinds: map[string]*kindState{}, ops: map[string]*opState{}}
 	for i, spec := range newKindSpecs() {
-		c.kinds[spec.name] = &kindState{
+		c.kinds[spec.name()] = &kindState{
 			spec:      spec,
 			hosts:     map[string]*host{},
 			volumes:   map[string]*host{},
@@ -144,8 +172,10 @@ func NewCloud(clock *clocktest.Clock, seed int64, opts ...Option) *Cloud {
 			durations: cfg.durations,
 			// One stream per kind keeps a kind's faults independent of
 			// how calls to other kinds interleave with its own.
-			rng:   rand.New(rand.NewPCG(uint64(seed), uint64(i+1))),
-			calls: CallCounts{},
+			draws:     &draws{rng: rand.New(rand.NewPCG(uint64(seed), uint64(i+1)))},
+			hostDraws: map[string]*draws{},
+			seed:      uint64(seed),
+			calls:     CallCounts{},
 		}
 	}
 	return c
@@ -168,13 +198,13 @@ func (c *Cloud) AddHost(kind string, h provider.Host, running bool) error {
 	if err != nil {
 		return err
 	}
-	if err := ks.spec.validate(h); err != nil {
+	if err := ks.spec.facts.Validate(h); err != nil {
 		return fmt.Errorf("fakes: add host: %w", err)
 	}
 	if _, dup := ks.hosts[h.Instance]; dup {
 		return fmt.Errorf("%w: %s instance %q", ErrDuplicateHost, kind, h.Instance)
 	}
-	if _, dup := ks.volumes[h.Volume]; dup && ks.spec.hasVolume {
+	if _, dup := ks.volumes[h.Volume]; dup && ks.spec.hasVolume() {
 		return fmt.Errorf("%w: %s volume %q", ErrDuplicateHost, kind, h.Volume)
 	}
 	now := c.clock.Now()
@@ -183,23 +213,25 @@ func (c *Cloud) AddHost(kind string, h provider.Host, running bool) error {
 	vm, vol := ks.spec.initial(running)
 	if vm != "" {
 		x.vm = resource{status: vm, exists: true, bornAt: now}
-		if ks.spec.vmTable.Normalize(vm) == hoststate.VMRunning {
+		if ks.spec.vmState(vm) == hoststate.VMRunning {
 			x.vm.addr, x.vm.addrAt = c.allocAddrLocked(), now
 		}
 	}
-	if ks.spec.hasVolume {
+	if ks.spec.hasVolume() {
 		x.vol = resource{status: vol, exists: vol != "", bornAt: now}
 		ks.volumes[h.Volume] = x
 	}
 	ks.hosts[h.Instance] = x
 	ks.all.add(x)
-	scope := ks.spec.scope(h)
-	l := ks.scopes[scope]
-	if l == nil {
-		l = &hostList{}
-		ks.scopes[scope] = l
+	if ks.spec.facts.Scope != nil {
+		scope := ks.spec.facts.Scope(h)
+		l := ks.scopes[scope]
+		if l == nil {
+			l = &hostList{}
+			ks.scopes[scope] = l
+		}
+		l.add(x)
 	}
-	l.add(x)
 	return nil
 }
 

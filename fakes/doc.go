@@ -6,12 +6,17 @@
 // # Cloud
 //
 // [Cloud.AddHost] creates ground truth; [Cloud.Provider] returns a
-// provider.Provider (also a provider.Lister) of one of the
-// kinds [GCP], [Nebius], [Hyperstack], [Lambda] and [SelfHost]. Raw
-// statuses are the real providers' strings, normalized through the
-// provider package's tables, so the fakes exercise the tables too.
+// provider.Provider of one of the kinds [GCP], [Nebius], [Hyperstack],
+// [Lambda] and [SelfHost] that answers like the kind's real adapter: the
+// fakes hold no facts of their own but take each adapter's
+// provider.Facts — its status tables, capabilities, validation, Supports
+// and listing scope (a kind whose adapter lists is a provider.Lister too;
+// the self-host adapter does not list). Raw statuses are the real
+// providers' strings, normalized through the adapters' tables, so the
+// fakes exercise the tables too.
 //
-// The semantics follow the real providers (see the planner of each kind):
+// What the fakes add is how each cloud behaves over time (the planner of
+// each kind):
 //
 //   - gcp keeps a stopped instance: RUNNING → STOPPING → TERMINATED; start
 //     goes PROVISIONING → STAGING → RUNNING; the disk stays READY.
@@ -19,18 +24,23 @@
 //   - hyperstack stop deletes the VM (STOPPING → DELETING → 404) while the
 //     volume goes in-use → reserved → available; start creates a new VM
 //     (CREATING → BUILD → ACTIVE) and fails with provider.ErrConflict while
-//     the old VM exists or the volume is not yet available.
-//   - lambda has no stop (provider.ErrUnsupported) and no separate volume;
-//     deprovision terminates (terminating → terminated → gone after
-//     Durations.Linger); start launches a new instance (booting → active).
-//     A real launch returns a new instance id: the fake keeps Host.Instance
-//     stable so tests need not follow ids.
+//     the old VM exists or the volume is not yet available. A volume is
+//     deleted only once detached: a deprovision deletes the VM first and
+//     the volume after, as the adapter does.
+//   - lambda has no stop, and its adapter does not launch instances
+//     (provider.ErrUnsupported); there is no separate volume; deprovision
+//     terminates (terminating → terminated → gone after Durations.Linger).
+//     A launch from the console ([Cloud.ConsoleStart]) creates an instance
+//     (booting → active); a real launch returns a new instance id, the
+//     fake keeps Host.Instance stable so tests need not follow ids.
 //   - selfhost answers from a connector that reports the VM manager's states
 //     (running, stopped, off, not_found, ...); with the connector offline a
-//     probe is a successful Unreachable observation with VMUnknown.
+//     probe is a successful Unreachable observation with VMUnknown. A
+//     connector only starts and stops.
 //
 // Not-found is an observation (VMAbsent), never a Probe error. gcp and
-// nebius actions return an Operation whose Wait blocks on the clock.
+// nebius actions, and every deprovision of a host with a data volume,
+// return an Operation whose Wait blocks on the clock.
 //
 // States evolve lazily: every VM and volume holds its current raw status
 // and the steps scheduled ahead, applied when it is next read. Advancing
@@ -40,7 +50,7 @@
 //
 // External events — [Cloud.ConsoleStart], [Cloud.ConsoleStop],
 // [Cloud.ConsoleDelete], [Cloud.Preempt], [Cloud.DeleteVolume],
-// [Cloud.SetVMStatus], [Cloud.SetConnectorState] and
+// [Cloud.SetVMStatus], [Cloud.SetVolumeStatus], [Cloud.SetConnectorState] and
 // [Cloud.SetConnectorOnline] — change the ground truth behind the control
 // plane's back. [Cloud.SetFaults] injects seeded faults: 5xx errors,
 // timeouts, 429 bursts, partial listing pages, eventual consistency,
@@ -56,5 +66,7 @@
 // its fault), [Cloud.RawVM], [Cloud.RawVolume], [Cloud.RawVMs],
 // [Cloud.RawVolumes] (visible state, lag applied), [Cloud.DropListEntry]
 // (the partial-listing fault per entry), [Cloud.Act] (the semantics of an
-// action) and [Cloud.Operation] (poll an operation).
+// action: RawDeleteVM and RawDeleteVolume are the two calls of a
+// deprovision, the volume's refused while it is attached) and
+// [Cloud.Operation] (poll an operation).
 package fakes

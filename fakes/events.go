@@ -36,7 +36,7 @@ func (c *Cloud) ConsoleStop(kind string, h provider.Host) error {
 // its data volume, as consoles do by default: a gcp or nebius host turns
 // off, a lambda or selfhost one deprovisioned.
 func (c *Cloud) ConsoleDelete(kind string, h provider.Host) error {
-	return c.event(kind, h.Instance, rawDeleteVM)
+	return c.event(kind, h.Instance, RawDeleteVM)
 }
 
 // Preempt reclaims the host's running VM as spot capacity: a gcp instance
@@ -57,7 +57,7 @@ func (c *Cloud) DeleteVolume(kind string, h provider.Host) error {
 		return err
 	}
 	switch {
-	case !ks.spec.hasVolume:
+	case !ks.spec.hasVolume():
 		return fmt.Errorf("fakes: delete volume: %w: %s has no separate data volume", provider.ErrUnsupported, kind)
 	case !x.vol.exists:
 		return fmt.Errorf("fakes: delete volume: %w: %s volume %q", provider.ErrNotFound, kind, truncate(x.ref.Volume))
@@ -87,9 +87,36 @@ func (c *Cloud) SetVMStatus(kind string, h provider.Host, raw string) error {
 		return nil
 	}
 	x.vm.set(raw, now)
-	if x.vm.addr == "" && ks.spec.vmTable.Normalize(raw) == hoststate.VMRunning {
+	if x.vm.addr == "" && ks.spec.vmState(raw) == hoststate.VMRunning {
 		x.vm.addr, x.vm.addrAt = c.allocAddrLocked(), now
 	}
+	return nil
+}
+
+// SetVolumeStatus makes the provider report raw for the host's data volume
+// from now on, cancelling any transition in flight: a volume in an error
+// or maintenance state, or any string at all, to exercise fail-closed
+// normalization. The volume must exist (provider.ErrNotFound otherwise),
+// and the kind must have one (provider.ErrUnsupported). raw must be
+// non-empty and at most 256 bytes.
+func (c *Cloud) SetVolumeStatus(kind string, h provider.Host, raw string) error {
+	if raw == "" || len(raw) > maxRawStatus {
+		return fmt.Errorf("%w: %d bytes", ErrInvalidStatus, len(raw))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	ks, x, err := c.hostLocked(kind, h.Instance, now)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !ks.spec.hasVolume():
+		return fmt.Errorf("fakes: set volume status: %w: %s has no separate data volume", provider.ErrUnsupported, kind)
+	case !x.vol.exists:
+		return fmt.Errorf("fakes: set volume status: %w: %s volume %q", provider.ErrNotFound, kind, truncate(x.ref.Volume))
+	}
+	x.vol.set(raw, now)
 	return nil
 }
 
@@ -130,7 +157,7 @@ func (c *Cloud) event(kind, instance string, a RawAction) error {
 func (c *Cloud) eventLocked(ks *kindState, h *host, a RawAction, now time.Time) error {
 	p, err := c.planLocked(ks, h, a, now)
 	if err != nil {
-		return fmt.Errorf("fakes: %s %s %q: %w", ks.spec.name, a, truncate(h.ref.Instance), err)
+		return fmt.Errorf("fakes: %s %s %q: %w", ks.spec.name(), a, truncate(h.ref.Instance), err)
 	}
 	c.applyLocked(ks, h, p, now)
 	return nil

@@ -16,7 +16,7 @@ import (
 func ExampleCloud() {
 	clock := clocktest.New(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	cloud := fakes.NewCloud(clock, 1)
-	h := provider.Host{Region: "r1", Instance: "vm-1", Volume: "vol-1"}
+	h := provider.Host{Region: "r1", Instance: "vm-1", Volume: "4242"}
 	if err := cloud.AddHost(fakes.Hyperstack, h, true); err != nil {
 		fmt.Println(err)
 		return

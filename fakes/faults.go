@@ -9,9 +9,13 @@ import (
 	"github.com/driftless/driftless/provider"
 )
 
-// Faults configure the seeded fault injection of one provider kind. Every
-// draw comes from the kind's own generator seeded from the Cloud's seed, so
-// the same seed and the same sequence of calls give the same faults. Faults
+// Faults configure the seeded fault injection of one provider kind. Draws
+// made on one host's behalf — an in-process provider's call about it, its
+// preemption or volume loss as it is read, a failing operation — come from
+// that host's own generator, the others (emulators' calls through
+// [Cloud.InjectFault], listing entries) from the kind's; all are seeded
+// from the Cloud's seed. The same seed and the same calls per host give the
+// same faults, however concurrent calls about different hosts interleave. Faults
 // change API answers only — a call that fails changes nothing — except
 // PreemptRate and VolumeLossRate, which are external events that change
 // the ground truth. Rates are fractions in [0, 1]; values outside (or NaN)
@@ -25,7 +29,8 @@ type Faults struct {
 	// context.DeadlineExceeded. It returns at once; nothing blocks.
 	TimeoutRate float64
 	// RateLimitRate is the fraction of API calls that start a burst of 429
-	// answers: that call and the next RateLimitBurst-1 calls return a
+	// answers: that call and the next RateLimitBurst-1 calls of the same
+	// stream (the same host's, for in-process calls) return a
 	// *provider.RateLimitError.
 	RateLimitRate float64
 	// RateLimitBurst is how many consecutive calls a burst rejects (at
@@ -83,7 +88,10 @@ func (c *Cloud) SetFaults(kind string, f Faults) error {
 	defer c.mu.Unlock()
 	return c.eachKindLocked(kind, func(ks *kindState) {
 		ks.faults = f
-		ks.burst = 0
+		ks.draws.burst = 0
+		for _, d := range ks.hostDraws {
+			d.burst = 0
+		}
 	})
 }
 
@@ -100,7 +108,20 @@ func (c *Cloud) InjectFault(kind, method string) error {
 		return err
 	}
 	ks.calls[method]++
-	return ks.drawCallFault(method)
+	return ks.drawCallFault(ks.draws, method)
+}
+
+// injectFaultFor is InjectFault for a call about the host named instance:
+// the fault comes from that host's own stream.
+func (c *Cloud) injectFaultFor(kind, method, instance string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ks, err := c.kindLocked(kind)
+	if err != nil {
+		return err
+	}
+	ks.calls[method]++
+	return ks.drawCallFault(ks.forHost(instance), method)
 }
 
 // DropListEntry draws the partial-listing fault for one entry of a listing
@@ -113,14 +134,15 @@ func (c *Cloud) DropListEntry(kind string) bool {
 	if err != nil {
 		return false
 	}
-	return ks.chance(ks.faults.PartialListRate)
+	return ks.draws.chance(ks.faults.PartialListRate)
 }
 
-// drawCallFault returns the injected error of one call, or nil.
-func (ks *kindState) drawCallFault(method string) error {
+// drawCallFault returns the injected error of one call drawn from d, or
+// nil.
+func (ks *kindState) drawCallFault(d *draws, method string) error {
 	f := ks.faults
-	if ks.burst > 0 {
-		ks.burst--
+	if d.burst > 0 {
+		d.burst--
 		return ks.rateLimited(method)
 	}
 	if f.RateLimitRate == 0 && f.ErrorRate == 0 && f.TimeoutRate == 0 {
@@ -128,32 +150,41 @@ func (ks *kindState) drawCallFault(method string) error {
 	}
 	// One draw per call, partitioned among the faults, keeps the sequence
 	// of draws independent of which fault fired.
-	r := ks.rng.Float64()
+	r := d.rng.Float64()
 	switch {
 	case r < f.RateLimitRate:
-		ks.burst = f.RateLimitBurst - 1
+		d.burst = f.RateLimitBurst - 1
 		return ks.rateLimited(method)
 	case r < f.RateLimitRate+f.ErrorRate:
-		return fmt.Errorf("fakes: %s %s: injected 503: %w", ks.spec.name, method, provider.ErrUnavailable)
+		return fmt.Errorf("fakes: %s %s: injected 503: %w", ks.spec.name(), method, provider.ErrUnavailable)
 	case r < f.RateLimitRate+f.ErrorRate+f.TimeoutRate:
-		return fmt.Errorf("fakes: %s %s: injected timeout: %w: %w", ks.spec.name, method, provider.ErrUnavailable, context.DeadlineExceeded)
+		return fmt.Errorf("fakes: %s %s: injected timeout: %w: %w", ks.spec.name(), method, provider.ErrUnavailable, context.DeadlineExceeded)
 	}
 	return nil
 }
 
 func (ks *kindState) rateLimited(method string) error {
 	return &provider.RateLimitError{
-		Provider:   ks.spec.name,
+		Provider:   ks.spec.name(),
 		RetryAfter: ks.faults.RetryAfter,
-		Err:        fmt.Errorf("fakes: %s %s: injected 429", ks.spec.name, method),
+		Err:        fmt.Errorf("fakes: %s %s: injected 429", ks.spec.name(), method),
 	}
 }
 
 // chance draws true with probability p; p == 0 draws nothing, so a cloud
 // without faults consumes no randomness.
-func (ks *kindState) chance(p float64) bool {
+func (d *draws) chance(p float64) bool {
 	if p <= 0 {
 		return false
 	}
-	return ks.rng.Float64() < p
+	return d.rng.Float64() < p
+}
+
+// hostChance is chance drawn from the stream of the host named instance;
+// p == 0 neither draws nor creates the stream.
+func (ks *kindState) hostChance(instance string, p float64) bool {
+	if p <= 0 {
+		return false
+	}
+	return ks.forHost(instance).chance(p)
 }

@@ -59,7 +59,12 @@ func transcript(t *testing.T, seed int64) []string {
 			_, err := p.Stop(ctx, x.h)
 			res = fmt.Sprint(err)
 		case 4:
-			page, err := p.(provider.Lister).ListPage(ctx, p.(provider.Lister).Scope(x.h), "")
+			l, ok := p.(provider.Lister)
+			if !ok {
+				res = "no listing"
+				break
+			}
+			page, err := l.ListPage(ctx, l.Scope(x.h), "")
 			res = fmt.Sprintf("%+v %v", page, err)
 		}
 		out = append(out, res)

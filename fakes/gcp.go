@@ -7,10 +7,13 @@ import "github.com/driftless/driftless/hoststate"
 // STOPPING → TERMINATED, reset keeps RUNNING, delete removes the instance
 // and then its data disk; preemption leaves the instance TERMINATED.
 func planGCP(in planInput, a RawAction) (plan, error) {
-	if in.vmState == hoststate.VMAbsent && a != RawDelete {
+	if in.vmState == hoststate.VMAbsent && a != RawDelete && a != RawDeleteVolume {
 		return notFound("the instance")
 	}
 	switch a {
+	case RawDeleteVolume:
+		// Refused while the instance exists: it holds the disk.
+		return in.deleteVolume(in.vmState != hoststate.VMAbsent, "DELETING")
 	case RawStart:
 		switch in.vmState {
 		case hoststate.VMRunning, hoststate.VMStarting:
@@ -39,9 +42,9 @@ func planGCP(in planInput, a RawAction) (plan, error) {
 			return conflict("the instance", in.vm)
 		}
 		return plan{done: in.after(in.d.Reboot)}, nil
-	case RawDelete, rawDeleteVM:
+	case RawDelete, RawDeleteVM:
 		if in.vmState == hoststate.VMAbsent {
-			if a == rawDeleteVM || !in.volExists {
+			if a == RawDeleteVM || !in.volExists {
 				return notFound("the instance")
 			}
 			vol, end := in.volumeDeletion(in.now, "DELETING")
@@ -52,7 +55,7 @@ func planGCP(in planInput, a RawAction) (plan, error) {
 		if in.vmState != hoststate.VMStopped {
 			vm = []step{at(in.now, "STOPPING"), goneAt(gone)}
 		}
-		if a == rawDeleteVM {
+		if a == RawDeleteVM {
 			return plan{vm: vm, done: gone}, nil
 		}
 		vol, end := in.volumeDeletion(gone, "DELETING")

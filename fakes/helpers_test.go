@@ -2,6 +2,8 @@ package fakes_test
 
 import (
 	"context"
+	"hash/fnv"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,15 +20,39 @@ func newCloud(t testing.TB, seed int64, opts ...fakes.Option) (*fakes.Cloud, *cl
 	return fakes.NewCloud(clock, seed, opts...), clock
 }
 
-// hostFor returns a valid host of kind named name.
+// hostFor returns a valid host of kind named name, as the kind's adapter
+// validates it: a Hyperstack volume is a decimal id (derived from name), a
+// Nebius host names its project, a self-host its connector.
 func hostFor(kind, name string) provider.Host {
 	switch kind {
 	case fakes.GCP:
 		return provider.Host{Project: "proj", Zone: "us-central1-a", Instance: name, Volume: name + "-data"}
-	case fakes.Lambda, fakes.SelfHost:
-		return provider.Host{Region: "r1", Instance: name}
+	case fakes.Nebius:
+		return provider.Host{Project: "proj", Instance: name, Volume: name + "-data"}
+	case fakes.Hyperstack:
+		return provider.Host{Region: "r1", Instance: name, Volume: volumeID(name)}
+	case fakes.SelfHost:
+		return provider.Host{Project: "conn-1", Instance: name}
 	}
-	return provider.Host{Region: "r1", Instance: name, Volume: name + "-data"}
+	return provider.Host{Region: "r1", Instance: name}
+}
+
+// volumeID derives a decimal volume id from a name.
+func volumeID(name string) string {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return strconv.FormatUint(h.Sum64()>>1|1, 10)
+}
+
+// lister returns kind's provider as a provider.Lister, or skips the test
+// when the kind's adapter does not list.
+func lister(t testing.TB, c *fakes.Cloud, kind string) provider.Lister {
+	t.Helper()
+	l, ok := c.Provider(kind).(provider.Lister)
+	if !ok {
+		t.Skipf("%s does not list", kind)
+	}
+	return l
 }
 
 // addHost adds a host and fails the test on error.

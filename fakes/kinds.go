@@ -3,21 +3,26 @@ package fakes
 import (
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
+	"github.com/driftless/driftless/provider/hyperstack"
+	"github.com/driftless/driftless/provider/lambda"
+	"github.com/driftless/driftless/provider/nebius"
+	"github.com/driftless/driftless/provider/selfhost"
 )
 
-// The provider kinds a Cloud simulates. Each matches the Name of the real
-// adapter and hoststate.Record.Provider.
+// The provider kinds a Cloud simulates: the Name of each real adapter, as
+// in hoststate.Record.Provider.
 const (
 	// GCP is Google Compute Engine.
-	GCP = "gcp"
+	GCP = gcp.Name
 	// Nebius is Nebius AI Cloud.
-	Nebius = "nebius"
+	Nebius = nebius.Name
 	// Hyperstack is Hyperstack (NexGen Cloud).
-	Hyperstack = "hyperstack"
+	Hyperstack = hyperstack.Name
 	// Lambda is Lambda Cloud.
-	Lambda = "lambda"
+	Lambda = lambda.Name
 	// SelfHost is a self-hosted VM behind a connector.
-	SelfHost = "selfhost"
+	SelfHost = selfhost.Name
 	// All selects every kind in [Cloud.SetFaults], [Cloud.SetDurations] and
 	// [Cloud.Calls].
 	All = ""
@@ -26,103 +31,96 @@ const (
 // Kinds returns every simulated kind.
 func Kinds() []string { return []string{GCP, Nebius, Hyperstack, Lambda, SelfHost} }
 
-// kindSpec is everything that differs between kinds: tables, capabilities,
-// the planner of actions, host validation and listing scopes.
+// kindSpec is one simulated kind: the provider's facts, taken from its
+// adapter package and never restated here, plus what only a simulation
+// needs — how the cloud behaves over time.
 type kindSpec struct {
-	name     string
-	vmTable  provider.VMTable
-	volTable provider.VolumeTable
-	// hasVolume: the kind has a separate data volume.
-	hasVolume bool
-	caps      provider.Capabilities
-	// cannot lists the actions the kind cannot do, with the reason.
-	cannot map[hoststate.Action]string
+	// facts are the adapter's: name, tables, capabilities, validation,
+	// Supports and listing scope.
+	facts provider.Facts
 	// preemptible: the kind has spot capacity that Preempt reclaims.
 	preemptible bool
 	// goneRaw is the raw VM status reported for a missing VM ("" for a
-	// 404; the self-host connector says "not_found").
+	// 404; a self-host connector says selfhost.NotFound).
 	goneRaw string
 	// initial returns the raw VM and volume statuses of a host added
 	// running or not; "" means it does not exist.
 	initial func(running bool) (vm, vol string)
-	plan    func(in planInput, a RawAction) (plan, error)
+	// plan is the cloud's answer to an action: the status changes it
+	// schedules.
+	plan func(in planInput, a RawAction) (plan, error)
 	// attached reports whether a volume with raw status vol is attached
 	// to the host's VM, given whether the VM exists.
 	attached func(vmExists bool, vol string) bool
-	validate func(h provider.Host) error
-	scope    func(h provider.Host) string
 }
 
-// newKindSpecs builds the specs once per Cloud, so the tables are not
-// rebuilt per call.
+// name is the kind's name.
+func (s *kindSpec) name() string { return s.facts.Name }
+
+// hasVolume reports whether the kind has a separate data volume.
+func (s *kindSpec) hasVolume() bool { return s.facts.Capabilities.SeparateVolume }
+
+// newKindSpecs is the registry of simulated kinds, one entry per
+// provider, built once per Cloud.
 func newKindSpecs() []*kindSpec {
 	attachedWhileVM := func(vmExists bool, _ string) bool { return vmExists }
-	regionScope := func(h provider.Host) string { return h.Region }
 	return []*kindSpec{
 		{
-			name: GCP, vmTable: provider.GCPInstanceStates(), volTable: provider.GCPDiskStates(),
-			hasVolume: true, preemptible: true,
-			caps: provider.Capabilities{SeparateVolume: true, NativeWait: true},
+			facts: gcp.Facts(), preemptible: true, plan: planGCP, attached: attachedWhileVM,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "RUNNING", "READY"
 				}
 				return "TERMINATED", "READY"
 			},
-			plan: planGCP, attached: attachedWhileVM, validate: validateGCP,
-			scope: func(h provider.Host) string { return h.Project + "/" + h.Zone },
 		},
 		{
-			name: Nebius, vmTable: provider.NebiusInstanceStates(), volTable: provider.NebiusDiskStates(),
-			hasVolume: true, preemptible: true,
-			cannot: map[hoststate.Action]string{hoststate.ActionReboot: "the compute API has no restart"},
-			caps:   provider.Capabilities{SeparateVolume: true, NativeWait: true},
+			facts: nebius.Facts(), preemptible: true, plan: planNebius, attached: attachedWhileVM,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "RUNNING", "READY"
 				}
 				return "STOPPED", "READY"
 			},
-			plan: planNebius, attached: attachedWhileVM, validate: validateIDs(Nebius, true), scope: regionScope,
 		},
 		{
-			name: Hyperstack, vmTable: provider.HyperstackVMStates(), volTable: provider.HyperstackVolumeStates(),
-			hasVolume: true,
-			caps:      provider.Capabilities{StopDeletesVM: true, SeparateVolume: true},
+			facts: hyperstack.Facts(), plan: planHyperstack, attached: hyperstackAttached,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "ACTIVE", "in-use"
 				}
 				return "", "available"
 			},
-			plan: planHyperstack,
-			attached: func(_ bool, vol string) bool {
-				return vol == "in-use" || vol == "attaching" || vol == "detaching"
-			},
-			validate: validateIDs(Hyperstack, true), scope: regionScope,
 		},
 		{
-			name: Lambda, vmTable: provider.LambdaInstanceStates(),
-			preemptible: true,
-			cannot:      map[hoststate.Action]string{hoststate.ActionStop: "Lambda has no stop; deprovision instead"},
+			facts: lambda.Facts(), preemptible: true, plan: planLambda,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "active", ""
 				}
 				return "", ""
 			},
-			plan: planLambda, validate: validateIDs(Lambda, false), scope: regionScope,
 		},
 		{
-			name: SelfHost, vmTable: provider.SelfHostStates(), goneRaw: "not_found",
-			caps: provider.Capabilities{PushReports: true},
+			facts: selfhost.Facts(), goneRaw: selfhost.NotFound, plan: planSelfHost,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "running", ""
 				}
 				return "stopped", ""
 			},
-			plan: planSelfHost, validate: validateIDs(SelfHost, false), scope: regionScope,
 		},
 	}
 }
+
+// vmState normalizes a raw VM status with the kind's table.
+func (s *kindSpec) vmState(raw string) hoststate.VMState { return s.facts.VMStates.Normalize(raw) }
+
+// volumeState normalizes a raw volume status with the kind's table.
+func (s *kindSpec) volumeState(raw string) hoststate.VolumeState {
+	return s.facts.VolumeStates.Normalize(raw)
+}
+
+// hasConnector reports whether the kind's state comes from a connector's
+// pushed reports, so the simulation models the connector going offline.
+func (s *kindSpec) hasConnector() bool { return s.facts.Capabilities.PushReports }

@@ -27,7 +27,7 @@ func planLambda(in planInput, a RawAction) (plan, error) {
 			return plan{vm: []step{at(in.now, "booting"), at(end, "active")}, done: end}, nil
 		}
 		return conflict("the instance", in.vm)
-	case RawDelete, rawDeleteVM:
+	case RawDelete, RawDeleteVM:
 		switch in.vmState {
 		case hoststate.VMAbsent:
 			return notFound("the instance")

@@ -37,16 +37,18 @@ func TestListPagePaging(t *testing.T) {
 		} {
 			t.Run(fmt.Sprintf("%s/n=%d/size=%d", kind, tc.n, tc.pageSize), func(t *testing.T) {
 				c, _ := newCloud(t, 1, fakes.WithPageSize(tc.pageSize))
+				l := lister(t, c, kind)
 				names := addShuffled(t, c, kind, tc.n, uint64(tc.n))
-				// A host in another scope must not appear.
-				other := hostFor(kind, "zz-other")
-				other.Region, other.Zone = "r2", "europe-west1-b"
-				if err := c.AddHost(kind, other, true); err != nil {
-					t.Fatal(err)
-				}
-				p := c.Provider(kind)
-				l := p.(provider.Lister)
 				scope := l.Scope(hostFor(kind, "x"))
+				// A host in another scope, where the kind has several, must
+				// not appear.
+				other := hostFor(kind, "zz-other")
+				other.Project, other.Zone = "proj-2", "europe-west1-b"
+				if l.Scope(other) != scope {
+					if err := c.AddHost(kind, other, true); err != nil {
+						t.Fatal(err)
+					}
+				}
 				pages := listAll(t, l, scope)
 				if len(pages) != tc.wantPages {
 					t.Errorf("%d pages, want %d", len(pages), tc.wantPages)
@@ -116,7 +118,8 @@ func TestListPageTokenSurvivesInsertions(t *testing.T) {
 		addHost(t, c, fakes.Lambda, n, true)
 	}
 	l := c.Provider(fakes.Lambda).(provider.Lister)
-	first, err := l.ListPage(ctx, "r1", "")
+	scope := l.Scope(hostFor(fakes.Lambda, "x"))
+	first, err := l.ListPage(ctx, scope, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +129,7 @@ func TestListPageTokenSurvivesInsertions(t *testing.T) {
 	for _, vm := range first.VMs {
 		got = append(got, vm.Instance)
 	}
-	for _, page := range listAllFrom(t, l, "r1", first.Next) {
+	for _, page := range listAllFrom(t, l, scope, first.Next) {
 		for _, vm := range page.VMs {
 			got = append(got, vm.Instance)
 		}
@@ -217,7 +220,8 @@ func TestRawListings(t *testing.T) {
 		}
 	}
 	vols := c.RawVolumes(fakes.GCP, "proj/us-east1-b")
-	want := []fakes.RawVolume{{Kind: fakes.GCP, Volume: "vm-east-data", Project: "proj", Zone: "us-east1-b", Status: "READY", AttachedTo: "vm-east"}}
+	want := []fakes.RawVolume{{Kind: fakes.GCP, Volume: "vm-east-data", Project: "proj", Zone: "us-east1-b",
+		Labels: map[string]string{"owner": "x"}, Instance: "vm-east", Status: "READY", AttachedTo: "vm-east"}}
 	if diff := cmp.Diff(want, vols); diff != "" {
 		t.Errorf("RawVolumes (-want +got):\n%s", diff)
 	}

@@ -6,10 +6,13 @@ import "github.com/driftless/driftless/hoststate"
 // the instance, start STARTING → RUNNING, delete DELETING → gone and then
 // the disk; there is no reboot; preemption leaves the instance STOPPED.
 func planNebius(in planInput, a RawAction) (plan, error) {
-	if in.vmState == hoststate.VMAbsent && a != RawDelete {
+	if in.vmState == hoststate.VMAbsent && a != RawDelete && a != RawDeleteVolume {
 		return notFound("the instance")
 	}
 	switch a {
+	case RawDeleteVolume:
+		// Refused while the instance exists: it holds the disk.
+		return in.deleteVolume(in.vmState != hoststate.VMAbsent, "DELETING")
 	case RawStart:
 		switch in.vmState {
 		case hoststate.VMRunning, hoststate.VMStarting:
@@ -28,9 +31,9 @@ func planNebius(in planInput, a RawAction) (plan, error) {
 			return plan{vm: []step{at(in.now, "STOPPING"), at(end, "STOPPED")}, done: end}, nil
 		}
 		return conflict("the instance", in.vm)
-	case RawDelete, rawDeleteVM:
+	case RawDelete, RawDeleteVM:
 		if in.vmState == hoststate.VMAbsent {
-			if a == rawDeleteVM || !in.volExists {
+			if a == RawDeleteVM || !in.volExists {
 				return notFound("the instance")
 			}
 			vol, end := in.volumeDeletion(in.now, "DELETING")
@@ -38,7 +41,7 @@ func planNebius(in planInput, a RawAction) (plan, error) {
 		}
 		gone := in.after(in.d.Delete)
 		vm := []step{at(in.now, "DELETING"), goneAt(gone)}
-		if a == rawDeleteVM {
+		if a == RawDeleteVM {
 			return plan{vm: vm, done: gone}, nil
 		}
 		vol, end := in.volumeDeletion(gone, "DELETING")

@@ -21,13 +21,23 @@ const (
 )
 
 // Provider returns the in-process provider.Provider of kind backed by the
-// cloud, or nil for an unknown kind. Every one also implements
-// provider.Lister; Supports says what each kind can do. gcp and nebius actions return an Operation whose Wait
-// blocks on the cloud's clock; the others return a nil Operation.
+// cloud, or nil for an unknown kind. It answers like the kind's real
+// adapter over its emulator, from the adapter's own facts
+// (provider.Facts): the same Name, Capabilities, Validate, Supports and
+// status tables, and, where the adapter lists, the same Lister.Scope
+// (then it implements provider.Lister too; the self-host adapter does
+// not list). Hyperstack's is the adapter with a launch spec (it can
+// recreate a stopped host's VM).
 //
 // Each method validates the host first (an error matching
-// provider.ErrInvalidHost, no call counted), then counts one API call and
-// draws its fault, then answers from the cloud.
+// provider.ErrInvalidHost, no call counted), then refuses an action the
+// kind does not support (provider.ErrUnsupported, no call counted), then
+// counts one API call and draws its fault, then answers from the cloud.
+// Actions of kinds with native waits (gcp, nebius) return an Operation
+// whose Wait blocks on the cloud's clock, and so does every deprovision of
+// a host with a data volume: it deletes the VM first and the volume only
+// once the VM is gone (and, at Hyperstack, the volume detached), as the
+// adapters do, and the Operation ends when the volume is gone.
 func (c *Cloud) Provider(kind string) provider.Provider {
 	c.mu.Lock()
 	ks, err := c.kindLocked(kind)
@@ -35,7 +45,11 @@ func (c *Cloud) Provider(kind string) provider.Provider {
 	if err != nil {
 		return nil
 	}
-	return &fakeProvider{c: c, spec: ks.spec}
+	p := &fakeProvider{c: c, spec: ks.spec}
+	if ks.spec.facts.Scope == nil {
+		return p
+	}
+	return &fakeLister{p}
 }
 
 // fakeProvider is the in-process adapter of one kind.
@@ -44,52 +58,46 @@ type fakeProvider struct {
 	spec *kindSpec
 }
 
+// fakeLister is the in-process adapter of a kind whose adapter lists.
+type fakeLister struct{ *fakeProvider }
+
 var (
 	_ provider.Provider = (*fakeProvider)(nil)
-	_ provider.Lister   = (*fakeProvider)(nil)
+	_ provider.Lister   = (*fakeLister)(nil)
 )
 
 // Name returns the kind.
-func (p *fakeProvider) Name() string { return p.spec.name }
+func (p *fakeProvider) Name() string { return p.spec.name() }
 
-// Capabilities returns the kind's capabilities, those of the real adapter.
-func (p *fakeProvider) Capabilities() provider.Capabilities { return p.spec.caps }
+// Capabilities returns the adapter's capabilities.
+func (p *fakeProvider) Capabilities() provider.Capabilities { return p.spec.facts.Capabilities }
 
-// Supports reports whether the kind can do a.
-func (p *fakeProvider) Supports(_ provider.Host, a hoststate.Action) error {
-	if why, ok := p.spec.cannot[a]; ok {
-		return provider.Unsupported(p.spec.name, a, why)
-	}
-	if !a.Valid() || a == hoststate.ActionNone {
-		return provider.Unsupported(p.spec.name, a, "not an action")
-	}
-	return nil
+// Supports answers as the adapter does.
+func (p *fakeProvider) Supports(h provider.Host, a hoststate.Action) error {
+	return p.spec.facts.Supports(h, a)
 }
 
-// Validate checks h as the real adapter must before any request: gcp names
-// follow RFC 1035; other ids are non-empty, at most 128 bytes, and free of
-// '/', '?', '#', '%', '\\', whitespace, control characters and "..".
-func (p *fakeProvider) Validate(h provider.Host) error { return p.spec.validate(h) }
+// Validate checks h as the adapter does, before any request.
+func (p *fakeProvider) Validate(h provider.Host) error { return p.spec.facts.Validate(h) }
 
-// Scope returns the listing scope of h: "project/zone" for gcp, the
-// region for the others.
-func (p *fakeProvider) Scope(h provider.Host) string { return p.spec.scope(h) }
+// Scope returns the listing scope of h, as the adapter's Lister does.
+func (p *fakeLister) Scope(h provider.Host) string { return p.spec.facts.Scope(h) }
 
 // call validates h, checks ctx and counts one call of method with its fault.
 func (p *fakeProvider) call(ctx context.Context, h provider.Host, method string) error {
-	if err := p.spec.validate(h); err != nil {
+	if err := p.Validate(h); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("fakes: %s %s: %w", p.spec.name, method, err)
+		return fmt.Errorf("fakes: %s %s: %w", p.spec.name(), method, err)
 	}
-	return p.c.InjectFault(p.spec.name, method)
+	return p.c.injectFaultFor(p.spec.name(), method, h.Instance)
 }
 
 // Probe observes the host's VM and data volume in one reading. A missing
 // VM is VMAbsent (a successful observation); kinds without a separate
-// volume report VolumeAbsent; an offline selfhost connector gives an
-// Unreachable observation with VMUnknown.
+// volume report VolumeAbsent; an offline connector gives an Unreachable
+// observation with VMUnknown.
 func (p *fakeProvider) Probe(ctx context.Context, h provider.Host) (hoststate.Observation, error) {
 	if err := p.call(ctx, h, MethodProbe); err != nil {
 		return hoststate.Observation{}, err
@@ -97,87 +105,90 @@ func (p *fakeProvider) Probe(ctx context.Context, h provider.Host) (hoststate.Ob
 	c := p.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ks := c.kinds[p.spec.name]
+	ks := c.kinds[p.spec.name()]
 	now := c.clock.Now()
 	x := ks.hosts[h.Instance]
-	if x != nil && p.spec.name == SelfHost && (!x.online || ks.chance(ks.faults.OfflineRate)) {
+	if x != nil && p.spec.hasConnector() && (!x.online || ks.hostChance(x.ref.Instance, ks.faults.OfflineRate)) {
 		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown, Unreachable: true}, nil
 	}
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent, RawVM: p.spec.goneRaw}
-	if !p.spec.hasVolume {
+	if !p.spec.hasVolume() {
 		obs.Volume = hoststate.VolumeNone
 	}
 	if x != nil {
 		if a := c.answerVMLocked(ks, x, now); a.ok {
-			obs.VM, obs.RawVM, obs.Address = p.spec.vmTable.Normalize(a.status), a.status, a.addr
+			obs.VM, obs.RawVM, obs.Address = p.spec.vmState(a.status), a.status, a.addr
 		}
 	}
-	if p.spec.hasVolume {
+	if p.spec.hasVolume() {
 		if v := ks.volumes[h.Volume]; v != nil {
 			if status, ok := c.answerVolumeLocked(ks, v, now); ok {
-				obs.Volume, obs.RawVolume = p.spec.volTable.Normalize(status), status
+				obs.Volume, obs.RawVolume = p.spec.volumeState(status), status
 			}
 		}
 	}
 	return obs, nil
 }
 
-// act performs one action through the raw API.
-func (p *fakeProvider) act(ctx context.Context, h provider.Host, method string, a RawAction) (provider.Operation, error) {
+// act performs action a of method through the raw API, after the checks
+// every action makes: a valid host, a supported action.
+func (p *fakeProvider) act(ctx context.Context, h provider.Host, method string, action hoststate.Action, a RawAction) (provider.Operation, error) {
+	if err := p.Validate(h); err != nil {
+		return nil, err
+	}
+	if err := p.Supports(h, action); err != nil {
+		return nil, err
+	}
 	if err := p.call(ctx, h, method); err != nil {
 		return nil, err
 	}
-	id, err := p.c.Act(ctx, p.spec.name, h.Instance, a)
+	id, err := p.c.Act(ctx, p.spec.name(), h.Instance, a)
 	if err != nil {
 		return nil, err
 	}
-	if !p.spec.caps.NativeWait {
+	if !p.spec.facts.Capabilities.NativeWait && !(a == RawDelete && p.spec.hasVolume()) {
 		return nil, nil
 	}
-	return &operation{c: p.c, kind: p.spec.name, id: id}, nil
+	return &operation{c: p.c, kind: p.spec.name(), id: id}, nil
 }
 
-// Start starts the VM (hyperstack: creates a new one around the volume;
-// lambda: launches a new instance).
+// Start starts the VM (hyperstack: creates a new one around the volume).
 func (p *fakeProvider) Start(ctx context.Context, h provider.Host) (provider.Operation, error) {
-	return p.act(ctx, h, MethodStart, RawStart)
+	return p.act(ctx, h, MethodStart, hoststate.ActionStart, RawStart)
 }
 
-// Stop stops the VM (hyperstack: deletes it and keeps the volume). Lambda
-// cannot stop: the error matches provider.ErrUnsupported and no call is
-// made.
+// Stop stops the VM (hyperstack: deletes it and keeps the volume).
 func (p *fakeProvider) Stop(ctx context.Context, h provider.Host) (provider.Operation, error) {
-	if err := p.Supports(h, hoststate.ActionStop); err != nil {
-		if verr := p.spec.validate(h); verr != nil {
-			return nil, verr
-		}
-		return nil, err
-	}
-	return p.act(ctx, h, MethodStop, RawStop)
+	return p.act(ctx, h, MethodStop, hoststate.ActionStop, RawStop)
 }
 
-// Deprovision deletes the VM and its data volume (lambda: terminates the
-// instance).
+// Reboot restarts the running VM (gcp reset, hyperstack hard reboot,
+// lambda restart).
+func (p *fakeProvider) Reboot(ctx context.Context, h provider.Host) (provider.Operation, error) {
+	return p.act(ctx, h, MethodReboot, hoststate.ActionReboot, RawReboot)
+}
+
+// Deprovision deletes the VM and then its data volume (lambda: terminates
+// the instance).
 func (p *fakeProvider) Deprovision(ctx context.Context, h provider.Host) (provider.Operation, error) {
-	return p.act(ctx, h, MethodDeprovision, RawDelete)
+	return p.act(ctx, h, MethodDeprovision, hoststate.ActionDeprovision, RawDelete)
 }
 
 // ListPage returns one page of the scope's listing: the VMs and data
 // volumes of up to the cloud's page size of hosts, in instance order. Pass
 // the previous page's Next to continue. The PartialListRate fault silently
-// drops entries; an offline selfhost connector lists its VM Unreachable,
-// as VMUnknown with an empty raw status, never as missing.
-func (p *fakeProvider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
+// drops entries.
+func (p *fakeLister) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
 	if err := ctx.Err(); err != nil {
-		return provider.ListPage{}, fmt.Errorf("fakes: %s %s: %w", p.spec.name, MethodListPage, err)
+		return provider.ListPage{}, fmt.Errorf("fakes: %s %s: %w", p.spec.name(), MethodListPage, err)
 	}
-	if err := p.c.InjectFault(p.spec.name, MethodListPage); err != nil {
+	if err := p.c.InjectFault(p.spec.name(), MethodListPage); err != nil {
 		return provider.ListPage{}, err
 	}
 	c := p.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ks := c.kinds[p.spec.name]
+	ks := c.kinds[p.spec.name()]
 	now := c.clock.Now()
 	var hosts []*host
 	if l := ks.scopes[scope]; l != nil {
@@ -201,41 +212,22 @@ func (p *fakeProvider) ListPage(ctx context.Context, scope, pageToken string) (p
 	}
 	drop := ks.faults.PartialListRate
 	page.VMs = make([]provider.ListedVM, 0, end-start)
-	if p.spec.hasVolume {
+	if p.spec.hasVolume() {
 		page.Volumes = make([]provider.ListedVolume, 0, end-start)
 	}
 	for _, x := range hosts[start:end] {
-		if p.spec.name == SelfHost && (!x.online || ks.chance(ks.faults.OfflineRate)) {
-			if !ks.chance(drop) {
-				page.VMs = append(page.VMs, provider.ListedVM{Instance: x.ref.Instance, VM: hoststate.VMUnknown, Unreachable: true})
-			}
-			continue
-		}
-		if a := c.answerVMLocked(ks, x, now); a.ok && !ks.chance(drop) {
+		if a := c.answerVMLocked(ks, x, now); a.ok && !ks.draws.chance(drop) {
 			page.VMs = append(page.VMs, provider.ListedVM{
-				Instance: x.ref.Instance, VM: p.spec.vmTable.Normalize(a.status), Raw: a.status, Address: a.addr,
+				Instance: x.ref.Instance, VM: p.spec.vmState(a.status), Raw: a.status, Address: a.addr,
 			})
 		}
-		if p.spec.hasVolume {
-			if status, ok := c.answerVolumeLocked(ks, x, now); ok && !ks.chance(drop) {
+		if p.spec.hasVolume() {
+			if status, ok := c.answerVolumeLocked(ks, x, now); ok && !ks.draws.chance(drop) {
 				page.Volumes = append(page.Volumes, provider.ListedVolume{
-					Volume: x.ref.Volume, State: p.spec.volTable.Normalize(status), Raw: status,
+					Volume: x.ref.Volume, State: p.spec.volumeState(status), Raw: status,
 				})
 			}
 		}
 	}
 	return page, nil
-}
-
-// Reboot restarts the running VM (gcp reset, hyperstack hard reboot,
-// lambda restart, a connector's restart); nebius cannot, and refuses
-// without a call.
-func (p *fakeProvider) Reboot(ctx context.Context, h provider.Host) (provider.Operation, error) {
-	if err := p.Supports(h, hoststate.ActionReboot); err != nil {
-		if verr := p.spec.validate(h); verr != nil {
-			return nil, verr
-		}
-		return nil, err
-	}
-	return p.act(ctx, h, MethodReboot, RawReboot)
 }

@@ -33,9 +33,13 @@ type RawVM struct {
 
 // RawVolume is a data volume as a provider API shows it.
 type RawVolume struct {
-	// Kind, Volume, Project, Zone and Region are as for [RawVM]: the
-	// kind and the host's reference as AddHost got it.
+	// Kind, Volume, Project, Zone, Region and Labels are as for [RawVM]:
+	// the kind and the host's reference as AddHost got it.
 	Kind, Volume, Project, Zone, Region string
+	Labels                              map[string]string
+	// Instance is the host the volume belongs to (its VM's name), whether
+	// or not that VM exists: what an emulator passes to [Cloud.Act].
+	Instance string
 	// Status is the provider's own status string, e.g. "reserved".
 	Status string
 	// AttachedTo is the instance holding the volume, "" when detached.
@@ -67,7 +71,7 @@ func (c *Cloud) RawVolume(kind, volume string) (RawVolume, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ks, err := c.kindLocked(kind)
-	if err != nil || !ks.spec.hasVolume {
+	if err != nil || !ks.spec.hasVolume() {
 		return RawVolume{}, false
 	}
 	h := ks.volumes[volume]
@@ -78,9 +82,9 @@ func (c *Cloud) RawVolume(kind, volume string) (RawVolume, bool) {
 }
 
 // RawVMs returns the visible VMs of kind in scope, sorted by Instance.
-// scope is a listing scope as the kind's Lister.Scope returns it
-// ("project/zone" for gcp, the region for the others); "" lists every
-// scope, and for gcp a bare project lists all its zones.
+// scope is a listing scope as the kind's adapter's Lister.Scope returns it;
+// "" lists every host, and a string that is no listing scope lists the
+// hosts whose Project it is (a Compute Engine project's every zone).
 func (c *Cloud) RawVMs(kind, scope string) []RawVM {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -104,7 +108,7 @@ func (c *Cloud) RawVolumes(kind, scope string) []RawVolume {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ks, err := c.kindLocked(kind)
-	if err != nil || !ks.spec.hasVolume {
+	if err != nil || !ks.spec.hasVolume() {
 		return nil
 	}
 	now := c.clock.Now()
@@ -126,9 +130,6 @@ func (ks *kindState) scopeHosts(scope string) []*host {
 	if l := ks.scopes[scope]; l != nil {
 		return l.get()
 	}
-	if ks.spec.name != GCP || strings.Contains(scope, "/") {
-		return nil
-	}
 	var out []*host
 	for _, h := range ks.all.get() {
 		if h.ref.Project == scope {
@@ -149,8 +150,8 @@ type vmAnswer struct {
 func (c *Cloud) answerVMLocked(ks *kindState, h *host, now time.Time) vmAnswer {
 	h.advance(now)
 	if ks.spec.preemptible && h.vm.exists && ks.faults.PreemptRate > 0 {
-		if s := ks.spec.vmTable.Normalize(h.vm.status); s == hoststate.VMRunning || s == hoststate.VMStarting {
-			if ks.chance(ks.faults.PreemptRate) {
+		if s := ks.spec.vmState(h.vm.status); s == hoststate.VMRunning || s == hoststate.VMStarting {
+			if ks.hostChance(h.ref.Instance, ks.faults.PreemptRate) {
 				c.eventLocked(ks, h, rawPreempt, now)
 			}
 		}
@@ -166,7 +167,7 @@ func (c *Cloud) answerVMLocked(ks *kindState, h *host, now time.Time) vmAnswer {
 // vmAddress is the public address the VM shows now: only while running,
 // and not before its address delay has passed.
 func vmAddress(ks *kindState, h *host, now time.Time) string {
-	if !h.vm.exists || now.Before(h.vm.addrAt) || ks.spec.vmTable.Normalize(h.vm.status) != hoststate.VMRunning {
+	if !h.vm.exists || now.Before(h.vm.addrAt) || ks.spec.vmState(h.vm.status) != hoststate.VMRunning {
 		return ""
 	}
 	return h.vm.addr
@@ -176,7 +177,7 @@ func vmAddress(ks *kindState, h *host, now time.Time) string {
 // what an answer shows of its volume.
 func (c *Cloud) answerVolumeLocked(ks *kindState, h *host, now time.Time) (string, bool) {
 	h.advance(now)
-	if h.vol.exists && ks.chance(ks.faults.VolumeLossRate) {
+	if h.vol.exists && ks.hostChance(h.ref.Instance, ks.faults.VolumeLossRate) {
 		h.vol.remove(now)
 	}
 	status, _, ok := h.vol.visible(now, ks.faults)
@@ -189,14 +190,14 @@ func (c *Cloud) rawVMLocked(ks *kindState, h *host, now time.Time) (RawVM, bool)
 		return RawVM{}, false
 	}
 	return RawVM{
-		Kind: ks.spec.name, Instance: h.ref.Instance, Project: h.ref.Project, Zone: h.ref.Zone,
+		Kind: ks.spec.name(), Instance: h.ref.Instance, Project: h.ref.Project, Zone: h.ref.Zone,
 		Region: h.ref.Region, Status: a.status, Address: a.addr, Volume: h.ref.Volume,
 		Labels: maps.Clone(h.ref.Labels), CreatedAt: h.vm.bornAt,
 	}, true
 }
 
 func (c *Cloud) rawVolumeLocked(ks *kindState, h *host, now time.Time) (RawVolume, bool) {
-	if !ks.spec.hasVolume {
+	if !ks.spec.hasVolume() {
 		return RawVolume{}, false
 	}
 	status, ok := c.answerVolumeLocked(ks, h, now)
@@ -204,8 +205,8 @@ func (c *Cloud) rawVolumeLocked(ks *kindState, h *host, now time.Time) (RawVolum
 		return RawVolume{}, false
 	}
 	v := RawVolume{
-		Kind: ks.spec.name, Volume: h.ref.Volume, Project: h.ref.Project, Zone: h.ref.Zone,
-		Region: h.ref.Region, Status: status,
+		Kind: ks.spec.name(), Volume: h.ref.Volume, Project: h.ref.Project, Zone: h.ref.Zone,
+		Region: h.ref.Region, Labels: maps.Clone(h.ref.Labels), Instance: h.ref.Instance, Status: status,
 	}
 	if ks.spec.attached(h.vm.exists, status) {
 		v.AttachedTo = h.ref.Instance
@@ -255,7 +256,7 @@ func (c *Cloud) Act(ctx context.Context, kind, instance string, a RawAction) (op
 	}
 	now := c.clock.Now()
 	h.advance(now)
-	if ks.spec.name == SelfHost && !h.online {
+	if ks.spec.hasConnector() && !h.online {
 		return "", wrap(fmt.Errorf("%w: the connector is offline", provider.ErrUnavailable))
 	}
 	p, err := c.planLocked(ks, h, a, now)
@@ -265,7 +266,7 @@ func (c *Cloud) Act(ctx context.Context, kind, instance string, a RawAction) (op
 	c.nextOp++
 	opID = fmt.Sprintf("operation-%d", c.nextOp)
 	op := &opState{kind: kind, done: p.done}
-	if ks.spec.caps.NativeWait && ks.chance(ks.faults.OperationFailRate) {
+	if ks.spec.facts.Capabilities.NativeWait && ks.hostChance(instance, ks.faults.OperationFailRate) {
 		op.err = fmt.Errorf("fakes: %s %s %s %q: injected failure: %w", kind, opID, a, truncate(instance), provider.ErrOperationFailed)
 	} else {
 		c.applyLocked(ks, h, p, now)
@@ -306,9 +307,9 @@ func (c *Cloud) planLocked(ks *kindState, h *host, a RawAction, now time.Time) (
 	in := planInput{now: now, d: ks.durations, vmState: hoststate.VMAbsent}
 	if h.vm.exists {
 		in.vm = h.vm.status
-		in.vmState = ks.spec.vmTable.Normalize(h.vm.status)
+		in.vmState = ks.spec.vmState(h.vm.status)
 	}
-	if ks.spec.hasVolume && h.vol.exists {
+	if ks.spec.hasVolume() && h.vol.exists {
 		in.vol, in.volExists = h.vol.status, true
 	}
 	in.settled = h.vm.settled(now)

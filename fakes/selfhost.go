@@ -8,7 +8,7 @@ import "github.com/driftless/driftless/hoststate"
 // stopping → stopped, reboot starting → running, delete stopping →
 // not_found. There is no separate data volume and no spot capacity.
 func planSelfHost(in planInput, a RawAction) (plan, error) {
-	if in.vmState == hoststate.VMAbsent {
+	if in.vmState == hoststate.VMAbsent && a != RawDeleteVolume {
 		return notFound("the VM")
 	}
 	switch a {
@@ -36,7 +36,7 @@ func planSelfHost(in planInput, a RawAction) (plan, error) {
 		}
 		end := in.after(in.d.Reboot)
 		return plan{vm: []step{at(in.now, "starting"), at(end, "running")}, done: end}, nil
-	case RawDelete, rawDeleteVM:
+	case RawDelete, RawDeleteVM:
 		end := in.after(in.d.Delete)
 		return plan{vm: []step{at(in.now, "stopping"), goneAt(end)}, done: end}, nil
 	}

@@ -3,6 +3,7 @@ package fakes_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,8 +200,12 @@ func TestHyperstackSemantics(t *testing.T) {
 		{act: reboot, vm: "HARD_REBOOT", vmState: starting, vol: "in-use", volState: present},
 		{advance: 30 * time.Second, vm: "ACTIVE", vmState: running, vol: "in-use", volState: present, addr: true},
 		{act: preempt, wantErr: provider.ErrUnsupported, vm: "ACTIVE", vmState: running, vol: "in-use", volState: present, addr: true},
-		{act: deprovision, vm: "DELETING", vmState: stopping, vol: "in-use", volState: present},
-		{advance: time.Minute, vm: "", vmState: absent, vol: "deleting", volState: transitional},
+		// Deprovision deletes the VM as a stop does; the volume goes only
+		// once it is detached (Hyperstack refuses to delete it before).
+		{act: deprovision, vm: "STOPPING", vmState: stopping, vol: "in-use", volState: present},
+		{advance: 15 * time.Second, vm: "DELETING", vmState: stopping, vol: "reserved", volState: transitional},
+		{advance: 15 * time.Second, vm: "", vmState: absent, vol: "reserved", volState: transitional},
+		{advance: 20 * time.Second, vm: "", vmState: absent, vol: "deleting", volState: transitional},
 		{advance: 30 * time.Second, vm: "", vmState: absent, vol: "", volState: volAbsent},
 		{act: start, wantErr: provider.ErrNotFound, vmState: absent, volState: volAbsent},
 		{act: stop, wantErr: provider.ErrNotFound, vmState: absent, volState: volAbsent},
@@ -222,12 +227,14 @@ func TestLambdaSemantics(t *testing.T) {
 		{act: consoleStop, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: reboot, vm: "booting", vmState: starting, volState: volNone},
 		{advance: 30 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
-		{act: start, wantErr: provider.ErrConflict, vm: "active", vmState: running, volState: volNone, addr: true},
+		// The adapter does not launch instances; a console launch does.
+		{act: start, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: consoleStart, wantErr: provider.ErrConflict, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: deleteVolume, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: deprovision, vm: "terminating", vmState: stopping, volState: volNone},
 		{advance: time.Minute, vm: "terminated", vmState: absent, volState: volNone},
 		{advance: 5 * time.Minute, vm: "", vmState: absent, volState: volNone},
-		{act: start, vm: "booting", vmState: starting, volState: volNone},
+		{act: consoleStart, vm: "booting", vmState: starting, volState: volNone},
 		{advance: 90 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: preempt, vm: "preempted", vmState: absent, volState: volNone},
 		{act: deprovision, wantErr: provider.ErrNotFound, advance: 5 * time.Minute, vm: "", vmState: absent, volState: volNone},
@@ -237,9 +244,9 @@ func TestLambdaSemantics(t *testing.T) {
 func TestLambdaRelaunchReplacesTerminated(t *testing.T) {
 	runScenario(t, fakes.Lambda, false, []scenarioStep{
 		{vm: "", vmState: absent, volState: volNone},
-		{act: start, advance: 90 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
+		{act: consoleStart, advance: 90 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: consoleDelete, advance: time.Minute, vm: "terminated", vmState: absent, volState: volNone},
-		{act: start, vm: "booting", vmState: starting, volState: volNone},
+		{act: consoleStart, vm: "booting", vmState: starting, volState: volNone},
 	})
 }
 
@@ -250,7 +257,9 @@ func TestSelfHostSemantics(t *testing.T) {
 		{advance: 30 * time.Second, vm: "stopped", vmState: stopped, volState: volNone},
 		{act: start, vm: "starting", vmState: starting, volState: volNone},
 		{advance: 45 * time.Second, vm: "running", vmState: running, volState: volNone, addr: true},
-		{act: reboot, advance: 30 * time.Second, vm: "running", vmState: running, volState: volNone, addr: true},
+		// A connector neither restarts nor deletes VMs.
+		{act: reboot, wantErr: provider.ErrUnsupported, vm: "running", vmState: running, volState: volNone, addr: true},
+		{act: deprovision, wantErr: provider.ErrUnsupported, vm: "running", vmState: running, volState: volNone, addr: true},
 		{act: connectorSays("off"), vm: "off", vmState: stopped, volState: volNone},
 		{act: connectorSays("paused"), vm: "paused", vmState: vmUnknown, volState: volNone},
 		{act: start, wantErr: provider.ErrConflict, vm: "paused", vmState: vmUnknown, volState: volNone},
@@ -258,7 +267,7 @@ func TestSelfHostSemantics(t *testing.T) {
 		{act: start, wantErr: provider.ErrNotFound, vm: "not_found", vmState: absent, volState: volNone},
 		{act: connectorSays("running"), vm: "running", vmState: running, volState: volNone, addr: true},
 		{act: preempt, wantErr: provider.ErrUnsupported, vm: "running", vmState: running, volState: volNone, addr: true},
-		{act: deprovision, vm: "stopping", vmState: stopping, volState: volNone},
+		{act: consoleDelete, vm: "stopping", vmState: stopping, volState: volNone},
 		{advance: time.Minute, vm: "not_found", vmState: absent, volState: volNone},
 	})
 }
@@ -281,10 +290,8 @@ func TestSelfHostConnectorOffline(t *testing.T) {
 	if tr.VM != hoststate.VMRunning || tr.ConnectorOnline {
 		t.Errorf("truth = %+v: the VM keeps running behind an offline connector", tr)
 	}
-	pages := listAll(t, c.Provider(fakes.SelfHost).(provider.Lister), "r1")
-	wantVMs := []provider.ListedVM{{Instance: "host-1", VM: hoststate.VMUnknown, Unreachable: true}}
-	if diff := cmp.Diff(wantVMs, pages[0].VMs); diff != "" {
-		t.Errorf("listing with the connector offline (-want +got):\n%s", diff)
+	if _, ok := c.Provider(fakes.SelfHost).(provider.Lister); ok {
+		t.Error("the self-host fake lists; the adapter does not (a listing would call unreported VMs gone)")
 	}
 	if err := c.SetConnectorOnline(h, true); err != nil {
 		t.Fatal(err)
@@ -305,7 +312,7 @@ func TestSetVMStatus(t *testing.T) {
 		want hoststate.VMState
 		err  error
 	}{
-		{"REPAIRING", hoststate.VMError, nil},
+		{"REPAIRING", hoststate.VMStarting, nil},
 		{" running ", hoststate.VMRunning, nil},
 		{"WHATEVER", hoststate.VMUnknown, nil},
 		{"", hoststate.VMUnknown, fakes.ErrInvalidStatus},
@@ -392,12 +399,48 @@ func TestOperationWaitHonoursContext(t *testing.T) {
 }
 
 func TestNonNativeKindsReturnNoOperation(t *testing.T) {
-	for _, kind := range []string{fakes.Hyperstack, fakes.Lambda, fakes.SelfHost} {
+	for _, kind := range []string{fakes.Hyperstack, fakes.Lambda} {
 		c, _ := newCloud(t, 1)
 		h := addHost(t, c, kind, "host-1", true)
 		op, err := c.Provider(kind).Reboot(ctx, h)
 		if err != nil || op != nil {
 			t.Errorf("%s Reboot = %v, %v; want nil operation and no error", kind, op, err)
+		}
+	}
+	c, _ := newCloud(t, 1)
+	h := addHost(t, c, fakes.SelfHost, "host-1", true)
+	if op, err := c.Provider(fakes.SelfHost).Stop(ctx, h); err != nil || op != nil {
+		t.Errorf("selfhost Stop = %v, %v; want nil operation and no error", op, err)
+	}
+}
+
+// TestDeprovisionWaitsForTheVolume: where a host has a data volume, a
+// deprovision returns an Operation that ends once the volume is gone,
+// which is deleted only after the VM, as the adapters do.
+func TestDeprovisionWaitsForTheVolume(t *testing.T) {
+	for _, kind := range []string{fakes.GCP, fakes.Nebius, fakes.Hyperstack} {
+		c, clock := newCloud(t, 1)
+		h := addHost(t, c, kind, "host-1", true)
+		op, err := c.Provider(kind).Deprovision(ctx, h)
+		if err != nil || op == nil {
+			t.Fatalf("%s Deprovision = %v, %v; want an operation", kind, op, err)
+		}
+		done := waitAsync(t, clock, op, 1)
+		for step := 0; ; step++ {
+			tr := c.Truth(kind, h)
+			if tr.VMExists && (!tr.VolumeExists || strings.EqualFold(tr.RawVolume, "deleting")) {
+				t.Fatalf("%s: the volume goes before the VM: %+v", kind, tr)
+			}
+			if !tr.VMExists && !tr.VolumeExists {
+				break
+			}
+			if step > 600 {
+				t.Fatalf("%s: the deprovision never ended: %+v", kind, tr)
+			}
+			clock.Advance(time.Second)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("%s: Wait = %v", kind, err)
 		}
 	}
 }

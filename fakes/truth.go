@@ -62,15 +62,15 @@ func (c *Cloud) Truth(kind string, h provider.Host) Truth {
 	t.RawVM = ks.spec.goneRaw
 	if x.vm.exists {
 		t.VMExists, t.RawVM = true, x.vm.status
-		t.VM = ks.spec.vmTable.Normalize(x.vm.status)
+		t.VM = ks.spec.vmState(x.vm.status)
 		t.Address = vmAddress(ks, x, now)
 	}
 	switch {
-	case !ks.spec.hasVolume:
+	case !ks.spec.hasVolume():
 		t.Volume = hoststate.VolumeNone
 	case x.vol.exists:
 		t.VolumeExists, t.RawVolume = true, x.vol.status
-		t.Volume = ks.spec.volTable.Normalize(x.vol.status)
+		t.Volume = ks.spec.volumeState(x.vol.status)
 	}
 	t.ConnectorOnline = x.online
 	return t

@@ -6,80 +6,80 @@ import (
 	"testing"
 
 	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
+	"github.com/driftless/driftless/provider/hyperstack"
+	"github.com/driftless/driftless/provider/lambda"
+	"github.com/driftless/driftless/provider/nebius"
+	"github.com/driftless/driftless/provider/selfhost"
 )
 
-// badIDs are instance ids no kind accepts: each would break a URL path or
-// a log line.
-var badIDs = []string{
-	"", "a/b", "a?b", "a#b", "a%2fb", "a b", "a\tb", "a\nb", "..", "a..b",
-	"a\\b", "a\x00b", "\xff\xfe", strings.Repeat("a", 129),
+// adapterFacts are the real adapters' facts, which the fakes must follow.
+var adapterFacts = map[string]provider.Facts{
+	fakes.GCP: gcp.Facts(), fakes.Nebius: nebius.Facts(), fakes.Hyperstack: hyperstack.Facts(),
+	fakes.Lambda: lambda.Facts(), fakes.SelfHost: selfhost.Facts(),
 }
 
-func TestInvalidHostsFailBeforeAnyCall(t *testing.T) {
-	type badHost struct {
-		h     provider.Host
-		field string
-	}
-	cases := map[string][]badHost{}
-	for _, kind := range fakes.Kinds() {
+// badIDs are reference values no adapter accepts: each would break a URL
+// path or a log line.
+var badIDs = []string{
+	"", "a/b", "a?b", "a#b", "a%2fb", "a b", "a\tb", "a\nb", "..", "a..b",
+	"a\\b", "a\x00b", "\xff\xfe", strings.Repeat("a", 129), "../etc",
+}
+
+// variantsOf returns h and h with each of its set fields replaced by each
+// bad id.
+func variantsOf(h provider.Host) []provider.Host {
+	out := []provider.Host{h}
+	for _, set := range []func(*provider.Host, string){
+		func(h *provider.Host, v string) { h.Instance = v },
+		func(h *provider.Host, v string) { h.Volume = v },
+		func(h *provider.Host, v string) { h.Project = v },
+		func(h *provider.Host, v string) { h.Zone = v },
+	} {
 		for _, id := range badIDs {
-			h := hostFor(kind, "ok")
-			h.Instance = id
-			cases[kind] = append(cases[kind], badHost{h, "Instance"})
+			v := h
+			set(&v, id)
+			out = append(out, v)
 		}
 	}
-	gcp := func(f func(*provider.Host), field string) badHost {
-		h := hostFor(fakes.GCP, "ok")
-		f(&h)
-		return badHost{h, field}
-	}
-	cases[fakes.GCP] = append(cases[fakes.GCP],
-		gcp(func(h *provider.Host) { h.Instance = "VM1" }, "Instance"),
-		gcp(func(h *provider.Host) { h.Instance = "1vm" }, "Instance"),
-		gcp(func(h *provider.Host) { h.Instance = "vm-" }, "Instance"),
-		gcp(func(h *provider.Host) { h.Instance = "vm_1" }, "Instance"),
-		gcp(func(h *provider.Host) { h.Instance = "v" + strings.Repeat("m", 63) }, "Instance"),
-		gcp(func(h *provider.Host) { h.Project = "" }, "Project"),
-		gcp(func(h *provider.Host) { h.Zone = "us-central1/a" }, "Zone"),
-		gcp(func(h *provider.Host) { h.Volume = "" }, "Volume"),
-	)
-	for _, kind := range []string{fakes.Nebius, fakes.Hyperstack} {
-		h := hostFor(kind, "ok")
-		h.Volume = ""
-		cases[kind] = append(cases[kind], badHost{h, "Volume"})
-	}
-	for _, kind := range []string{fakes.Nebius, fakes.Hyperstack, fakes.Lambda, fakes.SelfHost} {
-		h := hostFor(kind, "ok")
-		h.Region = "eu/north"
-		cases[kind] = append(cases[kind], badHost{h, "Region"})
-	}
+	return out
+}
 
-	for kind, hosts := range cases {
+// TestValidateIsTheAdapters checks that the fakes accept exactly the
+// hosts the real adapters accept, with the same HostError field, and that
+// a refused host costs no counted call.
+func TestValidateIsTheAdapters(t *testing.T) {
+	for _, kind := range fakes.Kinds() {
+		facts := adapterFacts[kind]
 		c, _ := newCloud(t, 1)
 		p := c.Provider(kind)
-		calls := map[string]func(provider.Host) error{
-			"Validate": p.Validate,
-			"AddHost":  func(h provider.Host) error { return c.AddHost(kind, h, true) },
-			"Probe":    func(h provider.Host) error { _, err := p.Probe(ctx, h); return err },
-			"Start":    func(h provider.Host) error { _, err := p.Start(ctx, h); return err },
-			"Stop":     func(h provider.Host) error { _, err := p.Stop(ctx, h); return err },
-			"Deprovision": func(h provider.Host) error {
-				_, err := p.Deprovision(ctx, h)
-				return err
-			},
-		}
-		calls["Reboot"] = func(h provider.Host) error { _, err := p.Reboot(ctx, h); return err }
-		for _, bh := range hosts {
+		for _, h := range variantsOf(hostFor(kind, "ok")) {
+			want := facts.Validate(h)
+			got := p.Validate(h)
+			var wantHE, gotHE *provider.HostError
+			switch {
+			case (want == nil) != (got == nil):
+				t.Errorf("%s Validate(%+q) = %v, the adapter says %v", kind, h.Instance, got, want)
+				continue
+			case want == nil:
+				continue
+			case !errors.As(got, &gotHE) || !errors.As(want, &wantHE) || gotHE.Field != wantHE.Field:
+				t.Errorf("%s Validate(%+v) = %v, the adapter says %v", kind, h, got, want)
+				continue
+			}
+			calls := map[string]func() error{
+				"AddHost":     func() error { return c.AddHost(kind, h, true) },
+				"Probe":       func() error { _, err := p.Probe(ctx, h); return err },
+				"Start":       func() error { _, err := p.Start(ctx, h); return err },
+				"Stop":        func() error { _, err := p.Stop(ctx, h); return err },
+				"Reboot":      func() error { _, err := p.Reboot(ctx, h); return err },
+				"Deprovision": func() error { _, err := p.Deprovision(ctx, h); return err },
+			}
 			for name, call := range calls {
-				err := call(bh.h)
-				var he *provider.HostError
-				if !errors.Is(err, provider.ErrInvalidHost) || !errors.As(err, &he) {
-					t.Errorf("%s %s(%+q): err = %v, want a *provider.HostError", kind, name, bh.h.Instance, err)
-					continue
-				}
-				if he.Field != bh.field || he.Provider != kind {
-					t.Errorf("%s %s(%+v): HostError names %s/%s, want %s/%s", kind, name, bh.h, he.Provider, he.Field, kind, bh.field)
+				if err := call(); !errors.Is(err, provider.ErrInvalidHost) {
+					t.Errorf("%s %s(%+v) = %v, want ErrInvalidHost", kind, name, h, err)
 				}
 			}
 		}
@@ -89,21 +89,29 @@ func TestInvalidHostsFailBeforeAnyCall(t *testing.T) {
 	}
 }
 
-func TestValidHostsPass(t *testing.T) {
+// TestFactsAreTheAdapters checks the rest of what the fakes take from the
+// adapters: name, capabilities, listing and Supports for every action.
+func TestFactsAreTheAdapters(t *testing.T) {
 	c, _ := newCloud(t, 1)
 	for _, kind := range fakes.Kinds() {
-		for _, h := range []provider.Host{
-			hostFor(kind, "a"),
-			hostFor(kind, "vm-"+strings.Repeat("x", 53)+"9"), // 57 bytes; its gcp disk name 62
-		} {
-			if err := c.Provider(kind).Validate(h); err != nil {
-				t.Errorf("%s Validate(%+v) = %v", kind, h, err)
+		facts := adapterFacts[kind]
+		p := c.Provider(kind)
+		h := hostFor(kind, "ok")
+		if p.Name() != facts.Name || p.Capabilities() != facts.Capabilities {
+			t.Errorf("%s: Name %q, Capabilities %+v; the adapter's are %q, %+v", kind, p.Name(), p.Capabilities(), facts.Name, facts.Capabilities)
+		}
+		l, lists := p.(provider.Lister)
+		if lists != (facts.Scope != nil) {
+			t.Errorf("%s: lists = %v, the adapter lists = %v", kind, lists, facts.Scope != nil)
+		}
+		if lists && l.Scope(h) != facts.Scope(h) {
+			t.Errorf("%s: Scope = %q, the adapter's %q", kind, l.Scope(h), facts.Scope(h))
+		}
+		for _, act := range append(hoststate.Actions(), hoststate.ActionNone, hoststate.Action(200)) {
+			if got, want := p.Supports(h, act), facts.Supports(h, act); (got == nil) != (want == nil) {
+				t.Errorf("%s Supports(%s) = %v, the adapter says %v", kind, act, got, want)
 			}
 		}
-	}
-	// Region is optional outside gcp: listing scopes are then "".
-	if err := c.Provider(fakes.Hyperstack).Validate(provider.Host{Instance: "vm", Volume: "42"}); err != nil {
-		t.Errorf("hyperstack host without region: %v", err)
 	}
 }
 

@@ -1,8 +1,7 @@
 // Package provider is the contract between driftless and a cloud: the
-// [Provider] interface each adapter implements, its optional extensions
-// ([Lister], [Rebooter], [Deprovisioner]), the [Capabilities] that spare
-// callers per-provider switches, the typed errors, and one raw→normalized
-// status table per provider.
+// [Provider] interface each adapter implements, its optional [Lister], the
+// [Capabilities] that spare callers per-provider switches, the typed
+// errors, the status table type and the [Facts] each adapter exports.
 //
 // # The contract
 //
@@ -18,15 +17,22 @@
 //     request), [ErrConflict] (the current state forbids the action),
 //     [ErrNotFound] (an action's target is missing), [ErrBadResponse] and
 //     [ErrOperationFailed]. [Transient] tells which are worth a retry.
-//   - Tables fail closed. Each provider has one exported table
-//     ([GCPInstanceStates], [NebiusInstanceStates], [HyperstackVMStates],
-//     [LambdaInstanceStates], [SelfHostStates] for VMs; [GCPDiskStates],
-//     [NebiusDiskStates], [HyperstackVolumeStates] for volumes). Matching
-//     ignores case and surrounding space; a raw string not in the table is
-//     [hoststate.VMUnknown] or [hoststate.VolumeUnknown] — never absent, never
-//     running — so a new or garbled provider status can never make a host
-//     look gone or healthy. Tables are plain data returned fresh by each
-//     call, so a UI can list them.
+//   - Tables fail closed. Each provider has one raw→normalized table per
+//     resource, in its adapter package, built once as a package-level
+//     [VMTable] or [VolumeTable] (gcp.InstanceStates, gcp.DiskStates,
+//     nebius.InstanceStates, nebius.DiskStates, hyperstack.VMStates,
+//     hyperstack.VolumeStates, lambda.InstanceStates, selfhost.States).
+//     Matching ignores case and surrounding space; a raw string not in the
+//     table is [hoststate.VMUnknown] or [hoststate.VolumeUnknown] — never
+//     absent, never running — so a new or garbled provider status can
+//     never make a host look gone or healthy. Tables are immutable: Rows
+//     returns a copy, so a UI can list them.
+//   - Facts live in one place. Each adapter package exports its [Facts]
+//     (tables, capabilities, validation, what it supports, its listing
+//     scope); its Provider answers from them and the simulated cloud in
+//     package fakes takes them from there, so the two cannot disagree.
+//     Package provider/providertest is the conformance suite every adapter
+//     runs against its emulator.
 //
 // # Where providers disagree
 //
@@ -36,8 +42,9 @@
 //   - GCP STOPPING is stopping, never off: the VM is still going down (a UI
 //     that showed it off was a bug in the seeds). TERMINATED is stopped, and
 //     the instance still exists with its disks: a stopped GCE VM is
-//     TERMINATED.
-//   - Lambda unhealthy is error (it runs but is unusable); terminating is
+//     TERMINATED. REPAIRING is starting: transient, never an error.
+//   - Lambda unhealthy is starting (unusable for now, but it can recover,
+//     e.g. after a restart), never error; terminating is
 //     stopping (still there until gone); terminated and preempted are absent:
 //     Lambda instances never come back, and Lambda has no separate data
 //     volume, so such a host is deprovisioned.

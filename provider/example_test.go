@@ -4,50 +4,57 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 )
 
-// A table is plain data: list it, e.g. in a UI's help page.
-func ExampleLambdaInstanceStates() {
-	tab := provider.LambdaInstanceStates()
-	fmt.Println(tab.Provider)
-	for _, r := range tab.Rows {
-		line := fmt.Sprintf("%-12s %-9s %s", r.Raw, r.VM, r.Note)
-		fmt.Println(strings.TrimRight(line, " "))
+// A table is built once, as a package-level value of its adapter package,
+// and lists its rows, e.g. for a UI's help page.
+func ExampleNewVMTable() {
+	tab := provider.NewVMTable("example instance",
+		provider.VMRow{Raw: "up", VM: hoststate.VMRunning},
+		provider.VMRow{Raw: "gone", VM: hoststate.VMAbsent, Note: "deleted for good"},
+	)
+	fmt.Println(tab.Name())
+	for _, r := range tab.Rows() {
+		fmt.Println(strings.TrimRight(fmt.Sprintf("%-5s %-7s %s", r.Raw, r.VM, r.Note), " "))
 	}
 	// Output:
-	// lambda instance
-	// booting      starting
-	// active       running
-	// unhealthy    error     the instance runs but Lambda reports it unusable
-	// terminating  stopping  being deleted: stopping until gone
-	// terminated   absent    terminated instances are gone for good
-	// preempted    absent    reclaimed by Lambda: gone for good
+	// example instance
+	// up    running
+	// gone  absent  deleted for good
 }
 
 // Normalize ignores case and surrounding space, and fails closed: a status
 // it does not know is unknown, never absent or running.
 func ExampleVMTable_Normalize() {
-	gcp := provider.GCPInstanceStates()
-	for _, raw := range []string{"RUNNING", " terminated ", "STOPPING", "SOMETHING_NEW"} {
-		fmt.Printf("%q → %s\n", raw, gcp.Normalize(raw))
+	tab := provider.NewVMTable("example instance",
+		provider.VMRow{Raw: "RUNNING", VM: hoststate.VMRunning},
+		provider.VMRow{Raw: "TERMINATED", VM: hoststate.VMStopped},
+	)
+	for _, raw := range []string{"RUNNING", " terminated ", "SOMETHING_NEW"} {
+		fmt.Printf("%q → %s\n", raw, tab.Normalize(raw))
 	}
 	// Output:
 	// "RUNNING" → running
 	// " terminated " → stopped
-	// "STOPPING" → stopping
 	// "SOMETHING_NEW" → unknown
 }
 
-// Volume tables work the same way; Hyperstack's reserved is transitional.
+// Volume tables work the same way; the zero table (a provider without a
+// separate volume) knows nothing.
 func ExampleVolumeTable_Normalize() {
-	hs := provider.HyperstackVolumeStates()
-	for _, raw := range []string{"in-use", "reserved", "available", "error"} {
-		fmt.Printf("%s → %s\n", raw, hs.Normalize(raw))
+	tab := provider.NewVolumeTable("example volume",
+		provider.VolumeRow{Raw: "in-use", Volume: hoststate.VolumePresent},
+		provider.VolumeRow{Raw: "reserved", Volume: hoststate.VolumeTransitional},
+	)
+	for _, raw := range []string{"in-use", "reserved", "error"} {
+		fmt.Printf("%s → %s\n", raw, tab.Normalize(raw))
 	}
+	fmt.Println((provider.VolumeTable{}).Normalize("in-use"))
 	// Output:
 	// in-use → present
 	// reserved → transitional
-	// available → present
 	// error → unknown
+	// unknown
 }

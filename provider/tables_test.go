@@ -9,6 +9,18 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
+	"github.com/driftless/driftless/provider/hyperstack"
+	"github.com/driftless/driftless/provider/lambda"
+	"github.com/driftless/driftless/provider/nebius"
+	"github.com/driftless/driftless/provider/selfhost"
+)
+
+// vmTables and volumeTables are every adapter's tables: each lives in its
+// adapter package, and these properties hold for all of them.
+var (
+	vmTables     = []provider.VMTable{gcp.InstanceStates, nebius.InstanceStates, hyperstack.VMStates, lambda.InstanceStates, selfhost.States}
+	volumeTables = []provider.VolumeTable{gcp.DiskStates, nebius.DiskStates, hyperstack.VolumeStates}
 )
 
 const (
@@ -26,13 +38,13 @@ const (
 )
 
 // wantVM is the specification of every VM table, written independently of
-// tables.go from API-FACTS.md and the design's decisions: every row must be
+// the adapters' tables from API-FACTS.md and the design's decisions: every row must be
 // here with this meaning, and nothing here may be missing from the table.
 var wantVM = map[string]map[string]hoststate.VMState{
 	"gcp instance": {
 		"PROVISIONING": starting, "STAGING": starting, "RUNNING": running,
 		"STOPPING": stopping, "STOPPED": stopped, "SUSPENDING": stopping,
-		"SUSPENDED": stopped, "REPAIRING": vmError, "TERMINATED": stopped,
+		"SUSPENDED": stopped, "REPAIRING": starting, "TERMINATED": stopped,
 		"DEPROVISIONING": stopping, "PENDING": starting, "PENDING_STOP": stopping,
 	},
 	"nebius instance": {
@@ -48,12 +60,14 @@ var wantVM = map[string]map[string]hoststate.VMState{
 		"ERROR": vmError,
 	},
 	"lambda instance": {
-		"booting": starting, "active": running, "unhealthy": vmError,
+		"booting": starting, "active": running, "unhealthy": starting,
 		"terminating": stopping, "terminated": absent, "preempted": absent,
 	},
 	"self-host connector": {
 		"running": running, "starting": starting, "stopping": stopping,
 		"stopped": stopped, "off": stopped, "error": vmError, "not_found": absent,
+		"restarting": starting, "delayed_shutdown": stopping, "suspending": stopping,
+		"suspended": stopped, "unknown": vmUnknown,
 	},
 }
 
@@ -77,74 +91,43 @@ var wantVolume = map[string]map[string]hoststate.VolumeState{
 }
 
 func TestVMTablesMatchSpec(t *testing.T) {
-	tables := provider.VMTables()
+	tables := vmTables
 	if len(tables) != len(wantVM) {
-		t.Errorf("VMTables() has %d tables, the spec %d", len(tables), len(wantVM))
+		t.Errorf("vmTables has %d tables, the spec %d", len(tables), len(wantVM))
 	}
 	for _, tab := range tables {
-		want, ok := wantVM[tab.Provider]
+		want, ok := wantVM[tab.Name()]
 		if !ok {
-			t.Errorf("table %q has no spec", tab.Provider)
+			t.Errorf("table %q has no spec", tab.Name())
 			continue
 		}
 		got := map[string]hoststate.VMState{}
-		for _, r := range tab.Rows {
+		for _, r := range tab.Rows() {
 			got[r.Raw] = tab.Normalize(r.Raw)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s: Normalize of every row (-spec +got):\n%s", tab.Provider, diff)
+			t.Errorf("%s: Normalize of every row (-spec +got):\n%s", tab.Name(), diff)
 		}
 	}
 }
 
 func TestVolumeTablesMatchSpec(t *testing.T) {
-	tables := provider.VolumeTables()
+	tables := volumeTables
 	if len(tables) != len(wantVolume) {
-		t.Errorf("VolumeTables() has %d tables, the spec %d", len(tables), len(wantVolume))
+		t.Errorf("volumeTables has %d tables, the spec %d", len(tables), len(wantVolume))
 	}
 	for _, tab := range tables {
-		want, ok := wantVolume[tab.Provider]
+		want, ok := wantVolume[tab.Name()]
 		if !ok {
-			t.Errorf("table %q has no spec", tab.Provider)
+			t.Errorf("table %q has no spec", tab.Name())
 			continue
 		}
 		got := map[string]hoststate.VolumeState{}
-		for _, r := range tab.Rows {
+		for _, r := range tab.Rows() {
 			got[r.Raw] = tab.Normalize(r.Raw)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s: Normalize of every row (-spec +got):\n%s", tab.Provider, diff)
-		}
-	}
-}
-
-// TestTableConstructors checks that each named constructor returns the table
-// VMTables/VolumeTables list, so a UI listing and an adapter agree.
-func TestTableConstructors(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		tab  provider.VMTable
-	}{
-		{"gcp instance", provider.GCPInstanceStates()},
-		{"nebius instance", provider.NebiusInstanceStates()},
-		{"hyperstack vm", provider.HyperstackVMStates()},
-		{"lambda instance", provider.LambdaInstanceStates()},
-		{"self-host connector", provider.SelfHostStates()},
-	} {
-		if tc.tab.Provider != tc.name {
-			t.Errorf("constructor of %q returns table %q", tc.name, tc.tab.Provider)
-		}
-	}
-	for _, tc := range []struct {
-		name string
-		tab  provider.VolumeTable
-	}{
-		{"gcp disk", provider.GCPDiskStates()},
-		{"nebius disk", provider.NebiusDiskStates()},
-		{"hyperstack volume", provider.HyperstackVolumeStates()},
-	} {
-		if tc.tab.Provider != tc.name {
-			t.Errorf("constructor of %q returns table %q", tc.name, tc.tab.Provider)
+			t.Errorf("%s: Normalize of every row (-spec +got):\n%s", tab.Name(), diff)
 		}
 	}
 }
@@ -169,34 +152,36 @@ func TestTablesWellFormed(t *testing.T) {
 			seen[key] = true
 		}
 	}
-	for _, tab := range provider.VMTables() {
+	for _, tab := range vmTables {
 		var rows []row
-		for _, r := range tab.Rows {
+		for _, r := range tab.Rows() {
 			rows = append(rows, row{r.Raw, r.VM.String()})
 		}
-		check(tab.Provider, rows, func(i int) bool { return tab.Rows[i].VM.Valid() })
+		check(tab.Name(), rows, func(i int) bool { return tab.Rows()[i].VM.Valid() })
 	}
-	for _, tab := range provider.VolumeTables() {
+	for _, tab := range volumeTables {
 		var rows []row
-		for _, r := range tab.Rows {
+		for _, r := range tab.Rows() {
 			rows = append(rows, row{r.Raw, r.Volume.String()})
 		}
-		check(tab.Provider, rows, func(i int) bool { return tab.Rows[i].Volume.Valid() })
+		check(tab.Name(), rows, func(i int) bool { return tab.Rows()[i].Volume.Valid() })
 	}
 }
 
-// TestTablesAreFresh checks that a caller editing a returned table cannot
-// change what later callers get: the tables are not shared mutable state.
-func TestTablesAreFresh(t *testing.T) {
-	tab := provider.GCPInstanceStates()
-	tab.Rows[0].VM = hoststate.VMAbsent
-	if got := provider.GCPInstanceStates().Normalize(tab.Rows[0].Raw); got == hoststate.VMAbsent {
-		t.Errorf("editing a returned table changed the next one: %q is now %s", tab.Rows[0].Raw, got)
+// TestTablesAreImmutable checks that a caller editing the rows it got
+// cannot change the shared table every probe normalizes with.
+func TestTablesAreImmutable(t *testing.T) {
+	rows := gcp.InstanceStates.Rows()
+	want := rows[0].VM
+	rows[0].VM = hoststate.VMAbsent
+	if got := gcp.InstanceStates.Normalize(rows[0].Raw); got != want {
+		t.Errorf("editing returned rows changed the table: %q is now %s", rows[0].Raw, got)
 	}
-	vol := provider.HyperstackVolumeStates()
-	vol.Rows[0].Volume = hoststate.VolumeAbsent
-	if got := provider.HyperstackVolumeStates().Normalize(vol.Rows[0].Raw); got == hoststate.VolumeAbsent {
-		t.Errorf("editing a returned volume table changed the next one: %q is now %s", vol.Rows[0].Raw, got)
+	src := []provider.VolumeRow{{Raw: "ready", Volume: hoststate.VolumePresent}}
+	tab := provider.NewVolumeTable("x", src...)
+	src[0].Volume = hoststate.VolumeAbsent
+	if got := tab.Normalize("ready"); got != hoststate.VolumePresent {
+		t.Errorf("editing the rows given to NewVolumeTable changed the table: %s", got)
 	}
 }
 
@@ -219,20 +204,20 @@ func variants(raw string) []string {
 }
 
 func TestNormalizeIgnoresCaseAndSpace(t *testing.T) {
-	for _, tab := range provider.VMTables() {
-		for _, r := range tab.Rows {
+	for _, tab := range vmTables {
+		for _, r := range tab.Rows() {
 			for _, v := range variants(r.Raw) {
 				if got := tab.Normalize(v); got != r.VM {
-					t.Errorf("%s: Normalize(%q) = %s, want %s (as %q)", tab.Provider, v, got, r.VM, r.Raw)
+					t.Errorf("%s: Normalize(%q) = %s, want %s (as %q)", tab.Name(), v, got, r.VM, r.Raw)
 				}
 			}
 		}
 	}
-	for _, tab := range provider.VolumeTables() {
-		for _, r := range tab.Rows {
+	for _, tab := range volumeTables {
+		for _, r := range tab.Rows() {
 			for _, v := range variants(r.Raw) {
 				if got := tab.Normalize(v); got != r.Volume {
-					t.Errorf("%s: Normalize(%q) = %s, want %s (as %q)", tab.Provider, v, got, r.Volume, r.Raw)
+					t.Errorf("%s: Normalize(%q) = %s, want %s (as %q)", tab.Name(), v, got, r.Volume, r.Raw)
 				}
 			}
 		}
@@ -260,7 +245,7 @@ func inTable(raws []string, raw string) bool {
 
 func vmRaws(tab provider.VMTable) []string {
 	var out []string
-	for _, r := range tab.Rows {
+	for _, r := range tab.Rows() {
 		out = append(out, r.Raw)
 	}
 	return out
@@ -268,7 +253,7 @@ func vmRaws(tab provider.VMTable) []string {
 
 func volumeRaws(tab provider.VolumeTable) []string {
 	var out []string
-	for _, r := range tab.Rows {
+	for _, r := range tab.Rows() {
 		out = append(out, r.Raw)
 	}
 	return out
@@ -280,31 +265,31 @@ func volumeRaws(tab provider.VolumeTable) []string {
 func TestNormalizeFailsClosed(t *testing.T) {
 	var all []string
 	all = append(all, oddities...)
-	for _, tab := range provider.VMTables() {
+	for _, tab := range vmTables {
 		all = append(all, vmRaws(tab)...)
 	}
-	for _, tab := range provider.VolumeTables() {
+	for _, tab := range volumeTables {
 		all = append(all, volumeRaws(tab)...)
 	}
-	for _, tab := range provider.VMTables() {
+	for _, tab := range vmTables {
 		raws := vmRaws(tab)
 		for _, s := range all {
 			if inTable(raws, s) {
 				continue
 			}
 			if got := tab.Normalize(s); got != hoststate.VMUnknown {
-				t.Errorf("%s: Normalize(%q) = %s, want unknown (not in the table)", tab.Provider, s, got)
+				t.Errorf("%s: Normalize(%q) = %s, want unknown (not in the table)", tab.Name(), s, got)
 			}
 		}
 	}
-	for _, tab := range provider.VolumeTables() {
+	for _, tab := range volumeTables {
 		raws := volumeRaws(tab)
 		for _, s := range all {
 			if inTable(raws, s) {
 				continue
 			}
 			if got := tab.Normalize(s); got != hoststate.VolumeUnknown {
-				t.Errorf("%s: Normalize(%q) = %s, want unknown (not in the table)", tab.Provider, s, got)
+				t.Errorf("%s: Normalize(%q) = %s, want unknown (not in the table)", tab.Name(), s, got)
 			}
 		}
 	}
@@ -327,52 +312,52 @@ func TestZeroTableFailsClosed(t *testing.T) {
 // table it yields a valid state, and a known state only for a listed raw
 // status with that meaning.
 func checkNormalize(t interface{ Errorf(string, ...any) }, s string) {
-	for _, tab := range provider.VMTables() {
+	for _, tab := range vmTables {
 		got := tab.Normalize(s)
 		if !got.Valid() {
-			t.Errorf("%s: Normalize(%q) = invalid %s", tab.Provider, s, got)
+			t.Errorf("%s: Normalize(%q) = invalid %s", tab.Name(), s, got)
 		}
 		if got == hoststate.VMUnknown {
 			continue
 		}
 		matched := false
-		for _, r := range tab.Rows {
+		for _, r := range tab.Rows() {
 			if strings.EqualFold(strings.TrimSpace(s), r.Raw) && r.VM == got {
 				matched = true
 				break
 			}
 		}
 		if !matched {
-			t.Errorf("%s: Normalize(%q) = %s, but no row says so", tab.Provider, s, got)
+			t.Errorf("%s: Normalize(%q) = %s, but no row says so", tab.Name(), s, got)
 		}
 	}
-	for _, tab := range provider.VolumeTables() {
+	for _, tab := range volumeTables {
 		got := tab.Normalize(s)
 		if !got.Valid() {
-			t.Errorf("%s: Normalize(%q) = invalid %s", tab.Provider, s, got)
+			t.Errorf("%s: Normalize(%q) = invalid %s", tab.Name(), s, got)
 		}
 		if got == hoststate.VolumeUnknown {
 			continue
 		}
 		matched := false
-		for _, r := range tab.Rows {
+		for _, r := range tab.Rows() {
 			if strings.EqualFold(strings.TrimSpace(s), r.Raw) && r.Volume == got {
 				matched = true
 				break
 			}
 		}
 		if !matched {
-			t.Errorf("%s: Normalize(%q) = %s, but no row says so", tab.Provider, s, got)
+			t.Errorf("%s: Normalize(%q) = %s, but no row says so", tab.Name(), s, got)
 		}
 	}
 }
 
 func TestNormalizeProperty(t *testing.T) {
 	var raws []string
-	for _, tab := range provider.VMTables() {
+	for _, tab := range vmTables {
 		raws = append(raws, vmRaws(tab)...)
 	}
-	for _, tab := range provider.VolumeTables() {
+	for _, tab := range volumeTables {
 		raws = append(raws, volumeRaws(tab)...)
 	}
 	rapid.Check(t, func(t *rapid.T) {
@@ -394,14 +379,14 @@ func FuzzNormalize(f *testing.F) {
 	for _, s := range oddities {
 		f.Add(s)
 	}
-	for _, tab := range provider.VMTables() {
-		for _, r := range tab.Rows {
+	for _, tab := range vmTables {
+		for _, r := range tab.Rows() {
 			f.Add(r.Raw)
 			f.Add(" " + strings.ToLower(r.Raw) + "\n")
 		}
 	}
-	for _, tab := range provider.VolumeTables() {
-		for _, r := range tab.Rows {
+	for _, tab := range volumeTables {
+		for _, r := range tab.Rows() {
 			f.Add(r.Raw)
 		}
 	}

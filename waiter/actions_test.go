@@ -73,17 +73,17 @@ func TestEveryActionOnEveryProvider(t *testing.T) {
 		{fakes.Hyperstack, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodStart},
 		{fakes.Hyperstack, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
 
-		{fakes.Lambda, "start", doStart, false, gone, hoststate.StatusStarting, run, nil, fakes.MethodStart},
+		{fakes.Lambda, "start", doStart, false, gone, 0, 0, provider.ErrUnsupported, ""},
 		{fakes.Lambda, "stop", doStop, true, run, 0, 0, provider.ErrUnsupported, ""},
 		{fakes.Lambda, "reboot", doReboot, true, run, hoststate.StatusRestarting, run, nil, fakes.MethodReboot},
-		{fakes.Lambda, "reprovision", doReprovision, false, gone, 0, 0, hoststate.ErrInvalidTransition, ""},
+		{fakes.Lambda, "reprovision", doReprovision, false, gone, 0, 0, provider.ErrUnsupported, ""},
 		{fakes.Lambda, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
 
 		{fakes.SelfHost, "start", doStart, false, off, hoststate.StatusStarting, run, nil, fakes.MethodStart},
 		{fakes.SelfHost, "stop", doStop, true, run, hoststate.StatusStopping, off, nil, fakes.MethodStop},
-		{fakes.SelfHost, "reboot", doReboot, true, run, hoststate.StatusRestarting, run, nil, fakes.MethodReboot},
-		{fakes.SelfHost, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodStart},
-		{fakes.SelfHost, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
+		{fakes.SelfHost, "reboot", doReboot, true, run, 0, 0, provider.ErrUnsupported, ""},
+		{fakes.SelfHost, "reprovision", doReprovision, false, off, 0, 0, provider.ErrUnsupported, ""},
+		{fakes.SelfHost, "deprovision", doDeprovision, true, run, 0, 0, provider.ErrUnsupported, ""},
 	}
 	for _, tt := range tests {
 		for _, push := range []bool{false, true} {
@@ -408,15 +408,12 @@ func TestDefinitiveRefusalFails(t *testing.T) {
 // TestNotFoundRightAfterCreate: a created VM invisible for a while (404)
 // holds starting — it is not read as deprovisioned or off.
 func TestNotFoundRightAfterCreate(t *testing.T) {
-	for _, kind := range []string{fakes.Hyperstack, fakes.Lambda} {
+	for _, kind := range []string{fakes.Hyperstack} {
 		t.Run(kind, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e := newEnv(t, envConfig{})
 				h := hostOf(kind, 0)
 				from := hoststate.StatusOff
-				if kind == fakes.Lambda {
-					from = hoststate.StatusDeprovisioned
-				}
 				e.addHost("h", kind, h, false, from)
 				if err := e.cloud.SetFaults(kind, fakes.Faults{CreateLag: 45 * time.Second}); err != nil {
 					t.Fatal(err)

@@ -82,7 +82,11 @@ func TestBeginRefusesSynchronously(t *testing.T) {
 		if _, err := e.actions.Begin(t.Context(), "h", hoststate.ActionStop); !errors.Is(err, provider.ErrUnsupported) {
 			t.Fatalf("Begin = %v, want ErrUnsupported", err)
 		}
-		if _, err := e.actions.Begin(t.Context(), "h", hoststate.ActionStart); !errors.Is(err, hoststate.ErrInvalidTransition) {
+		if _, err := e.actions.Begin(t.Context(), "h", hoststate.ActionReprovision); !errors.Is(err, hoststate.ErrInvalidTransition) && !errors.Is(err, provider.ErrUnsupported) {
+			t.Fatalf("Begin(reprovision) on running = %v, want a refusal", err)
+		}
+		e.addHost("g", fakes.GCP, hostOf(fakes.GCP, 1), true, hoststate.StatusRunning)
+		if _, err := e.actions.Begin(t.Context(), "g", hoststate.ActionStart); !errors.Is(err, hoststate.ErrInvalidTransition) {
 			t.Fatalf("Begin(start) on running = %v, want ErrInvalidTransition", err)
 		}
 		if e.get("h").Version != before.Version {

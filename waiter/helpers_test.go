@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -71,14 +72,20 @@ func drive[T any](t tb, _ context.Context, clock *clocktest.Clock, limit time.Du
 	}
 }
 
-// hostOf returns a valid host reference for kind, distinct per n.
+// hostOf returns a valid host reference for kind, distinct per n: valid
+// as the kind's real adapter validates it (a Hyperstack volume is a decimal
+// id, a Nebius host names its project, a self-host its connector).
 func hostOf(kind string, n int) provider.Host {
 	id := string(rune('a'+n%26)) + "x"
 	switch kind {
 	case fakes.GCP:
 		return provider.Host{Project: "proj", Zone: "zone-a", Instance: "host-" + id, Volume: "disk-" + id}
-	case fakes.Nebius, fakes.Hyperstack:
-		return provider.Host{Region: "region-1", Instance: "vm-" + id, Volume: "vol-" + id}
+	case fakes.Nebius:
+		return provider.Host{Project: "proj", Region: "region-1", Instance: "vm-" + id, Volume: "vol-" + id}
+	case fakes.Hyperstack:
+		return provider.Host{Region: "region-1", Instance: "vm-" + id, Volume: strconv.Itoa(1001 + n%26)}
+	case fakes.SelfHost:
+		return provider.Host{Project: "conn-1", Instance: "vm-" + id}
 	}
 	return provider.Host{Region: "region-1", Instance: "vm-" + id}
 }

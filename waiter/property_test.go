@@ -41,25 +41,41 @@ type actionCase struct {
 	do      actionFunc
 	running bool
 	from    hoststate.Status
+	act     hoststate.Action
 }
 
-// casesFor lists the actions a kind supports.
+// casesFor lists the actions a kind supports, as its provider's Supports
+// says (the real adapter's answer).
 func casesFor(kind string) []actionCase {
 	off := hoststate.StatusOff
 	if kind == fakes.Lambda {
 		off = hoststate.StatusDeprovisioned
 	}
-	cs := []actionCase{
-		{"start", doStart, false, off},
-		{"deprovision", doDeprovision, true, hoststate.StatusRunning},
-	}
-	if kind != fakes.Lambda {
-		cs = append(cs, actionCase{"stop", doStop, true, hoststate.StatusRunning}, actionCase{"reprovision", doReprovision, false, off})
-	}
-	if kind != fakes.Nebius {
-		cs = append(cs, actionCase{"reboot", doReboot, true, hoststate.StatusRunning})
+	p := fakes.NewCloud(nil, 1).Provider(kind)
+	var cs []actionCase
+	for _, c := range []actionCase{
+		{"start", doStart, false, off, hoststate.ActionStart},
+		{"deprovision", doDeprovision, true, hoststate.StatusRunning, hoststate.ActionDeprovision},
+		{"stop", doStop, true, hoststate.StatusRunning, hoststate.ActionStop},
+		{"reprovision", doReprovision, false, off, hoststate.ActionReprovision},
+		{"reboot", doReboot, true, hoststate.StatusRunning, hoststate.ActionReboot},
+	} {
+		if p.Supports(hostOf(kind, 0), c.act) == nil && hoststate.Allowed(c.from, c.act) {
+			cs = append(cs, c)
+		}
 	}
 	return cs
+}
+
+// startable lists the kinds whose provider supports start.
+func startable() []string {
+	var out []string
+	for _, k := range fakes.Kinds() {
+		if fakes.NewCloud(nil, 1).Provider(k).Supports(hostOf(k, 0), hoststate.ActionStart) == nil {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // write is one store write with the ground truth at that instant.
@@ -191,7 +207,7 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 func TestPropertyNoStartWhileThePreviousVMStops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rapid.Check(inBubble{t}, func(rt *rapid.T) {
-			kind := rapid.SampledFrom(fakes.Kinds()).Draw(rt, "kind")
+			kind := rapid.SampledFrom(startable()).Draw(rt, "kind")
 			var watch *startWatch
 			e := newEnvTB(rt, t.Context(), envConfig{
 				timeouts: waiter.Timeouts{Start: time.Hour},
@@ -204,16 +220,8 @@ func TestPropertyNoStartWhileThePreviousVMStops(t *testing.T) {
 				rt.Fatal(err)
 			}
 			h := hostOf(kind, 0)
-			from := hoststate.StatusOff
-			if kind == fakes.Lambda {
-				from = hoststate.StatusDeprovisioned
-			}
-			e.addHost("h", kind, h, true, from)
-			stop := e.cloud.ConsoleStop
-			if kind == fakes.Lambda {
-				stop = e.cloud.ConsoleDelete
-			}
-			if err := stop(kind, h); err != nil {
+			e.addHost("h", kind, h, true, hoststate.StatusOff)
+			if err := e.cloud.ConsoleStop(kind, h); err != nil {
 				rt.Fatal(err)
 			}
 			if err := e.cloud.SetFaults(kind, fakes.Faults{

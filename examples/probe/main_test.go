@@ -20,7 +20,7 @@ func TestEmulateEveryProvider(t *testing.T) {
 	want := map[string]string{
 		"gcp":        "vm:          running (RUNNING)\nvolume:      present (READY)\n",
 		"hyperstack": "vm:          running (ACTIVE)\nvolume:      present (in-use)\n",
-		"lambda":     "vm:          running (active)\nvolume:      absent (none)\n",
+		"lambda":     "vm:          running (active)\nvolume:      none (none)\n",
 		"nebius":     "vm:          running (RUNNING)\nvolume:      present (READY)\n",
 	}
 	for kind, lines := range want {

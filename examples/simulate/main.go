@@ -114,8 +114,11 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 	for i := range n {
 		k := kinds[i%len(kinds)]
 		h := provider.Host{Project: "proj", Zone: "us-central1-a", Region: "region-1", Instance: fmt.Sprintf("%s-%d", k, i), Volume: fmt.Sprintf("vol-%d", i)}
-		if k == fakes.Lambda {
+		switch k {
+		case fakes.Lambda:
 			h.Volume = ""
+		case fakes.Hyperstack:
+			h.Volume = fmt.Sprint(1000 + i) // a Hyperstack volume is a decimal id
 		}
 		if err := cloud.AddHost(k, h, rnd.IntN(2) == 0); err != nil {
 			return err

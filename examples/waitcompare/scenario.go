@@ -30,7 +30,7 @@ type scenario struct {
 	set   func(d *fakes.Durations, x []time.Duration)
 	// running is the host's state before the action.
 	running bool
-	act     func(ctx context.Context, p provider.Provider, h provider.Host) (provider.Operation, error)
+	act     func(ctx context.Context, w actor) (provider.Operation, error)
 	target  waiter.Condition
 	// stress marks a row outside the design point (a wide spread of
 	// durations), shown to say where the advantage ends, not asserted.
@@ -74,16 +74,25 @@ func (s scenario) rangeLabel() string {
 	return out
 }
 
-func start(ctx context.Context, p provider.Provider, h provider.Host) (provider.Operation, error) {
-	return p.Start(ctx, h)
+// actor is what an action acts with: the provider, its cloud and the host.
+type actor struct {
+	cloud *fakes.Cloud
+	p     provider.Provider
+	h     provider.Host
 }
 
-func stop(ctx context.Context, p provider.Provider, h provider.Host) (provider.Operation, error) {
-	return p.Stop(ctx, h)
+func start(ctx context.Context, w actor) (provider.Operation, error) { return w.p.Start(ctx, w.h) }
+
+func stop(ctx context.Context, w actor) (provider.Operation, error) { return w.p.Stop(ctx, w.h) }
+
+func deprovision(ctx context.Context, w actor) (provider.Operation, error) {
+	return w.p.Deprovision(ctx, w.h)
 }
 
-func deprovision(ctx context.Context, p provider.Provider, h provider.Host) (provider.Operation, error) {
-	return p.Deprovision(ctx, h)
+// launch creates an instance outside the adapter (the Lambda adapter does
+// not launch instances): the wait for it to run is the same.
+func launch(_ context.Context, w actor) (provider.Operation, error) {
+	return nil, w.cloud.ConsoleStart(w.p.Name(), w.h)
 }
 
 // sec is a shorthand for span literals in seconds.
@@ -112,7 +121,7 @@ func scenarios() []scenario {
 		{kind: fakes.Nebius, action: "stop", spans: []span{sec(24, 36)}, set: setStop, running: true, act: stop, target: stopped},
 		{kind: fakes.Hyperstack, action: "start", spans: []span{sec(120, 180)}, set: setCreate, act: start, target: running},
 		{kind: fakes.Hyperstack, action: "stop", spans: []span{sec(24, 36), sec(12, 18)}, set: setHyperstackStop, running: true, act: stop, target: detached},
-		{kind: fakes.Lambda, action: "start", spans: []span{sec(192, 288)}, set: setCreate, act: start, target: running},
+		{kind: fakes.Lambda, action: "launch", spans: []span{sec(192, 288)}, set: setCreate, act: launch, target: running},
 		{kind: fakes.Lambda, action: "deprovision", spans: []span{sec(48, 72)}, set: setDelete, running: true, act: deprovision, target: gone},
 		{kind: fakes.SelfHost, action: "start", spans: []span{sec(16, 24)}, set: setStart, act: start, target: running},
 		{kind: fakes.SelfHost, action: "stop", spans: []span{sec(8, 12)}, set: setStop, running: true, act: stop, target: stopped},
@@ -126,8 +135,12 @@ func hostFor(kind string) provider.Host {
 	switch kind {
 	case fakes.GCP:
 		return provider.Host{Project: "proj", Zone: "zone-a", Instance: "host-1", Volume: "disk-1"}
-	case fakes.Nebius, fakes.Hyperstack:
-		return provider.Host{Region: "region-1", Instance: "vm-1", Volume: "vol-1"}
+	case fakes.Nebius:
+		return provider.Host{Project: "proj", Instance: "vm-1", Volume: "vol-1"}
+	case fakes.Hyperstack:
+		return provider.Host{Region: "region-1", Instance: "vm-1", Volume: "1001"}
+	case fakes.SelfHost:
+		return provider.Host{Project: "conn-1", Instance: "vm-1"}
 	}
 	return provider.Host{Region: "region-1", Instance: "vm-1"}
 }

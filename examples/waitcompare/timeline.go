@@ -63,7 +63,7 @@ func (tl timeline) setup(ctx context.Context) (*world, error) {
 		return nil, err
 	}
 	p := cloud.Provider(tl.sc.kind)
-	op, err := tl.sc.act(ctx, p, host)
+	op, err := tl.sc.act(ctx, actor{cloud: cloud, p: p, h: host})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", tl.sc.label(), err)
 	}

@@ -6,7 +6,8 @@
 // [NewGCP], [NewHyperstack] and [NewLambda] start an httptest server that
 // speaks the provider's real paths and JSON shapes; [NewNebius] is a fake of
 // the nebius adapter's service interfaces (Nebius speaks gRPC through an SDK
-// that cannot be a dependency here). Every call counts one API call on the
+// that cannot be a dependency here); [NewSelfHost] emulates self-host
+// connectors, the selfhost adapter's Connector and the reports it is fed. Every call counts one API call on the
 // cloud and draws its seeded faults ([fakes.Cloud.SetFaults]), which the
 // emulators turn into the provider's own answers: 429 with or without
 // Retry-After, 503, 504.
@@ -16,18 +17,27 @@
 // pages, malformed, truncated or huge bodies, and answers that never come
 // (they honour the request's context, so tests never sleep).
 //
+// An emulator answers like its provider, body shapes included: Compute
+// Engine's instance DELETE deletes the instance only (a data disk is not
+// auto-deleted), and its disk DELETE is refused with
+// resourceInUseByAnotherResource while an instance uses the disk;
+// Hyperstack refuses what the current state forbids with HTTP 400
+// bad_request and a message — deleting a volume not yet detached answers
+// "The Volume is currently attached to vm ... Please detach it"; the
+// Nebius fake refuses a disk Delete with FailedPrecondition while the disk
+// is attached. A path the emulator does not route answers a plain-text 404,
+// as a front end would, never the provider's not-found envelope.
+// [Server.Requests] (and [Nebius.Requests]) count every request received,
+// so a test can check that invalid input sent nothing.
+//
 // # What the emulators simplify
 //
 //   - The simulated cloud decides every state change ([fakes.Cloud.Act]);
-//     emulators only translate. Compute Engine's instance DELETE deletes the
-//     data disk too (the cloud's delete is the whole deprovision), and a
-//     disk DELETE while the instance exists is refused as in-use.
+//     emulators only translate.
 //   - Hyperstack VM ids are assigned by the emulator, a new one for each new
-//     VM; a host's Volume must be its decimal volume id. DELETE of a VM is
-//     the seeds' stop (the volume stays); GET .../start creates nothing (the
-//     cloud has no SHUTOFF VMs) and answers what the cloud answers.
+//     VM; a host's Volume must be its decimal volume id. DELETE of a VM
+//     keeps the volume (reserved, then available); GET .../start creates
+//     nothing (the cloud has no SHUTOFF VMs) and answers what the cloud
+//     answers.
 //   - Lambda has no launch: the adapter does not model it.
-//   - Disk labels (Compute Engine) and volume owners (Hyperstack DELETE
-//     volume) come from hosts added with [Server.AddHost] or seen attached
-//     to a VM, because the cloud's raw volumes do not carry them.
 package emulators

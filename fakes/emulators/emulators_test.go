@@ -15,7 +15,9 @@ import (
 
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/selfhost"
 )
 
 var gcpHost = provider.Host{Project: "proj-1", Zone: "zone-a", Instance: "vm-1", Volume: "disk-1", Labels: map[string]string{"owner": "me"}}
@@ -181,11 +183,13 @@ func TestUnknownPathsAndAuth(t *testing.T) {
 		code      int
 		body      string
 	}{
-		{"gcp unknown", gcp.URL() + "/compute/v1/nothing", nil, 404, `"reason":"notFound"`},
+		// An unrouted path is a front end's 404, never the provider's own
+		// not-found envelope: it must not read as a resource's absence.
+		{"gcp unknown", gcp.URL() + "/compute/v1/nothing", nil, 404, "404 page not found"},
 		{"hyperstack no key", hs.BaseURL() + "/core/virtual-machines", nil, 401, `"status":false`},
-		{"hyperstack unknown", hs.BaseURL() + "/core/nothing", http.Header{"api_key": {"hk"}}, 404, `"error_reason":"not_found"`},
+		{"hyperstack unknown", hs.BaseURL() + "/core/nothing", http.Header{"api_key": {"hk"}}, 404, "404 page not found"},
 		{"lambda wrong key", lam.BaseURL() + "/instances", http.Header{"Authorization": {"Bearer nope"}}, 401, `"code":"global/invalid-api-key"`},
-		{"lambda unknown", lam.BaseURL() + "/nothing", http.Header{"Authorization": {"Bearer lk"}}, 404, `"code":"global/object-does-not-exist"`},
+		{"lambda unknown", lam.BaseURL() + "/nothing", http.Header{"Authorization": {"Bearer lk"}}, 404, "404 page not found"},
 	}
 	for _, tt := range tests {
 		code, _, b := get(t, ctx, http.MethodGet, tt.url, tt.header, "")
@@ -283,8 +287,62 @@ func TestHyperstackNewVMNewID(t *testing.T) {
 		t.Errorf("the old VM's id answers %d, want 404", code)
 	}
 	code, _, b = get(t, ctx, http.MethodPost, srv.BaseURL()+"/core/virtual-machines", key, `{"name":"h1","volume_name":"5","count":1}`)
-	if code != 409 {
-		t.Errorf("create while the VM exists: %d %s, want 409", code, b)
+	if code != 400 || !strings.Contains(string(b), `"error_reason":"bad_request"`) || !strings.Contains(string(b), "is not available") {
+		t.Errorf("create while the VM exists: %d %s, want Hyperstack's 400 bad_request", code, b)
+	}
+}
+
+// TestHyperstackAttachedVolumeDelete: deleting a volume its VM still holds
+// is refused with Hyperstack's own answer (HTTP 400, bad_request, "The
+// Volume is currently attached to vm ... Please detach it"); once the VM
+// is deleted and the volume detached, the delete goes through.
+func TestHyperstackAttachedVolumeDelete(t *testing.T) {
+	cloud := fakes.NewCloud(nil, 1)
+	srv := emulators.NewHyperstack(cloud, "k")
+	defer srv.Close()
+	h := provider.Host{Instance: "h1", Volume: "5"}
+	if err := srv.AddHost(h, true); err != nil {
+		t.Fatal(err)
+	}
+	key := http.Header{"api_key": {"k"}}
+	ctx := context.Background()
+	refused := func(when string) {
+		t.Helper()
+		code, _, b := get(t, ctx, http.MethodDelete, srv.BaseURL()+"/core/volumes/5", key, "")
+		var env struct {
+			Status      *bool  `json:"status"`
+			Message     string `json:"message"`
+			ErrorReason string `json:"error_reason"`
+		}
+		if err := json.Unmarshal(b, &env); err != nil || code != 400 || env.Status == nil || *env.Status ||
+			env.ErrorReason != "bad_request" || !strings.HasPrefix(env.Message, "The Volume is currently attached to vm ") ||
+			!strings.HasSuffix(env.Message, "Please detach it") {
+			t.Fatalf("delete of the volume %s: %d %s, want Hyperstack's 400", when, code, b)
+		}
+	}
+	refused("while its VM runs")
+	_, _, b := get(t, ctx, http.MethodGet, srv.BaseURL()+"/core/virtual-machines?search=h1", key, "")
+	var page struct {
+		Instances []struct {
+			ID float64 `json:"id"`
+		} `json:"instances"`
+	}
+	if err := json.Unmarshal(b, &page); err != nil || len(page.Instances) != 1 {
+		t.Fatalf("listing %s: %v", b, err)
+	}
+	if code, _, b := get(t, ctx, http.MethodDelete, srv.BaseURL()+"/core/virtual-machines/"+jsonNumber(page.Instances[0].ID), key, ""); code != 200 {
+		t.Fatalf("delete VM: %d %s", code, b)
+	}
+	refused("while its VM is deleted")
+	cloud.Clock().Advance(time.Minute)
+	if tr := cloud.Truth(fakes.Hyperstack, h); tr.VMExists || tr.RawVolume != "available" {
+		t.Fatalf("after the VM's delete: %+v, want the VM gone and the volume available", tr)
+	}
+	if code, _, b := get(t, ctx, http.MethodDelete, srv.BaseURL()+"/core/volumes/5", key, ""); code != 200 {
+		t.Fatalf("delete of the detached volume: %d %s", code, b)
+	}
+	if tr := cloud.Truth(fakes.Hyperstack, h); tr.RawVolume != "deleting" {
+		t.Errorf("after the volume's delete: %+v, want deleting", tr)
 	}
 }
 
@@ -292,4 +350,54 @@ func TestHyperstackNewVMNewID(t *testing.T) {
 func jsonNumber(f float64) string {
 	b, _ := json.Marshal(int64(f))
 	return string(b)
+}
+
+// TestSelfHostConnectors: connector calls act on the cloud and are
+// counted; Deliver reports every online connector's VMs, not_found once
+// gone, and nothing for an offline one.
+func TestSelfHostConnectors(t *testing.T) {
+	cloud := fakes.NewCloud(nil, 1, fakes.WithDurations(fakes.Durations{}))
+	emu := emulators.NewSelfHost(cloud)
+	h := provider.Host{Project: "conn-1", Instance: "vm-1"}
+	if err := emu.AddHost(h, true); err != nil {
+		t.Fatal(err)
+	}
+	p, err := selfhost.New(selfhost.Config{Connector: emu.Connector(), Now: cloud.Clock().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	probe := func() hoststate.Observation {
+		t.Helper()
+		if err := emu.Deliver(p); err != nil {
+			t.Fatal(err)
+		}
+		obs, err := p.Probe(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return obs
+	}
+	if obs := probe(); obs.VM != hoststate.VMRunning || obs.Address == "" {
+		t.Fatalf("running host: %+v", obs)
+	}
+	if _, err := p.Stop(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	if obs := probe(); obs.RawVM != "stopped" || emu.Requests() != 1 {
+		t.Fatalf("after a stop: %+v, %d requests", obs, emu.Requests())
+	}
+	if err := cloud.ConsoleDelete(fakes.SelfHost, h); err != nil {
+		t.Fatal(err)
+	}
+	if obs := probe(); obs.VM != hoststate.VMAbsent || obs.RawVM != selfhost.NotFound {
+		t.Fatalf("after a delete: %+v", obs)
+	}
+	if err := cloud.SetConnectorOnline(h, false); err != nil {
+		t.Fatal(err)
+	}
+	cloud.Clock().Advance(selfhost.DefaultTTL + time.Second)
+	if obs := probe(); !obs.Unreachable {
+		t.Fatalf("offline connector: %+v, want unreachable", obs)
+	}
 }

@@ -44,6 +44,9 @@ type Fault struct {
 	// Method and Path select the requests it applies to: an exact method
 	// ("" = any) and a substring of the path ("" = any).
 	Method, Path string
+	// Skip is how many matching requests pass untouched before the fault
+	// applies (e.g. 1 breaks the second page of a listing).
+	Skip int
 	// Count is how many matching requests it applies to; 0 means every
 	// one until [Server.ClearHTTPFaults].
 	Count int
@@ -51,6 +54,10 @@ type Fault struct {
 	Status int
 	// Body replaces the body of FaultStatus.
 	Body string
+	// Message is the message of the provider's own error body that
+	// FaultStatus (without Body) and FaultRateLimit answer with; "" means
+	// a stock one.
+	Message string
 	// RetryAfter is the Retry-After of FaultRateLimit, in whole seconds.
 	RetryAfter time.Duration
 	// Size is the body size of FaultHuge.
@@ -77,12 +84,12 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler,
 			writeRaw(w, status, "application/json", []byte(f.Body))
 			return
 		}
-		render(w, status, "injected failure")
+		render(w, status, cmpOrString(f.Message, "injected failure"))
 	case FaultRateLimit:
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
 		}
-		render(w, http.StatusTooManyRequests, "rate limit exceeded")
+		render(w, http.StatusTooManyRequests, cmpOrString(f.Message, "rate limit exceeded"))
 	case FaultHTML:
 		status := cmpOr(f.Status, http.StatusBadGateway)
 		page := fmt.Sprintf("<!DOCTYPE html><html><head><title>%d %s</title></head><body><h1>%s</h1></body></html>",
@@ -118,6 +125,14 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler,
 // cmpOr returns v, or def when v is zero.
 func cmpOr(v, def int) int {
 	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// cmpOrString returns v, or def when v is empty.
+func cmpOrString(v, def string) string {
+	if v == "" {
 		return def
 	}
 	return v

@@ -30,21 +30,19 @@ var gcpFilterTerm = regexp.MustCompile(`^\(labels\.([a-z][-_a-z0-9]{0,62}) = "([
 // gcpOp is what the emulator remembers of an operation it returned.
 type gcpOp struct {
 	project, zone, kind, target string
-	// noop operations did nothing and are done at once (a disk already
-	// being deleted); others are the cloud's.
-	noop bool
 }
 
 // gcpEmu holds the Compute Engine emulator's own state.
 type gcpEmu struct {
 	*Server
-	mu    sync.Mutex
-	ops   map[string]gcpOp
-	noops int
+	mu  sync.Mutex
+	ops map[string]gcpOp
 }
 
 // NewGCP starts an emulator of the Compute Engine REST API (compute/v1) on
-// cloud: instances get/start/stop/reset/delete, disks get/delete,
+// cloud: instances get/start/stop/reset/delete (the instance only: a data
+// disk is not auto-deleted), disks get/delete (refused while an instance
+// uses the disk),
 // aggregated instance and disk lists (filter on labels, maxResults,
 // pageToken) and zone operations get, which the SDK's operation polling
 // uses. Point the SDK at it with option.WithEndpoint(s.URL()) and
@@ -55,7 +53,7 @@ func NewGCP(cloud *fakes.Cloud) *Server {
 		e.Server = s
 		const base = "/compute/v1/projects/{project}"
 		s.mux.HandleFunc("GET "+base+"/zones/{zone}/instances/{instance}", e.getInstance)
-		s.mux.HandleFunc("DELETE "+base+"/zones/{zone}/instances/{instance}", e.instanceAction("instances.delete", "delete", fakes.RawDelete))
+		s.mux.HandleFunc("DELETE "+base+"/zones/{zone}/instances/{instance}", e.instanceAction("instances.delete", "delete", fakes.RawDeleteVM))
 		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/start", e.instanceAction("instances.start", "start", fakes.RawStart))
 		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/stop", e.instanceAction("instances.stop", "stop", fakes.RawStop))
 		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/reset", e.instanceAction("instances.reset", "reset", fakes.RawReboot))
@@ -92,6 +90,8 @@ func gcpReason(status int) string {
 		return "required"
 	case http.StatusBadRequest:
 		return "invalid"
+	case http.StatusForbidden:
+		return "forbidden"
 	}
 	return "backendError"
 }
@@ -156,7 +156,7 @@ func (e *gcpEmu) diskProto(r *http.Request, v fakes.RawVolume) *computepb.Disk {
 		SizeGb:   proto.Int64(100),
 		Kind:     proto.String("compute#disk"),
 		SelfLink: proto.String(zone + "/disks/" + v.Volume),
-		Labels:   e.volumeLabels(v.Volume),
+		Labels:   v.Labels,
 	}
 	if v.AttachedTo != "" {
 		d.Users = []string{zone + "/instances/" + v.AttachedTo}
@@ -176,7 +176,6 @@ func (e *gcpEmu) lookupVM(r *http.Request) (fakes.RawVM, bool) {
 	if !ok || vm.Project != r.PathValue("project") || vm.Zone != r.PathValue("zone") {
 		return fakes.RawVM{}, false
 	}
-	e.learnVM(vm)
 	return vm, true
 }
 
@@ -185,9 +184,6 @@ func (e *gcpEmu) lookupDisk(r *http.Request) (fakes.RawVolume, bool) {
 	v, ok := e.cloud.RawVolume(fakes.GCP, r.PathValue("disk"))
 	if !ok || v.Project != r.PathValue("project") || v.Zone != r.PathValue("zone") {
 		return fakes.RawVolume{}, false
-	}
-	if v.AttachedTo != "" {
-		e.learn(v.Volume, v.AttachedTo, nil)
 	}
 	return v, true
 }
@@ -198,7 +194,7 @@ func (e *gcpEmu) getInstance(w http.ResponseWriter, r *http.Request) {
 	}
 	vm, ok := e.lookupVM(r)
 	if !ok {
-		e.notFound(w, "instances", r.PathValue("instance"))
+		e.notFound(w, r, "instances", r.PathValue("instance"))
 		return
 	}
 	writeProto(w, instanceProto(r, vm))
@@ -210,15 +206,17 @@ func (e *gcpEmu) getDisk(w http.ResponseWriter, r *http.Request) {
 	}
 	v, ok := e.lookupDisk(r)
 	if !ok {
-		e.notFound(w, "disks", r.PathValue("disk"))
+		e.notFound(w, r, "disks", r.PathValue("disk"))
 		return
 	}
 	writeProto(w, e.diskProto(r, v))
 }
 
-// notFound writes Compute Engine's 404 for a resource.
-func (e *gcpEmu) notFound(w http.ResponseWriter, collection, name string) {
-	renderGCPError(w, http.StatusNotFound, fmt.Sprintf("The resource 'projects/-/zones/-/%s/%s' was not found", collection, name))
+// notFound writes Compute Engine's 404 for a zonal resource, naming its
+// path as Compute Engine does.
+func (e *gcpEmu) notFound(w http.ResponseWriter, r *http.Request, collection, name string) {
+	renderGCPError(w, http.StatusNotFound, fmt.Sprintf("The resource 'projects/%s/zones/%s/%s/%s' was not found",
+		r.PathValue("project"), r.PathValue("zone"), collection, name))
 }
 
 // instanceAction handles start, stop, reset and delete of an instance.
@@ -228,12 +226,12 @@ func (e *gcpEmu) instanceAction(method, opType string, a fakes.RawAction) http.H
 			return
 		}
 		if _, ok := e.lookupVM(r); !ok {
-			e.notFound(w, "instances", r.PathValue("instance"))
+			e.notFound(w, r, "instances", r.PathValue("instance"))
 			return
 		}
 		id, err := e.cloud.Act(r.Context(), fakes.GCP, r.PathValue("instance"), a)
 		if err != nil {
-			e.actError(w, err)
+			e.actError(w, r, err)
 			return
 		}
 		op := gcpOp{project: r.PathValue("project"), zone: r.PathValue("zone"), kind: opType,
@@ -246,10 +244,10 @@ func (e *gcpEmu) instanceAction(method, opType string, a fakes.RawAction) http.H
 }
 
 // actError writes Compute Engine's answer to an action the cloud refused.
-func (e *gcpEmu) actError(w http.ResponseWriter, err error) {
+func (e *gcpEmu) actError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, provider.ErrNotFound):
-		renderGCPError(w, http.StatusNotFound, err.Error())
+		e.notFound(w, r, "instances", r.PathValue("instance"))
 	case errors.Is(err, provider.ErrConflict):
 		renderGCPReason(w, http.StatusBadRequest, err.Error(), "resourceNotReady")
 	default:
@@ -262,33 +260,24 @@ func (e *gcpEmu) deleteDisk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, ok := e.lookupDisk(r)
-	switch {
-	case !ok:
-		e.notFound(w, "disks", r.PathValue("disk"))
+	if !ok {
+		e.notFound(w, r, "disks", r.PathValue("disk"))
 		return
-	case v.AttachedTo != "":
-		renderGCPReason(w, http.StatusBadRequest, fmt.Sprintf("The disk resource '%s' is already being used by '%s'", v.Volume, v.AttachedTo), "resourceInUseByAnotherResource")
+	}
+	id, err := e.cloud.Act(r.Context(), fakes.GCP, v.Instance, fakes.RawDeleteVolume)
+	switch {
+	case errors.Is(err, provider.ErrConflict):
+		renderGCPReason(w, http.StatusBadRequest, fmt.Sprintf("The disk resource 'projects/%s/zones/%s/disks/%s' is already being used by 'projects/%s/zones/%s/instances/%s'",
+			v.Project, v.Zone, v.Volume, v.Project, v.Zone, v.Instance), "resourceInUseByAnotherResource")
+		return
+	case errors.Is(err, provider.ErrNotFound):
+		e.notFound(w, r, "disks", v.Volume)
+		return
+	case err != nil:
+		renderGCPError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	op := gcpOp{project: v.Project, zone: v.Zone, kind: "delete", target: zoneURL(r, v.Project, v.Zone) + "/disks/" + v.Volume}
-	var id string
-	if strings.EqualFold(v.Status, "DELETING") {
-		e.mu.Lock()
-		e.noops++
-		id, op.noop = fmt.Sprintf("operation-noop-%d", e.noops), true
-		e.mu.Unlock()
-	} else {
-		owner, known := e.owner(v.Volume)
-		if !known {
-			renderGCPError(w, http.StatusBadRequest, "emulator: the disk's host is unknown; add hosts with Server.AddHost")
-			return
-		}
-		var err error
-		if id, err = e.cloud.Act(r.Context(), fakes.GCP, owner, fakes.RawDelete); err != nil {
-			e.actError(w, err)
-			return
-		}
-	}
 	e.mu.Lock()
 	e.ops[id] = op
 	e.mu.Unlock()
@@ -304,7 +293,7 @@ func (e *gcpEmu) getOperation(w http.ResponseWriter, r *http.Request) {
 	op, ok := e.ops[id]
 	e.mu.Unlock()
 	if !ok || op.project != r.PathValue("project") || op.zone != r.PathValue("zone") {
-		e.notFound(w, "operations", id)
+		e.notFound(w, r, "operations", id)
 		return
 	}
 	writeProto(w, e.operationProto(r, id, op))
@@ -312,10 +301,7 @@ func (e *gcpEmu) getOperation(w http.ResponseWriter, r *http.Request) {
 
 // operationProto renders an operation's current state.
 func (e *gcpEmu) operationProto(r *http.Request, id string, op gcpOp) *computepb.Operation {
-	done, opErr := true, error(nil)
-	if !op.noop {
-		done, opErr, _ = e.cloud.Operation(fakes.GCP, id)
-	}
+	done, opErr, _ := e.cloud.Operation(fakes.GCP, id)
 	out := &computepb.Operation{
 		Id:            proto.Uint64(mustUint(numericID(id))),
 		Name:          proto.String(id),
@@ -417,7 +403,6 @@ func (e *gcpEmu) listInstances(w http.ResponseWriter, r *http.Request) {
 	var vms []fakes.RawVM
 	zones := map[string]bool{}
 	for _, vm := range e.cloud.RawVMs(fakes.GCP, project) {
-		e.learnVM(vm)
 		zones[vm.Zone] = true
 		if hasLabels(vm.Labels, p.filter) && !e.cloud.DropListEntry(fakes.GCP) {
 			vms = append(vms, vm)
@@ -456,10 +441,7 @@ func (e *gcpEmu) listDisks(w http.ResponseWriter, r *http.Request) {
 	zones := map[string]bool{}
 	for _, v := range e.cloud.RawVolumes(fakes.GCP, project) {
 		zones[v.Zone] = true
-		if v.AttachedTo != "" {
-			e.learn(v.Volume, v.AttachedTo, nil)
-		}
-		if hasLabels(e.volumeLabels(v.Volume), p.filter) && !e.cloud.DropListEntry(fakes.GCP) {
+		if hasLabels(v.Labels, p.filter) && !e.cloud.DropListEntry(fakes.GCP) {
 			vols = append(vols, v)
 		}
 	}

@@ -40,9 +40,15 @@ type hsEmu struct {
 // cloud, under /v1 (the adapter's BaseURL is s.BaseURL()). Requests must
 // carry apiKey in the api_key header. It serves VM list (search, page,
 // pageSize), get, create (name and volume_name, i.e. a start), delete (the
-// seeds' stop), start, hibernate-restore and hard-reboot, and volume list,
-// get and delete.
+// VM only: its volume stays, reserved until detached), start,
+// hibernate-restore and hard-reboot, and volume list, get and delete.
 // Hosts' Volume must be their decimal volume id.
+//
+// Refusals are Hyperstack's: a state precondition or conflict is HTTP 400
+// with error_reason "bad_request" and a message, e.g. deleting a volume
+// that is not detached answers
+//
+//	{"status":false,"message":"The Volume is currently attached to vm 101. Please detach it","error_reason":"bad_request"}
 func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
 	e := &hsEmu{nextID: 100, ids: map[hsVM]int64{}, vms: map[int64]hsVM{}}
 	auth := func(r *http.Request) bool {
@@ -54,7 +60,7 @@ func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
 		s.mux.HandleFunc("GET "+vms, e.listVMs)
 		s.mux.HandleFunc("POST "+vms, e.createVM)
 		s.mux.HandleFunc("GET "+vms+"/{id}", e.getVM)
-		s.mux.HandleFunc("DELETE "+vms+"/{id}", e.vmAction("virtual-machines.delete", fakes.RawStop))
+		s.mux.HandleFunc("DELETE "+vms+"/{id}", e.vmAction("virtual-machines.delete", fakes.RawDeleteVM))
 		s.mux.HandleFunc("GET "+vms+"/{id}/start", e.vmAction("virtual-machines.start", fakes.RawStart))
 		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate-restore", e.vmAction("virtual-machines.hibernate-restore", fakes.RawStart))
 		s.mux.HandleFunc("GET "+vms+"/{id}/hard-reboot", e.vmAction("virtual-machines.hard-reboot", fakes.RawReboot))
@@ -68,7 +74,7 @@ func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
 func renderHyperstackError(w http.ResponseWriter, status int, message string) {
 	reason := map[int]string{
 		http.StatusNotFound: "not_found", http.StatusConflict: "conflict", http.StatusUnauthorized: "unauthorized",
-		http.StatusBadRequest: "bad_request", http.StatusTooManyRequests: "rate_limited",
+		http.StatusBadRequest: "bad_request", http.StatusTooManyRequests: "rate_limited", http.StatusForbidden: "forbidden",
 	}[status]
 	writeJSONStatus(w, status, map[string]any{"status": false, "message": message, "error_reason": reason})
 }
@@ -115,7 +121,6 @@ func (e *hsEmu) byID(raw string) (fakes.RawVM, int64, bool) {
 	if !ok || vm.CreatedAt.UnixNano() != k.born {
 		return fakes.RawVM{}, 0, false
 	}
-	e.learnVM(vm)
 	return vm, id, true
 }
 
@@ -207,7 +212,6 @@ func (e *hsEmu) listVMs(w http.ResponseWriter, r *http.Request) {
 	}
 	var items []item
 	for _, vm := range e.cloud.RawVMs(fakes.Hyperstack, "") {
-		e.learnVM(vm)
 		if strings.Contains(vm.Instance, search) && !e.cloud.DropListEntry(fakes.Hyperstack) {
 			items = append(items, item{e.id(vm), vm})
 		}
@@ -239,26 +243,28 @@ func (e *hsEmu) vmAction(method string, a fakes.RawAction) http.HandlerFunc {
 		if !e.call(w, method) {
 			return
 		}
-		vm, _, ok := e.byID(r.PathValue("id"))
+		vm, id, ok := e.byID(r.PathValue("id"))
 		if !ok {
 			renderHyperstackError(w, http.StatusNotFound, "Virtual machine not found")
 			return
 		}
 		if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, vm.Instance, a); err != nil {
-			e.actError(w, err)
+			e.actError(w, err, "Virtual machine "+strconv.FormatInt(id, 10)+" is "+vm.Status+": the action is not possible in this state")
 			return
 		}
 		writeJSON(w, map[string]any{"status": true, "message": method + " accepted"})
 	}
 }
 
-// actError writes Hyperstack's answer to an action the cloud refused.
-func (e *hsEmu) actError(w http.ResponseWriter, err error) {
+// actError writes Hyperstack's answer to an action the cloud refused: a
+// conflict with the current state is a 400 bad_request carrying conflict
+// as its message, as Hyperstack answers state preconditions.
+func (e *hsEmu) actError(w http.ResponseWriter, err error, conflict string) {
 	switch {
 	case errors.Is(err, provider.ErrNotFound):
 		renderHyperstackError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, provider.ErrConflict):
-		renderHyperstackError(w, http.StatusConflict, err.Error())
+		renderHyperstackError(w, http.StatusBadRequest, conflict)
 	default:
 		renderHyperstackError(w, http.StatusBadRequest, err.Error())
 	}
@@ -285,12 +291,16 @@ func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
 		renderHyperstackError(w, http.StatusBadRequest, "emulator: count must be 1")
 		return
 	}
-	if owner, ok := e.owner(req.VolumeName); req.VolumeName != "" && (!ok || owner != req.Name) {
+	if v, ok := e.cloud.RawVolume(fakes.Hyperstack, req.VolumeName); req.VolumeName != "" && (!ok || v.Instance != req.Name) {
 		renderHyperstackError(w, http.StatusBadRequest, "emulator: volume "+strconv.Quote(req.VolumeName)+" does not belong to "+strconv.Quote(req.Name))
 		return
 	}
+	conflict := "The name " + strconv.Quote(req.Name) + " is not available"
+	if _, exists := e.cloud.RawVM(fakes.Hyperstack, req.Name); !exists {
+		conflict = "The volume " + strconv.Quote(req.VolumeName) + " is not available to attach"
+	}
 	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, req.Name, fakes.RawStart); err != nil {
-		e.actError(w, err)
+		e.actError(w, err, conflict)
 		return
 	}
 	e.retire(req.Name)
@@ -309,9 +319,6 @@ func (e *hsEmu) volumes() ([]fakes.RawVolume, []int64) {
 		id, err := strconv.ParseInt(v.Volume, 10, 64)
 		if err != nil || id <= 0 {
 			continue
-		}
-		if v.AttachedTo != "" {
-			e.learn(v.Volume, v.AttachedTo, nil)
 		}
 		vols, ids = append(vols, v), append(ids, id)
 	}
@@ -352,9 +359,6 @@ func (e *hsEmu) lookupVolume(r *http.Request) (fakes.RawVolume, int64, bool) {
 		return fakes.RawVolume{}, 0, false
 	}
 	v, ok := e.cloud.RawVolume(fakes.Hyperstack, strconv.FormatInt(id, 10))
-	if ok && v.AttachedTo != "" {
-		e.learn(v.Volume, v.AttachedTo, nil)
-	}
 	return v, id, ok
 }
 
@@ -374,27 +378,28 @@ func (e *hsEmu) deleteVolume(w http.ResponseWriter, r *http.Request) {
 	if !e.call(w, "volumes.delete") {
 		return
 	}
-	v, _, ok := e.lookupVolume(r)
+	v, id, ok := e.lookupVolume(r)
 	if !ok {
 		renderHyperstackError(w, http.StatusNotFound, "Volume not found")
 		return
 	}
-	switch v.Status {
-	case "in-use", "attaching", "detaching", "reserved":
-		renderHyperstackError(w, http.StatusConflict, "Volume is "+v.Status+"; detach it first")
-		return
-	case "deleting":
-		writeJSON(w, map[string]any{"status": true, "message": "Volume already being deleted"})
-		return
-	}
-	owner, known := e.owner(v.Volume)
-	if !known {
-		renderHyperstackError(w, http.StatusBadRequest, "emulator: the volume's host is unknown; add hosts with Server.AddHost")
-		return
-	}
-	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, owner, fakes.RawDelete); err != nil {
-		e.actError(w, err)
+	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, v.Instance, fakes.RawDeleteVolume); err != nil {
+		e.actError(w, err, e.heldMessage(v, id))
 		return
 	}
 	writeJSON(w, map[string]any{"status": true, "message": "Deleting volume"})
+}
+
+// heldMessage is Hyperstack's message refusing to delete volume v: it
+// names the VM holding it while one does (or is still letting go of it).
+func (e *hsEmu) heldMessage(v fakes.RawVolume, id int64) string {
+	switch v.Status {
+	case "in-use", "attaching", "detaching", "reserved":
+		holder := strconv.Quote(v.Instance)
+		if vm, ok := e.cloud.RawVM(fakes.Hyperstack, v.Instance); ok {
+			holder = strconv.FormatInt(e.id(vm), 10)
+		}
+		return "The Volume is currently attached to vm " + holder + ". Please detach it"
+	}
+	return "Volume " + strconv.FormatInt(id, 10) + " is " + v.Status + " and cannot be deleted"
 }

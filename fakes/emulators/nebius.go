@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -45,10 +46,19 @@ type GRPCFault struct {
 	Method string
 	// Code is the gRPC code the call fails with.
 	Code codes.Code
+	// Message is the status message; "" means "injected fault".
+	Message string
 	// RetryAfter adds a RetryInfo detail (with ResourceExhausted).
 	RetryAfter time.Duration
 	// Hang makes the call block until its context ends instead.
 	Hang bool
+	// Corrupt makes the call succeed with an answer the service would
+	// never give instead: an instance or disk, or an item of a page,
+	// without its id and state.
+	Corrupt bool
+	// Skip is how many matching calls pass untouched before the fault
+	// applies (e.g. 1 breaks the second page of a listing).
+	Skip int
 	// Count is how many matching calls it applies to; 0 means every one
 	// until ClearFaults.
 	Count int
@@ -61,7 +71,8 @@ type GRPCFault struct {
 // concurrent use.
 type Nebius struct {
 	cloud *fakes.Cloud
-	hostIndex
+	// calls counts every call received, including operation polls.
+	calls atomic.Int64
 
 	mu     sync.Mutex
 	faults []*GRPCFault
@@ -69,8 +80,12 @@ type Nebius struct {
 
 // NewNebius returns the fake on cloud.
 func NewNebius(cloud *fakes.Cloud) *Nebius {
-	return &Nebius{cloud: cloud, hostIndex: newHostIndex()}
+	return &Nebius{cloud: cloud}
 }
+
+// Requests returns how many calls the fake has received, however they
+// were answered: a test of input validation checks that it did not move.
+func (n *Nebius) Requests() int { return int(n.calls.Load()) }
 
 // Instances returns the fake InstanceService.
 func (n *Nebius) Instances() nebius.InstanceService { return nebiusInstances{n} }
@@ -78,14 +93,10 @@ func (n *Nebius) Instances() nebius.InstanceService { return nebiusInstances{n} 
 // Disks returns the fake DiskService.
 func (n *Nebius) Disks() nebius.DiskService { return nebiusDisks{n} }
 
-// AddHost adds a host to the cloud and records its disk's owner, which a
-// disk Delete needs.
+// AddHost adds a nebius host to the cloud (see fakes.Cloud.AddHost);
+// hosts added to the cloud directly are served alike.
 func (n *Nebius) AddHost(h provider.Host, running bool) error {
-	if err := n.cloud.AddHost(fakes.Nebius, h, running); err != nil {
-		return err
-	}
-	n.learn(h.Volume, h.Instance, h.Labels)
-	return nil
+	return n.cloud.AddHost(fakes.Nebius, h, running)
 }
 
 // InjectFault adds a failure; faults apply in the order they were added.
@@ -102,18 +113,30 @@ func (n *Nebius) ClearFaults() {
 	n.faults = nil
 }
 
+// errCorrupt asks the caller of call to answer with a corrupt value.
+var errCorrupt = errors.New("emulator: corrupt answer")
+
 // call counts one call of method on the cloud and returns the failure it
-// draws, from the injected faults first, then the cloud's.
+// draws, from the injected faults first, then the cloud's; errCorrupt
+// means the call must succeed with a corrupt answer.
 func (n *Nebius) call(ctx context.Context, method string) error {
+	n.calls.Add(1)
 	if err := ctx.Err(); err != nil {
 		return wrapGRPC(method, status.FromContextError(err))
 	}
 	if f := n.takeFault(method); f != nil {
+		if f.Corrupt {
+			return errCorrupt
+		}
 		if f.Hang {
 			<-ctx.Done()
 			return wrapGRPC(method, status.FromContextError(ctx.Err()))
 		}
-		return wrapGRPC(method, withRetry(status.New(f.Code, "injected fault"), f.RetryAfter))
+		msg := f.Message
+		if msg == "" {
+			msg = "injected fault"
+		}
+		return wrapGRPC(method, withRetry(status.New(f.Code, msg), f.RetryAfter))
 	}
 	err := n.cloud.InjectFault(fakes.Nebius, method)
 	var rl *provider.RateLimitError
@@ -134,6 +157,10 @@ func (n *Nebius) takeFault(method string) *GRPCFault {
 	defer n.mu.Unlock()
 	for i, f := range n.faults {
 		if f.Method != "" && f.Method != method {
+			continue
+		}
+		if f.Skip > 0 {
+			f.Skip--
 			continue
 		}
 		if f.Count > 0 {
@@ -180,7 +207,9 @@ func actError(method string, err error) error {
 // act counts one call of method, performs a on instance and returns its
 // operation.
 func (n *Nebius) act(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
-	if err := n.call(ctx, method); err != nil {
+	if err := n.call(ctx, method); errors.Is(err, errCorrupt) {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
 	return n.perform(ctx, method, instance, a)
@@ -224,7 +253,7 @@ func (o *nebiusOp) Poll(ctx context.Context) error {
 	if o.Done() {
 		return nil
 	}
-	if err := o.n.call(ctx, NebiusOperationGet); err != nil {
+	if err := o.n.call(ctx, NebiusOperationGet); err != nil && !errors.Is(err, errCorrupt) {
 		return fmt.Errorf("can't get operation: %w", err)
 	}
 	o.refresh()
@@ -270,25 +299,28 @@ func instanceOf(vm fakes.RawVM) nebius.Instance {
 
 // Get implements nebius.InstanceService.
 func (s nebiusInstances) Get(ctx context.Context, id string) (nebius.Instance, error) {
-	if err := s.n.call(ctx, NebiusInstanceGet); err != nil {
+	if err := s.n.call(ctx, NebiusInstanceGet); errors.Is(err, errCorrupt) {
+		return nebius.Instance{Name: id}, nil
+	} else if err != nil {
 		return nebius.Instance{}, err
 	}
 	vm, ok := s.n.cloud.RawVM(fakes.Nebius, id)
 	if !ok {
 		return nebius.Instance{}, wrapGRPC(NebiusInstanceGet, status.New(codes.NotFound, "instance "+id+" not found"))
 	}
-	s.n.learnVM(vm)
 	return instanceOf(vm), nil
 }
 
 // List implements nebius.InstanceService.
 func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebius.InstancePage, error) {
-	if err := s.n.call(ctx, NebiusInstanceList); err != nil {
+	corrupt := false
+	if err := s.n.call(ctx, NebiusInstanceList); errors.Is(err, errCorrupt) {
+		corrupt = true
+	} else if err != nil {
 		return nebius.InstancePage{}, err
 	}
 	var vms []fakes.RawVM
 	for _, vm := range s.n.cloud.RawVMs(fakes.Nebius, "") {
-		s.n.learnVM(vm)
 		if vm.Project == req.ParentID && !s.n.cloud.DropListEntry(fakes.Nebius) {
 			vms = append(vms, vm)
 		}
@@ -297,6 +329,9 @@ func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebi
 	out := nebius.InstancePage{NextPageToken: next}
 	for _, vm := range page {
 		out.Items = append(out.Items, instanceOf(vm))
+	}
+	if corrupt {
+		out.Items = append(out.Items, nebius.Instance{Name: "corrupt"})
 	}
 	return out, nil
 }
@@ -311,17 +346,18 @@ func (s nebiusInstances) Stop(ctx context.Context, id string) (nebius.Operation,
 	return s.n.act(ctx, NebiusInstanceStop, id, fakes.RawStop)
 }
 
-// Delete implements nebius.InstanceService. The cloud's delete removes the
-// disk too, as the adapter's Deprovision would next.
+// Delete implements nebius.InstanceService: the instance goes, its data
+// disk (not managed by the instance) stays.
 func (s nebiusInstances) Delete(ctx context.Context, id string) (nebius.Operation, error) {
-	if err := s.n.call(ctx, NebiusInstanceDelete); err != nil {
+	if err := s.n.call(ctx, NebiusInstanceDelete); errors.Is(err, errCorrupt) {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
-	// The cloud's delete of a missing VM would delete its disk instead.
 	if _, ok := s.n.cloud.RawVM(fakes.Nebius, id); !ok {
 		return nil, wrapGRPC(NebiusInstanceDelete, status.New(codes.NotFound, "instance "+id+" not found"))
 	}
-	return s.n.perform(ctx, NebiusInstanceDelete, id, fakes.RawDelete)
+	return s.n.perform(ctx, NebiusInstanceDelete, id, fakes.RawDeleteVM)
 }
 
 // nebiusDisks is the fake DiskService.
@@ -333,7 +369,9 @@ func (s nebiusDisks) diskOf(v fakes.RawVolume) nebius.Disk {
 
 // Get implements nebius.DiskService.
 func (s nebiusDisks) Get(ctx context.Context, id string) (nebius.Disk, error) {
-	if err := s.n.call(ctx, NebiusDiskGet); err != nil {
+	if err := s.n.call(ctx, NebiusDiskGet); errors.Is(err, errCorrupt) {
+		return nebius.Disk{Name: id}, nil
+	} else if err != nil {
 		return nebius.Disk{}, err
 	}
 	v, ok := s.n.cloud.RawVolume(fakes.Nebius, id)
@@ -345,7 +383,10 @@ func (s nebiusDisks) Get(ctx context.Context, id string) (nebius.Disk, error) {
 
 // List implements nebius.DiskService.
 func (s nebiusDisks) List(ctx context.Context, req nebius.ListRequest) (nebius.DiskPage, error) {
-	if err := s.n.call(ctx, NebiusDiskList); err != nil {
+	corrupt := false
+	if err := s.n.call(ctx, NebiusDiskList); errors.Is(err, errCorrupt) {
+		corrupt = true
+	} else if err != nil {
 		return nebius.DiskPage{}, err
 	}
 	var vols []fakes.RawVolume
@@ -359,26 +400,31 @@ func (s nebiusDisks) List(ctx context.Context, req nebius.ListRequest) (nebius.D
 	for _, v := range page {
 		out.Items = append(out.Items, s.diskOf(v))
 	}
+	if corrupt {
+		out.Items = append(out.Items, nebius.Disk{Name: "corrupt"})
+	}
 	return out, nil
 }
 
 // Delete implements nebius.DiskService: refused while the disk is attached.
 func (s nebiusDisks) Delete(ctx context.Context, id string) (nebius.Operation, error) {
-	if err := s.n.call(ctx, NebiusDiskDelete); err != nil {
+	if err := s.n.call(ctx, NebiusDiskDelete); errors.Is(err, errCorrupt) {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
 	v, ok := s.n.cloud.RawVolume(fakes.Nebius, id)
-	switch {
-	case !ok:
+	if !ok {
 		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.NotFound, "disk "+id+" not found"))
-	case v.AttachedTo != "":
-		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.FailedPrecondition, "disk "+id+" is attached to "+v.AttachedTo))
-	case strings.EqualFold(v.Status, "DELETING"):
-		return &nebiusOp{n: s.n, id: "operation-noop-" + id, st: status.New(codes.OK, "")}, nil
 	}
-	owner, known := s.n.owner(id)
-	if !known {
-		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.InvalidArgument, "emulator: the disk's host is unknown; add hosts with Nebius.AddHost"))
+	opID, err := s.n.cloud.Act(ctx, fakes.Nebius, v.Instance, fakes.RawDeleteVolume)
+	switch {
+	case errors.Is(err, provider.ErrConflict):
+		return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.FailedPrecondition, "disk "+id+" is attached to instance "+v.Instance))
+	case err != nil:
+		return nil, actError(NebiusDiskDelete, err)
 	}
-	return s.n.perform(ctx, NebiusDiskDelete, owner, fakes.RawDelete)
+	op := &nebiusOp{n: s.n, id: opID}
+	op.refresh()
+	return op, nil
 }

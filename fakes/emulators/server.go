@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/driftless/driftless/fakes"
@@ -30,31 +30,21 @@ type Server struct {
 	base   string
 	render errorRenderer
 	mux    *http.ServeMux
-
-	hostIndex
+	// requests counts every request received, recognized or not.
+	requests atomic.Int64
 
 	mu     sync.Mutex
 	faults []*Fault
-}
-
-// hostIndex remembers what the cloud's raw volumes do not carry: the
-// instance owning each volume and its host's labels.
-type hostIndex struct {
-	mu     sync.Mutex
-	owners map[string]string
-	labels map[string]map[string]string
 }
 
 // newServer builds the common part of an emulator serving its API under
 // base; routes registers the provider's handlers, and auth (nil for none)
 // vets each request before anything else.
 func newServer(cloud *fakes.Cloud, kind, base string, render errorRenderer, auth func(*http.Request) bool, routes func(*Server)) *Server {
-	s := &Server{
-		cloud: cloud, kind: kind, base: base, render: render, mux: http.NewServeMux(),
-		hostIndex: newHostIndex(),
-	}
+	s := &Server{cloud: cloud, kind: kind, base: base, render: render, mux: http.NewServeMux()}
 	routes(s)
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
 		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 		if auth != nil && !auth(r) {
 			render(w, http.StatusUnauthorized, "invalid API key")
@@ -65,7 +55,9 @@ func newServer(cloud *fakes.Cloud, kind, base string, render errorRenderer, auth
 			return
 		}
 		if _, pattern := s.mux.Handler(r); pattern == "" {
-			render(w, http.StatusNotFound, "no such API path")
+			// What a front end answers for a path it does not route: not
+			// the provider's envelope, so never a resource's absence.
+			writeRaw(w, http.StatusNotFound, "text/plain; charset=utf-8", []byte("404 page not found\n"))
 			return
 		}
 		s.mux.ServeHTTP(w, r)
@@ -91,16 +83,17 @@ func (s *Server) Close() {
 // Cloud returns the simulated cloud behind the emulator.
 func (s *Server) Cloud() *fakes.Cloud { return s.cloud }
 
-// AddHost adds a host to the cloud (see fakes.Cloud.AddHost) and records
-// what the emulator needs but the cloud's raw volumes lack: the volume's
-// owner and labels.
+// AddHost adds a host of the emulated kind to the cloud (see
+// fakes.Cloud.AddHost); hosts added to the cloud directly are served
+// alike.
 func (s *Server) AddHost(h provider.Host, running bool) error {
-	if err := s.cloud.AddHost(s.kind, h, running); err != nil {
-		return err
-	}
-	s.learn(h.Volume, h.Instance, h.Labels)
-	return nil
+	return s.cloud.AddHost(s.kind, h, running)
 }
+
+// Requests returns how many requests the emulator has received, whatever
+// they asked and however they were answered: a test of input validation
+// checks that it did not move.
+func (s *Server) Requests() int { return int(s.requests.Load()) }
 
 // InjectHTTPFault adds an HTTP-level fault; faults apply in the order they
 // were added, one per request.
@@ -125,6 +118,10 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 		if !f.matches(r) {
 			continue
 		}
+		if f.Skip > 0 {
+			f.Skip--
+			continue
+		}
 		if f.Count > 0 {
 			f.Count--
 			if f.Count == 0 {
@@ -134,42 +131,6 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 		return f
 	}
 	return nil
-}
-
-// newHostIndex returns an empty index.
-func newHostIndex() hostIndex {
-	return hostIndex{owners: map[string]string{}, labels: map[string]map[string]string{}}
-}
-
-// learn records a volume's owner and labels.
-func (x *hostIndex) learn(volume, instance string, labels map[string]string) {
-	if volume == "" {
-		return
-	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.owners[volume] = instance
-	if labels != nil {
-		x.labels[volume] = maps.Clone(labels)
-	}
-}
-
-// learnVM records what a raw VM tells about its volume.
-func (x *hostIndex) learnVM(vm fakes.RawVM) { x.learn(vm.Volume, vm.Instance, vm.Labels) }
-
-// owner returns the instance owning volume, if known.
-func (x *hostIndex) owner(volume string) (string, bool) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	o, ok := x.owners[volume]
-	return o, ok
-}
-
-// volumeLabels returns the labels of volume's host, if known.
-func (x *hostIndex) volumeLabels(volume string) map[string]string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.labels[volume]
 }
 
 // call counts one API call on the cloud and, when the cloud draws a fault

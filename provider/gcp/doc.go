@@ -6,15 +6,21 @@
 // (the data disk name). Every name is checked against RFC 1035 before any
 // request, because the SDK pastes names into URL paths unescaped.
 //
-// Probe reads the instance and the data disk. A 404 answered with Google's
-// JSON error envelope is a successful "absent" observation; a 404 that is not
-// Google's JSON (an HTML page from a proxy) is a bad response, never absent,
-// so a misrouted endpoint cannot make every host look deprovisioned.
+// Probe reads the instance and the data disk. Only Compute Engine's own 404
+// naming the asked-for instance or disk (Google's JSON error envelope, "The
+// resource 'projects/p/zones/z/instances/vm-1' was not found") is a
+// successful "absent" observation. A 404 that is not Google's JSON (an HTML
+// page from a proxy) is a bad response, and one naming another resource —
+// the project, when the credentials cannot see it — a definitive error:
+// neither is absent, so a misrouted endpoint or lost permissions cannot
+// make every host look deprovisioned.
 //
 // Errors are classified for the reconciler and always wrap the SDK's error:
-// 429 is a *provider.RateLimitError (Retry-After honoured), 5xx, timeouts and
-// connection failures match provider.ErrUnavailable, unreadable or oversized
-// bodies match provider.ErrBadResponse. The SDK's own retries are turned off:
+// 429, and 403 rateLimitExceeded (Compute Engine's usual rate limit), are a
+// *provider.RateLimitError (Retry-After honoured, else the rest of the
+// minute for a 403); 5xx, timeouts and connection failures match
+// provider.ErrUnavailable; unreadable or oversized bodies match
+// provider.ErrBadResponse; other 403s (quotaExceeded) are refusals. The SDK's own retries are turned off:
 // a probe is one attempt and the reconciler owns backoff.
 //
 // Start, Stop, Reboot (reset) and Deprovision return a provider.Operation

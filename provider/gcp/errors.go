@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/api/googleapi"
@@ -84,26 +85,35 @@ func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) 
 			RetryAfter: retryAfter(gerr.Header, now),
 			Err:        &callError{call, nil, msg, err},
 		}
+	case gerr.Code == http.StatusForbidden && hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded"):
+		// Compute Engine's usual rate limit is a 403, not a refusal; its
+		// quota refills at the next whole minute.
+		hint := retryAfter(gerr.Header, now)
+		if hint == 0 {
+			hint = now.Truncate(time.Minute).Add(time.Minute).Sub(now)
+		}
+		return &provider.RateLimitError{Provider: Name, RetryAfter: hint, Err: &callError{call, nil, msg, err}}
 	case gerr.Code >= 500:
 		return &callError{call, provider.ErrUnavailable, msg, err}
 	case !googleJSON:
 		return &callError{call, provider.ErrBadResponse, msg, err}
 	case gerr.Code == http.StatusNotFound:
 		return &callError{call, provider.ErrNotFound, msg, err}
-	case gerr.Code == http.StatusConflict, conflictReason(gerr):
+	case gerr.Code == http.StatusConflict, hasReason(gerr, "resourceNotReady", "resourceInUseByAnotherResource", "alreadyExists"):
+		// Refused because of a resource's current state.
 		return &callError{call, provider.ErrConflict, msg, err}
 	default:
 		return &callError{call, nil, msg, err}
 	}
 }
 
-// conflictReason reports whether gerr carries a reason with which Compute
-// Engine refuses a request because of a resource's current state.
-func conflictReason(gerr *googleapi.Error) bool {
+// hasReason reports whether gerr carries one of reasons.
+func hasReason(gerr *googleapi.Error, reasons ...string) bool {
 	for _, item := range gerr.Errors {
-		switch item.Reason {
-		case "resourceNotReady", "resourceInUseByAnotherResource", "alreadyExists":
-			return true
+		for _, r := range reasons {
+			if item.Reason == r {
+				return true
+			}
 		}
 	}
 	return false
@@ -133,3 +143,21 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 
 // isNotFound reports whether err is a classified not-found answer.
 func isNotFound(err error) bool { return errors.Is(err, provider.ErrNotFound) }
+
+// absence sorts a classified error of a call on the zonal resource
+// collection/name (e.g. "instances", "vm-1"): absent is true only for
+// Compute Engine's 404 naming that resource itself ("The resource
+// 'projects/p/zones/z/instances/vm-1' was not found"). A 404 naming
+// anything else — the project, when the credentials cannot see it, or the
+// zone — says nothing about the resource, and comes back as a definitive
+// error that no longer matches provider.ErrNotFound.
+func absence(call string, err error, collection, name string) (absent bool, _ error) {
+	var gerr *googleapi.Error
+	if !isNotFound(err) || !errors.As(err, &gerr) {
+		return false, err
+	}
+	if strings.Contains(gerr.Message, "/"+collection+"/"+name+"'") {
+		return true, err
+	}
+	return false, &callError{call, nil, "HTTP 404 about another resource (project or zone not visible to these credentials?): " + quote(gerr.Message), gerr}
+}

@@ -94,9 +94,28 @@ func TestProbeNotFound(t *testing.T) {
 	}
 }
 
+// TestNotFoundOfAnotherResourceIsNotAbsence: only a 404 naming the asked
+// for instance or disk is its absence. A 404 naming the project means the
+// credentials cannot see it (deleted project, lost IAM) and says nothing
+// about the host: an error, never "deprovisioned".
+func TestNotFoundOfAnotherResourceIsNotAbsence(t *testing.T) {
+	e := newEnv(t, gcp.Config{}, fakes.Durations{})
+	for _, path := range []string{"/instances/", "/disks/"} {
+		e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 404, Path: path, Count: 1,
+			Body: `{"error":{"code":404,"message":"The resource 'projects/proj-1' was not found","errors":[{"message":"The resource 'projects/proj-1' was not found","domain":"global","reason":"notFound"}]}}`})
+		obs, err := e.p.Probe(context.Background(), e.host)
+		if err == nil || errors.Is(err, provider.ErrNotFound) || provider.Transient(err) || obs != (hoststate.Observation{}) {
+			t.Errorf("a 404 about the project on %s: %+v, %v; want a definitive error", path, obs, err)
+		}
+	}
+	if _, err := e.p.Deprovision(context.Background(), e.host); err != nil {
+		t.Fatalf("Deprovision: %v", err)
+	}
+}
+
 func TestProbeEveryInstanceStatus(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
-	for _, row := range append(provider.GCPInstanceStates().Rows, provider.VMRow{Raw: "SOMETHING_NEW", VM: hoststate.VMUnknown}) {
+	for _, row := range append(gcp.InstanceStates.Rows(), provider.VMRow{Raw: "SOMETHING_NEW", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.GCP, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -116,7 +135,7 @@ func TestProbeEveryDiskStatus(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
 	// The cloud has no disk-status event; the emulator's fault layer
 	// answers the disk Get with the status instead.
-	for _, row := range append(provider.GCPDiskStates().Rows, provider.VolumeRow{Raw: "SOMETHING_NEW", Volume: hoststate.VolumeUnknown}) {
+	for _, row := range append(gcp.DiskStates.Rows(), provider.VolumeRow{Raw: "SOMETHING_NEW", Volume: hoststate.VolumeUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			e.srv.ClearHTTPFaults()
 			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Method: http.MethodGet,
@@ -195,6 +214,29 @@ func TestRateLimit(t *testing.T) {
 				t.Errorf("the SDK's *googleapi.Error is not reachable from %v", err)
 			}
 		})
+	}
+}
+
+// TestRateLimitAs403: Compute Engine's rate limits usually come as 403
+// rateLimitExceeded; they are rate limits, never refusals, with the rest
+// of the minute as the hint. A 403 quotaExceeded is a refusal.
+func TestRateLimitAs403(t *testing.T) {
+	body := func(reason string) string {
+		return `{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"message":"Rate Limit Exceeded","domain":"usageLimits","reason":"` + reason + `"}]}}`
+	}
+	for reason, limited := range map[string]bool{"rateLimitExceeded": true, "userRateLimitExceeded": true, "quotaExceeded": false, "forbidden": false} {
+		e := newEnv(t, gcp.Config{}, fakes.Durations{})
+		e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 403, Body: body(reason)})
+		_, err := e.p.Probe(context.Background(), e.host)
+		if got := errors.Is(err, provider.ErrRateLimited); got != limited || err == nil {
+			t.Errorf("403 %s: %v, want rate limited %v", reason, err, limited)
+		}
+		if limited && (provider.RetryAfter(err) <= 0 || provider.RetryAfter(err) > time.Minute) {
+			t.Errorf("403 %s: hint %v, want the rest of the minute", reason, provider.RetryAfter(err))
+		}
+		if !limited && provider.Transient(err) {
+			t.Errorf("403 %s is transient: %v", reason, err)
+		}
 	}
 }
 

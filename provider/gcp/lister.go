@@ -23,9 +23,8 @@ const (
 	phaseDisks     = "d:"
 )
 
-// Scope implements provider.Lister: one listing per project and zone, so
-// instance and disk names (unique per zone) identify hosts unambiguously.
-func (p *Provider) Scope(host provider.Host) string { return host.Project + "/" + host.Zone }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister with aggregated listings filtered on
 // Config.Labels: first the scope's instances, then its disks. Only items of
@@ -80,7 +79,7 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 			}
 			page.VMs = append(page.VMs, provider.ListedVM{
 				Instance: inst.GetName(),
-				VM:       provider.GCPInstanceStates().Normalize(inst.GetStatus()),
+				VM:       InstanceStates.Normalize(inst.GetStatus()),
 				Raw:      inst.GetStatus(),
 				Address:  natIP(inst),
 			})
@@ -123,7 +122,7 @@ func (p *Provider) listDisks(ctx context.Context, project, zone, token string) (
 			}
 			page.Volumes = append(page.Volumes, provider.ListedVolume{
 				Volume: d.GetName(),
-				State:  provider.GCPDiskStates().Normalize(d.GetStatus()),
+				State:  DiskStates.Normalize(d.GetStatus()),
 				Raw:    d.GetStatus(),
 			})
 		}

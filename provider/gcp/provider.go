@@ -98,33 +98,15 @@ func (p *Provider) Close() error {
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: a stopped instance stays
-// (TERMINATED) with its disks, and actions are zone operations.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{SeparateVolume: true, NativeWait: true}
-}
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
 
-// Supports implements provider.Provider: Compute Engine can do every
-// action.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	if !a.Valid() {
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	return nil
-}
+// Supports implements provider.Provider (see [Facts]): Compute Engine can
+// do every action.
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error { return supports(host, a) }
 
-// Validate implements provider.Provider: project, zone, instance and data
-// disk must be RFC 1035 names, and host labels valid label syntax.
-func (p *Provider) Validate(host provider.Host) error {
-	for _, f := range []struct{ field, value string }{
-		{"Project", host.Project}, {"Zone", host.Zone}, {"Instance", host.Instance}, {"Volume", host.Volume},
-	} {
-		if err := checkName(f.field, f.value); err != nil {
-			return err
-		}
-	}
-	return checkLabels("Labels", host.Labels)
-}
+// Validate implements provider.Provider (see [Facts]).
+func (p *Provider) Validate(host provider.Host) error { return validate(host) }
 
 // Probe implements provider.Provider: one instance Get and one disk Get.
 func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
@@ -136,27 +118,29 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	inst, err := p.instances.Get(ctx, &computepb.GetInstanceRequest{
 		Project: host.Project, Zone: host.Zone, Instance: host.Instance,
 	}, noRetry())
-	switch err = p.classify(call, err); {
+	err = p.classify(call, err)
+	switch absent, err := absence(call, err, "instances", host.Instance); {
 	case err == nil && (inst.GetName() != host.Instance || inst.Status == nil):
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the instance", errIncomplete}
 	case err == nil:
 		obs.RawVM = inst.GetStatus()
-		obs.VM = provider.GCPInstanceStates().Normalize(obs.RawVM)
+		obs.VM = InstanceStates.Normalize(obs.RawVM)
 		obs.Address = natIP(inst)
-	case !isNotFound(err):
+	case !absent:
 		return hoststate.Observation{}, err
 	}
 	call = "get disk " + path(host, host.Volume)
 	disk, err := p.disks.Get(ctx, &computepb.GetDiskRequest{
 		Project: host.Project, Zone: host.Zone, Disk: host.Volume,
 	}, noRetry())
-	switch err = p.classify(call, err); {
+	err = p.classify(call, err)
+	switch absent, err := absence(call, err, "disks", host.Volume); {
 	case err == nil && (disk.GetName() != host.Volume || disk.Status == nil):
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the disk", errIncomplete}
 	case err == nil:
 		obs.RawVolume = disk.GetStatus()
-		obs.Volume = provider.GCPDiskStates().Normalize(obs.RawVolume)
-	case !isNotFound(err):
+		obs.Volume = DiskStates.Normalize(obs.RawVolume)
+	case !absent:
 		return hoststate.Observation{}, err
 	}
 	p.cfg.Logger.DebugContext(ctx, "gcp probe", slog.String("instance", path(host, host.Instance)),
@@ -201,23 +185,29 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 // the error matches provider.ErrNotFound.
 func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	deleteDisk := func(ctx context.Context) (provider.Operation, error) {
-		op, err := p.act(ctx, host, "delete disk "+path(host, host.Volume), func() (*compute.Operation, error) {
+		call := "delete disk " + path(host, host.Volume)
+		op, err := p.act(ctx, host, call, func() (*compute.Operation, error) {
 			return p.disks.Delete(ctx, &computepb.DeleteDiskRequest{
 				Project: host.Project, Zone: host.Zone, Disk: host.Volume,
 			}, noRetry())
 		})
-		if isNotFound(err) {
+		switch absent, err := absence(call, err, "disks", host.Volume); {
+		case absent:
 			return nil, nil
+		case err != nil:
+			return nil, err
 		}
-		return op, err
+		return op, nil
 	}
-	op, err := p.act(ctx, host, "delete instance "+path(host, host.Instance), func() (*compute.Operation, error) {
+	call := "delete instance " + path(host, host.Instance)
+	op, err := p.act(ctx, host, call, func() (*compute.Operation, error) {
 		return p.instances.Delete(ctx, &computepb.DeleteInstanceRequest{
 			Project: host.Project, Zone: host.Zone, Instance: host.Instance,
 		}, noRetry())
 	})
+	absent, err := absence(call, err, "instances", host.Instance)
 	switch {
-	case isNotFound(err):
+	case absent:
 		op, err := deleteDisk(ctx)
 		if op == nil && err == nil {
 			return nil, fmt.Errorf("%s: deprovision %s: instance and disk already gone: %w",

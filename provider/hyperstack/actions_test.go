@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/hoststate"
@@ -152,23 +153,124 @@ func TestReboot(t *testing.T) {
 	}
 }
 
+// waitOp runs op.Wait and moves the fake clock a second each time Wait
+// sleeps on it, until Wait returns.
+func waitOp(t *testing.T, clock *clocktest.Clock, op provider.Operation) error {
+	t.Helper()
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() { done <- op.Wait(ctx) }()
+	for range 10_000 {
+		wctx, cancel := context.WithCancel(ctx)
+		idle := make(chan error, 1)
+		go func() { idle <- clock.WaitForTimers(wctx, 1) }()
+		select {
+		case err := <-done:
+			cancel()
+			<-idle
+			return err
+		case err := <-idle:
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Advance(time.Second)
+	}
+	t.Fatal("the operation never ended")
+	return nil
+}
+
+// TestDeprovision: the VM goes first; Hyperstack refuses to delete the
+// volume while it is attached (its 400), so the operation retries until
+// the VM is gone and the volume detached, and only then deletes it.
 func TestDeprovision(t *testing.T) {
 	e := newEnv(t, fakes.DefaultDurations(), nil)
 	ctx := context.Background()
-	// The VM's delete starts; the volume is still held: conflict.
-	if _, err := e.p.Deprovision(ctx, e.host); !errors.Is(err, provider.ErrConflict) {
-		t.Fatalf("first Deprovision: error = %v, want ErrConflict", err)
+	op, err := e.p.Deprovision(ctx, e.host)
+	if err != nil || op == nil {
+		t.Fatalf("Deprovision = %v, %v; want an operation", op, err)
 	}
-	e.clock.Advance(2 * time.Minute)
-	if _, err := e.p.Deprovision(ctx, e.host); err != nil {
-		t.Fatalf("second Deprovision: %v", err)
+	if obs := e.probe(t); obs.VM != hoststate.VMStopping || obs.Volume != hoststate.VolumePresent {
+		t.Fatalf("right after Deprovision: %v/%v, want the VM going and the volume kept", obs.VM, obs.Volume)
 	}
-	e.clock.Advance(2 * time.Minute)
+	if err := waitOp(t, e.clock, op); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if n := e.cloud.Calls(fakes.Hyperstack)["volumes.delete"]; n < 2 {
+		t.Errorf("%d volume deletes: the first, while attached, must have been refused and retried", n)
+	}
+	if tr := e.cloud.Truth(fakes.Hyperstack, e.host); tr.VMExists || tr.RawVolume != "deleting" {
+		t.Fatalf("after Wait: %+v, want the VM gone and the volume deleting", tr)
+	}
+	e.clock.Advance(time.Minute)
 	if obs := e.probe(t); obs.VM != hoststate.VMAbsent || obs.Volume != hoststate.VolumeAbsent {
 		t.Fatalf("after deprovision: %v/%v", obs.VM, obs.Volume)
 	}
 	if _, err := e.p.Deprovision(ctx, e.host); !errors.Is(err, provider.ErrNotFound) {
-		t.Fatalf("third Deprovision: error = %v, want ErrNotFound", err)
+		t.Fatalf("Deprovision of nothing: error = %v, want ErrNotFound", err)
+	}
+}
+
+// TestDeprovisionRetriesAVMStillBeingCreated: Hyperstack refuses to delete
+// a VM it is still creating; the operation sends the delete again.
+func TestDeprovisionRetriesAVMStillBeingCreated(t *testing.T) {
+	e := newEnv(t, fakes.DefaultDurations(), nil)
+	e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 400, Method: "DELETE", Path: "/core/virtual-machines/", Count: 1,
+		Body: `{"status":false,"message":"Virtual machine host-1 is currently being created and cannot be deleted yet","error_reason":"bad_request"}`})
+	op, err := e.p.Deprovision(context.Background(), e.host)
+	if err != nil {
+		t.Fatalf("Deprovision: %v", err)
+	}
+	if err := waitOp(t, e.clock, op); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if n := e.cloud.Calls(fakes.Hyperstack)["virtual-machines.delete"]; n != 1 {
+		t.Errorf("%d VM deletes reached the cloud, want 1 (the refused one is the fault's)", n)
+	}
+	e.clock.Advance(time.Minute)
+	if obs := e.probe(t); obs.VM != hoststate.VMAbsent || obs.Volume != hoststate.VolumeAbsent {
+		t.Fatalf("after deprovision: %v/%v", obs.VM, obs.Volume)
+	}
+}
+
+// TestDeprovisionDefinitiveRefusal: a refusal that waiting cannot cure
+// (here 403) ends the operation at once with that error.
+func TestDeprovisionDefinitiveRefusal(t *testing.T) {
+	e := newEnv(t, fakes.DefaultDurations(), nil)
+	e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 403, Method: "DELETE", Path: "/core/volumes/",
+		Body: `{"status":false,"message":"You are not allowed to delete this volume","error_reason":"forbidden"}`})
+	op, err := e.p.Deprovision(context.Background(), e.host)
+	if err != nil {
+		t.Fatalf("Deprovision: %v", err)
+	}
+	err = waitOp(t, e.clock, op)
+	var api *hyperstack.APIError
+	if err == nil || provider.Transient(err) || errors.Is(err, provider.ErrConflict) || !errors.As(err, &api) || api.HTTPStatus != 403 {
+		t.Fatalf("Wait = %v, want the definitive 403", err)
+	}
+}
+
+// TestStateRefusalsAreConflicts: Hyperstack answers state preconditions
+// with 400 bad_request; those are ErrConflict (definitive for the caller,
+// retried inside a deprovision), other 400s stay plain refusals.
+func TestStateRefusalsAreConflicts(t *testing.T) {
+	for _, tt := range []struct {
+		body     string
+		conflict bool
+	}{
+		{`{"status":false,"message":"The Volume is currently attached to vm 7. Please detach it","error_reason":"bad_request"}`, true},
+		{`{"status":false,"message":"VM is currently being created and cannot be deleted yet","error_reason":"bad_request"}`, true},
+		{`{"status":false,"message":"The name host-1 is not available","error_reason":"bad_request"}`, true},
+		{`{"status":false,"message":"Invalid flavor_name","error_reason":"bad_request"}`, false},
+	} {
+		e := newEnv(t, fakes.Durations{}, nil)
+		e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 400, Method: "GET", Path: "/hard-reboot", Body: tt.body})
+		_, err := e.p.Reboot(context.Background(), e.host)
+		var api *hyperstack.APIError
+		if err == nil || errors.Is(err, provider.ErrConflict) != tt.conflict || provider.Transient(err) || !errors.As(err, &api) || api.Message == "" {
+			t.Errorf("400 %s: err = %v, want conflict %v, definitive, with the message", tt.body, err, tt.conflict)
+		}
 	}
 }
 

@@ -16,7 +16,7 @@ func (p *Provider) call(ctx context.Context, what, method string, path []string,
 		return nil, rest.TransportError(Name, what, err)
 	}
 	if !resp.OK() {
-		return nil, statusError(what, resp.Status, resp.Body, p.cfg.Now())
+		return nil, statusError(what, resp.Status, resp.Body)
 	}
 	return resp.Body, nil
 }

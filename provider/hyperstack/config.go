@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/provider/internal/rest"
 )
 
@@ -24,6 +25,10 @@ const (
 	DefaultMaxBodyBytes = 4 << 20
 	// DefaultRequestTimeout bounds a request whose context has no deadline.
 	DefaultRequestTimeout = time.Minute
+	// DefaultPollInterval is how often a deprovision's Operation looks
+	// whether the volume can go yet, as the seeds' system retries
+	// Hyperstack's state refusals every 5 s.
+	DefaultPollInterval = 5 * time.Second
 )
 
 // Config configures the adapter. Its fmt and slog renderings never show
@@ -41,7 +46,13 @@ type Config struct {
 	// HTTPClient sends requests; nil means a new http.Client. The adapter
 	// uses a copy that refuses redirects.
 	HTTPClient *http.Client
-	// Now computes rate-limit hints; nil means time.Now.
+	// Clock paces a deprovision's Operation (its polls and retries); nil
+	// means the wall clock.
+	Clock clock.Clock
+	// Now was the source of rate-limit hints, which are now a flat
+	// RateLimitHint; it is kept so that configurations setting it build.
+	//
+	// Deprecated: set Clock.
 	Now func() time.Time
 	// Logger receives debug records of calls; nil discards them.
 	Logger *slog.Logger
@@ -54,6 +65,9 @@ type Config struct {
 	// RequestTimeout bounds requests whose context has no deadline; 0
 	// means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// PollInterval is how often a deprovision's Operation polls; 0 means
+	// DefaultPollInterval.
+	PollInterval time.Duration
 }
 
 // Launch is the template of a recreated VM: the fields of
@@ -101,8 +115,11 @@ func (c Config) baseURL() string {
 // withDefaults returns c with zero fields set to their defaults.
 func (c Config) withDefaults() Config {
 	c.BaseURL = c.baseURL()
-	if c.Now == nil {
-		c.Now = time.Now
+	if c.Clock == nil {
+		c.Clock = clock.System()
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = DefaultPollInterval
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -23,21 +23,36 @@
 //   - with no VM, Start reads the volume (it must be "available", anything
 //     else is ErrConflict) and creates the VM with
 //     POST /core/virtual-machines from Config.Launch, attaching the volume
-//     by name (volume_name). Hyperstack's 409 answer also maps to
-//     provider.ErrConflict.
+//     by name (volume_name). Hyperstack's refusals for the current state
+//     (a name still taken by a VM being deleted) map to
+//     provider.ErrConflict too.
 //
-// Hyperstack has no operations to wait on: actions return a nil Operation
-// and callers confirm by probing.
+// Hyperstack has no operations to wait on: Start, Stop and Reboot return a
+// nil Operation and callers confirm by probing.
+//
+// # Deprovision
+//
+// Hyperstack refuses to delete a volume that a VM still holds, and a VM
+// takes a while to go. Deprovision deletes the host's VMs and returns an
+// Operation whose Wait deletes the volume once the VM is gone or the
+// volume detached, polling on Config.Clock and retrying Hyperstack's state
+// refusals within Wait's context — the action's deadline.
 //
 // # Errors
 //
-// 404 is "absent" only with Hyperstack's JSON envelope; 429 is a
-// *provider.RateLimitError whose hint is the rest of the current minute on
-// the injected clock (Hyperstack limits per minute and sends no
-// Retry-After); 5xx, timeouts and transport failures match
-// provider.ErrUnavailable; HTML pages, malformed or oversized bodies and
-// unexpected statuses match provider.ErrBadResponse. The provider's own
-// answer is reachable as *APIError.
+// 404 is "absent" only as Hyperstack's own not-found answer (status false,
+// error_reason "not_found"): a gateway's or wrong endpoint's 404 is a bad
+// response. State preconditions come as HTTP 400 bad_request with a
+// message (a volume still attached, a VM still being created, a name not
+// available, an action the VM's state forbids): they match
+// provider.ErrConflict, definitive for the caller, while other 400s are
+// plain refusals; 409 is ErrConflict as well. 429 is a
+// *provider.RateLimitError whose hint is a minute (Hyperstack blocks for
+// the next minute and sends no Retry-After); 5xx, timeouts and transport failures match
+// provider.ErrUnavailable; HTML pages, malformed or oversized bodies, a
+// listing page without its count, and unexpected statuses match
+// provider.ErrBadResponse. The provider's own answer is reachable as
+// *APIError.
 //
 // # Security
 //

@@ -3,6 +3,7 @@ package hyperstack
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/driftless/driftless/provider"
@@ -34,9 +35,12 @@ func (e *APIError) Error() string {
 }
 
 // statusError classifies a non-2xx answer. Only Hyperstack's JSON envelope
-// is trusted to say what a status means for a resource: an HTML 404 from a
-// proxy is a bad response, never "absent".
-func statusError(call string, status int, body []byte, now time.Time) error {
+// is trusted to say what a status means for a resource, and only its own
+// not-found (status false, error_reason "not_found") is a resource's
+// absence: a 404 from a gateway or a wrong endpoint — an HTML page, a
+// front end's {"message":"no Route matched"} — is a bad response, so a
+// misrouted base URL can never make every host look deprovisioned.
+func statusError(call string, status int, body []byte) error {
 	env, jerr := decodeEnvelope(body)
 	hasEnvelope := jerr == nil && (env.Status != nil || env.Message != "")
 	api := &APIError{HTTPStatus: status}
@@ -47,14 +51,16 @@ func statusError(call string, status int, body []byte, now time.Time) error {
 	}
 	switch {
 	case status == http.StatusTooManyRequests:
-		return &provider.RateLimitError{Provider: Name, RetryAfter: restOfMinute(now), Err: rest.Failed(Name, call, nil, api)}
+		return &provider.RateLimitError{Provider: Name, RetryAfter: RateLimitHint, Err: rest.Failed(Name, call, nil, api)}
 	case status >= 500:
 		return rest.Failed(Name, call, provider.ErrUnavailable, api)
 	case !hasEnvelope:
 		return rest.Failed(Name, call, provider.ErrBadResponse, api)
-	case status == http.StatusNotFound:
+	case status == http.StatusNotFound && isNotFound(env):
 		return rest.Failed(Name, call, provider.ErrNotFound, api)
-	case status == http.StatusConflict:
+	case status == http.StatusNotFound:
+		return rest.Failed(Name, call, provider.ErrBadResponse, api)
+	case status == http.StatusConflict, status == http.StatusBadRequest && stateConflict(env):
 		return rest.Failed(Name, call, provider.ErrConflict, api)
 	case status >= 300 && status < 400:
 		return rest.Failed(Name, call, provider.ErrBadResponse, api)
@@ -63,8 +69,41 @@ func statusError(call string, status int, body []byte, now time.Time) error {
 	}
 }
 
-// restOfMinute is the rate-limit hint: Hyperstack counts requests per
-// minute and answers 429 for the rest of it, without Retry-After.
-func restOfMinute(now time.Time) time.Duration {
-	return now.Truncate(time.Minute).Add(time.Minute).Sub(now)
+// isNotFound reports whether env is Hyperstack's own not-found answer.
+func isNotFound(env envelope) bool {
+	return env.Status != nil && !*env.Status && strings.EqualFold(env.ErrorReason, "not_found")
 }
+
+// conflictMessages are the parts of the messages with which Hyperstack
+// refuses a request because of a resource's current state. Hyperstack
+// answers these as 400 bad_request, like a malformed request, so only the
+// message tells them apart; they are worth retrying within an action's
+// deadline, a malformed request is not.
+var conflictMessages = []string{
+	"currently attached",         // deleting a volume a VM still holds
+	"currently being created",    // deleting a VM still being created
+	"is not available",           // a name still taken by a VM being deleted
+	"not in the correct state",   // start, stop or restore in the wrong state
+	"state and cannot",           // the same, in other words
+	"must be in",                 // "the virtual machine must be in SHUTOFF ..."
+	"the action is not possible", // an action the current state forbids
+}
+
+// stateConflict reports whether env is a state-precondition refusal.
+func stateConflict(env envelope) bool {
+	if !strings.EqualFold(env.ErrorReason, "bad_request") {
+		return false
+	}
+	msg := strings.ToLower(env.Message)
+	for _, m := range conflictMessages {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// RateLimitHint is the retry hint of a 429: Hyperstack blocks a client
+// that went over its limit for the next minute, counted from then (not to
+// the next whole minute), and sends no Retry-After.
+const RateLimitHint = time.Minute

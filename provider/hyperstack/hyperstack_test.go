@@ -50,7 +50,7 @@ func newEnv(t *testing.T, d fakes.Durations, mod func(*hyperstack.Config)) *env 
 	}
 	logs := &bytes.Buffer{}
 	cfg := hyperstack.Config{
-		BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true, Now: clock.Now, Launch: launch,
+		BaseURL: srv.BaseURL(), APIKey: apiKey, AllowInsecureHTTP: true, Clock: clock, Launch: launch,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if mod != nil {
@@ -103,7 +103,7 @@ func TestProbeNotFound(t *testing.T) {
 
 func TestProbeEveryVMStatus(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, row := range append(provider.HyperstackVMStates().Rows, provider.VMRow{Raw: "SHELVED", VM: hoststate.VMUnknown}) {
+	for _, row := range append(hyperstack.VMStates.Rows(), provider.VMRow{Raw: "SHELVED", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Hyperstack, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -121,7 +121,7 @@ func TestProbeEveryVMStatus(t *testing.T) {
 
 func TestProbeEveryVolumeStatus(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, row := range append(provider.HyperstackVolumeStates().Rows, provider.VolumeRow{Raw: "maintenance", Volume: hoststate.VolumeUnknown}) {
+	for _, row := range append(hyperstack.VolumeStates.Rows(), provider.VolumeRow{Raw: "maintenance", Volume: hoststate.VolumeUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			e.srv.ClearHTTPFaults()
 			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Path: "/core/volumes/1001",
@@ -147,6 +147,9 @@ func TestProbeFailures(t *testing.T) {
 		{"503 envelope", emulators.Fault{Kind: emulators.FaultStatus, Status: 503}, provider.ErrUnavailable},
 		{"HTML 502", emulators.Fault{Kind: emulators.FaultHTML}, provider.ErrUnavailable},
 		{"HTML 404 is not absent", emulators.Fault{Kind: emulators.FaultHTML, Status: 404}, provider.ErrBadResponse},
+		{"a gateway's JSON 404 is not absent", emulators.Fault{Kind: emulators.FaultStatus, Status: 404, Body: `{"message":"no Route matched with those values"}`}, provider.ErrBadResponse},
+		{"a 404 of another reason is not absent", emulators.Fault{Kind: emulators.FaultStatus, Status: 404, Body: `{"status":false,"message":"endpoint moved","error_reason":"gone"}`}, provider.ErrBadResponse},
+		{"a page without count", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Path: "/core/virtual-machines", Body: `{"status":true,"instances":[]}`}, provider.ErrBadResponse},
 		{"HTML 200", emulators.Fault{Kind: emulators.FaultHTML, Status: 200}, provider.ErrBadResponse},
 		{"redirect", emulators.Fault{Kind: emulators.FaultStatus, Status: 302, Body: `{"status":false,"message":"moved"}`}, provider.ErrBadResponse},
 		{"status false on 200", emulators.Fault{Kind: emulators.FaultStatus, Status: 200, Body: `{"status":false,"message":"nope"}`}, provider.ErrBadResponse},
@@ -174,7 +177,7 @@ func TestProbeFailures(t *testing.T) {
 	}
 }
 
-func TestRateLimitHintIsTheRestOfTheMinute(t *testing.T) {
+func TestRateLimitHintIsAMinute(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
 	e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultRateLimit})
 	_, err := e.p.Probe(context.Background(), e.host)
@@ -182,9 +185,9 @@ func TestRateLimitHintIsTheRestOfTheMinute(t *testing.T) {
 	if !errors.As(err, &rl) {
 		t.Fatalf("Probe error = %v, want a *provider.RateLimitError", err)
 	}
-	// The clock reads 03:04:05: the window ends at 03:05:00.
-	if rl.RetryAfter != 55*time.Second {
-		t.Errorf("RetryAfter = %v, want 55s", rl.RetryAfter)
+	// Hyperstack blocks for the next minute, from the 429 on.
+	if rl.RetryAfter != time.Minute {
+		t.Errorf("RetryAfter = %v, want 1m", rl.RetryAfter)
 	}
 	var api *hyperstack.APIError
 	if !errors.As(err, &api) || api.HTTPStatus != http.StatusTooManyRequests {

@@ -18,9 +18,8 @@ const (
 	phaseVolumes = "o:"
 )
 
-// Scope implements provider.Lister: one listing covers the account the API
-// key belongs to, so every host shares one scope.
-func (p *Provider) Scope(provider.Host) string { return Name }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister: pages of every VM, then pages of
 // every volume. VMs are keyed by name (as Host.Instance), volumes by id (as
@@ -62,7 +61,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		}
 		for _, name := range order {
 			v := best[name]
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: v.Name, VM: provider.HyperstackVMStates().Normalize(v.Status), Raw: v.Status, Address: v.FloatingIP})
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: v.Name, VM: VMStates.Normalize(v.Status), Raw: v.Status, Address: v.FloatingIP})
 		}
 		out.Next = phaseVolumes + "1"
 		if more(len(vms), count) {
@@ -80,7 +79,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		return provider.ListPage{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	for _, v := range vols {
-		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: idString(v.ID), State: provider.HyperstackVolumeStates().Normalize(v.Status), Raw: v.Status})
+		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: idString(v.ID), State: VolumeStates.Normalize(v.Status), Raw: v.Status})
 	}
 	if more(len(vols), count) {
 		out.Next = phaseVolumes + strconv.Itoa(page+1)

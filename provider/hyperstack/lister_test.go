@@ -79,7 +79,7 @@ func TestListPageKeepsTheNewestVMOfAName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []provider.ListedVM{{Instance: "host-1", VM: provider.HyperstackVMStates().Normalize("CREATING"), Raw: "CREATING"}}
+	want := []provider.ListedVM{{Instance: "host-1", VM: hyperstack.VMStates.Normalize("CREATING"), Raw: "CREATING"}}
 	if diff := cmp.Diff(want, page.VMs); diff != "" {
 		t.Errorf("VMs (-want +got):\n%s", diff)
 	}

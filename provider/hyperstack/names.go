@@ -3,22 +3,24 @@ package hyperstack
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/internal/rest"
 )
 
-// vmName is the VM names the adapter accepts: Hyperstack's own rules are
-// looser, but a name also travels as a search parameter and in messages.
-var vmName = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$`)
+// vmName is the VM names the adapter accepts: at most 50 characters
+// (Hyperstack's limit). Hyperstack's own rules on characters are looser,
+// but a name also travels as a search parameter and in messages.
+var vmName = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.]{0,49}$`)
 
 // checkHost validates the fields a Hyperstack host uses.
 func checkHost(host provider.Host) error {
 	if host.Instance == "" {
 		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty VM name"}
 	}
-	if !vmName.MatchString(host.Instance) {
-		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not a VM name ([A-Za-z0-9][-A-Za-z0-9_.]{0,62}): " + rest.Quote(host.Instance)}
+	if !vmName.MatchString(host.Instance) || strings.Contains(host.Instance, "..") {
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not a VM name ([A-Za-z0-9][-A-Za-z0-9_.]{0,49}, no \"..\"): " + rest.Quote(host.Instance)}
 	}
 	if _, err := volumeID(host.Volume); err != nil {
 		return err

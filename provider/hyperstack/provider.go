@@ -65,32 +65,17 @@ func (p *Provider) LogValue() slog.Value { return p.cfg.LogValue() }
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: stopping deletes the VM and
-// keeps the volume; there are no operations to wait on.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{StopDeletesVM: true, SeparateVolume: true}
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
+
+// Supports implements provider.Provider (see [Facts]): without
+// Config.Launch a VM that a stop deleted cannot be recreated, so start,
+// retry and reprovision are unsupported.
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
+	return supports(host, a, p.cfg.Launch != nil)
 }
 
-// Supports implements provider.Provider: a start (and a retry or
-// reprovision) recreates the VM that a stop deleted, so it needs
-// Config.Launch.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
-		if p.cfg.Launch == nil {
-			return provider.Unsupported(Name, a, "a stop deletes the VM and Config.Launch is not set to recreate it")
-		}
-	case hoststate.ActionNone:
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	if !a.Valid() {
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	return nil
-}
-
-// Validate implements provider.Provider: Instance is a VM name, Volume a
-// positive decimal volume id.
+// Validate implements provider.Provider (see [Facts]).
 func (p *Provider) Validate(host provider.Host) error { return checkHost(host) }
 
 // Probe implements provider.Provider: a search for the VM by name and a
@@ -106,14 +91,14 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
 	if len(vms) > 0 {
 		obs.RawVM = vms[0].Status
-		obs.VM = provider.HyperstackVMStates().Normalize(vms[0].Status)
+		obs.VM = VMStates.Normalize(vms[0].Status)
 		obs.Address = vms[0].FloatingIP
 	}
 	vol, err := p.getVolume(ctx, host.Volume)
 	switch {
 	case err == nil:
 		obs.RawVolume = vol.Status
-		obs.Volume = provider.HyperstackVolumeStates().Normalize(vol.Status)
+		obs.Volume = VolumeStates.Normalize(vol.Status)
 	case !errors.Is(err, provider.ErrNotFound):
 		return hoststate.Observation{}, err
 	}
@@ -133,7 +118,7 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 		return nil, err
 	}
 	for _, v := range vms {
-		switch provider.HyperstackVMStates().Normalize(v.Status) {
+		switch VMStates.Normalize(v.Status) {
 		case hoststate.VMStopping, hoststate.VMError, hoststate.VMUnknown:
 			return nil, fmt.Errorf("%s: start %s: VM %d is %s: %w", Name, rest.Quote(host.Instance), v.ID, rest.Quote(v.Status), provider.ErrConflict)
 		}
@@ -183,31 +168,6 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 		return nil, err
 	}
 	return nil, p.vmAction(ctx, "hard-reboot", v.ID)
-}
-
-// Deprovision implements provider.Provider: it deletes the VM (if
-// any) and the volume. Hyperstack refuses to delete a volume its VM still
-// holds: that answer matches provider.ErrConflict, and calling Deprovision
-// again once the VM is gone finishes the job. With neither left the error
-// matches provider.ErrNotFound.
-func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
-	if err := checkHost(host); err != nil {
-		return nil, err
-	}
-	vms, err := p.findVMs(ctx, host.Instance)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vms {
-		if err := p.deleteVM(ctx, v.ID); err != nil && !errors.Is(err, provider.ErrNotFound) {
-			return nil, err
-		}
-	}
-	_, err = p.call(ctx, "delete volume "+host.Volume, http.MethodDelete, []string{"core", "volumes", host.Volume}, nil, nil)
-	if errors.Is(err, provider.ErrNotFound) && len(vms) > 0 {
-		return nil, nil
-	}
-	return nil, err
 }
 
 // requireVM validates host and returns its newest VM, or an error matching

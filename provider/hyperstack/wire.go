@@ -76,11 +76,8 @@ func decodeVMList(body []byte) ([]vm, int64, error) {
 			return nil, 0, err
 		}
 	}
-	count := int64(len(env.Instances))
-	if env.Count != nil {
-		count = *env.Count
-	}
-	return env.Instances, count, nil
+	count, err := checkCount(env.Count, len(env.Instances))
+	return env.Instances, count, err
 }
 
 // decodeVolume parses the answer of GET /core/volumes/{id}.
@@ -109,11 +106,8 @@ func decodeVolumeList(body []byte) ([]volume, int64, error) {
 			return nil, 0, err
 		}
 	}
-	count := int64(len(env.Volumes))
-	if env.Count != nil {
-		count = *env.Count
-	}
-	return env.Volumes, count, nil
+	count, err := checkCount(env.Count, len(env.Volumes))
+	return env.Volumes, count, err
 }
 
 // decodeOK parses a success answer: the envelope must say status true.
@@ -126,6 +120,19 @@ func decodeOK(body []byte) (envelope, error) {
 		return envelope{}, fmt.Errorf("envelope status is not true")
 	}
 	return env, nil
+}
+
+// checkCount returns a listing's total: count is required, because the
+// adapter pages by it — a page without it is malformed, never "the end" —
+// and it cannot be smaller than the page itself.
+func checkCount(count *int64, onPage int) (int64, error) {
+	switch {
+	case count == nil:
+		return 0, fmt.Errorf("listing page without count")
+	case *count < int64(onPage):
+		return 0, fmt.Errorf("listing page of %d items says count %d", onPage, *count)
+	}
+	return *count, nil
 }
 
 // checkVM rejects a VM object the adapter cannot use.

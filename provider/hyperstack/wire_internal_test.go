@@ -1,25 +1,6 @@
 package hyperstack
 
-import (
-	"testing"
-	"time"
-)
-
-func TestRestOfMinute(t *testing.T) {
-	for _, tt := range []struct {
-		at   string
-		want time.Duration
-	}{
-		{"2026-01-02T03:04:05Z", 55 * time.Second},
-		{"2026-01-02T03:04:00Z", time.Minute},
-		{"2026-01-02T03:04:59.5Z", 500 * time.Millisecond},
-	} {
-		now, _ := time.Parse(time.RFC3339Nano, tt.at)
-		if got := restOfMinute(now); got != tt.want {
-			t.Errorf("restOfMinute(%s) = %v, want %v", tt.at, got, tt.want)
-		}
-	}
-}
+import "testing"
 
 // fuzzSeeds are answers the decoders must take apart without panicking.
 var fuzzSeeds = []string{
@@ -27,6 +8,7 @@ var fuzzSeeds = []string{
 	`{"status":true,"instances":[{"id":1,"name":"a","status":"ACTIVE"}],"count":1}`,
 	`{"status":true,"volume":{"id":5,"name":"v","status":"in-use"}}`,
 	`{"status":true,"volumes":[],"count":0}`,
+	`{"status":true,"instances":[]}`, `{"status":true,"instances":[{"id":1}],"count":0}`,
 	`{"status":false,"message":"x","error_reason":"not_found"}`,
 	`{"message":"Internal Server Error"}`,
 	`<html></html>`, `{"status":true,"instance":null}`, `{"status":true} {}`, ``, `null`, `[]`,
@@ -48,9 +30,12 @@ func FuzzDecodeVMList(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		vms, _, err := decodeVMList(b)
+		vms, count, err := decodeVMList(b)
 		if err != nil {
 			return
+		}
+		if count < int64(len(vms)) {
+			t.Fatalf("decodeVMList accepted a page of %d with count %d", len(vms), count)
 		}
 		for _, v := range vms {
 			if v.ID <= 0 {
@@ -77,9 +62,8 @@ func FuzzStatusError(f *testing.F) {
 		f.Add(404, []byte(s))
 		f.Add(500, []byte(s))
 	}
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, status int, b []byte) {
-		err := statusError("fuzz", status, b, now)
+		err := statusError("fuzz", status, b)
 		if err == nil {
 			t.Fatal("statusError returned nil")
 		}

@@ -35,6 +35,6 @@ func Example() {
 	_, err = p.Stop(context.Background(), host)
 	fmt.Println(errors.Is(err, provider.ErrUnsupported))
 	// Output:
-	// running active / absent
+	// running active / none
 	// true
 }

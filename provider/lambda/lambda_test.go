@@ -65,7 +65,7 @@ func TestProbeFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumeAbsent, Address: "10.0.0.1", RawVM: "active"}
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumeNone, Address: "10.0.0.1", RawVM: "active"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}
@@ -77,14 +77,14 @@ func TestProbeNotFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}, got); diff != "" {
+	if diff := cmp.Diff(hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeNone}, got); diff != "" {
 		t.Errorf("missing instance (-want +got):\n%s", diff)
 	}
 }
 
 func TestProbeEveryStatus(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, row := range append(provider.LambdaInstanceStates().Rows, provider.VMRow{Raw: "hibernating", VM: hoststate.VMUnknown}) {
+	for _, row := range append(lambda.InstanceStates.Rows(), provider.VMRow{Raw: "hibernating", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Lambda, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -93,7 +93,7 @@ func TestProbeEveryStatus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.VM != row.VM || got.RawVM != row.Raw || got.Volume != hoststate.VolumeAbsent {
+			if got.VM != row.VM || got.RawVM != row.Raw || got.Volume != hoststate.VolumeNone {
 				t.Errorf("status %s: got %v (%q) volume %v, want %v", row.Raw, got.VM, got.RawVM, got.Volume, row.VM)
 			}
 		})
@@ -293,7 +293,7 @@ func TestRebootAndDeprovision(t *testing.T) {
 		t.Fatalf("after terminate: %+v %v", obs, err)
 	}
 	e.clock.Advance(time.Hour)
-	if obs, err := e.p.Probe(ctx, e.host); err != nil || obs.VM != hoststate.VMAbsent || obs.Volume != hoststate.VolumeAbsent {
+	if obs, err := e.p.Probe(ctx, e.host); err != nil || obs.VM != hoststate.VMAbsent || obs.Volume != hoststate.VolumeNone {
 		t.Fatalf("terminated host: %+v %v, want absent/absent (deprovisioned)", obs, err)
 	}
 	for name, call := range map[string]func(context.Context, provider.Host) (provider.Operation, error){"Reboot": e.p.Reboot, "Deprovision": e.p.Deprovision} {

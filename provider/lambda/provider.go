@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -14,10 +13,6 @@ import (
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/internal/rest"
 )
-
-// instanceID is the instance ids the adapter accepts (Lambda's are 32 hex
-// digits; this is looser but keeps ids printable and path-safe).
-var instanceID = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_]{0,127}$`)
 
 // Provider is the Lambda Cloud adapter. It implements provider.Provider,
 // provider.Lister and is safe
@@ -63,38 +58,14 @@ func (p *Provider) LogValue() slog.Value { return p.cfg.LogValue() }
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: no stop, no separate volume,
-// no operations to wait on.
-func (p *Provider) Capabilities() provider.Capabilities { return provider.Capabilities{} }
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
 
-// Supports implements provider.Provider: Lambda can restart and terminate
-// an instance; it has no stop (stopping a Lambda host means deprovisioning
-// it) and this adapter does not launch instances.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	switch a {
-	case hoststate.ActionReboot, hoststate.ActionDeprovision:
-		return nil
-	case hoststate.ActionStop:
-		return provider.Unsupported(Name, a, "Lambda has no stop; deprovision instead")
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
-		return provider.Unsupported(Name, a, "this adapter does not launch instances")
-	}
-	return provider.Unsupported(Name, a, "not an action")
-}
+// Supports implements provider.Provider (see [Facts]).
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error { return supports(host, a) }
 
-// Validate implements provider.Provider: Instance is an instance id and
-// Volume is empty (Lambda hosts have no data volume).
-func (p *Provider) Validate(host provider.Host) error {
-	switch {
-	case host.Instance == "":
-		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty instance id"}
-	case !instanceID.MatchString(host.Instance):
-		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not an instance id: " + rest.Quote(host.Instance)}
-	case host.Volume != "":
-		return &provider.HostError{Provider: Name, Field: "Volume", Reason: "lambda hosts have no separate data volume"}
-	}
-	return nil
-}
+// Validate implements provider.Provider (see [Facts]).
+func (p *Provider) Validate(host provider.Host) error { return validate(host) }
 
 // Probe implements provider.Provider with GET /instances/{id}. The volume
 // is always absent.
@@ -102,7 +73,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	if err := p.Validate(host); err != nil {
 		return hoststate.Observation{}, err
 	}
-	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
+	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeNone}
 	what := "get instance " + host.Instance
 	b, err := p.call(ctx, what, http.MethodGet, []string{"instances", host.Instance}, nil)
 	switch {
@@ -119,7 +90,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, rest.Failed(Name, what, provider.ErrBadResponse, err)
 	}
 	obs.RawVM = in.Status
-	obs.VM = provider.LambdaInstanceStates().Normalize(in.Status)
+	obs.VM = InstanceStates.Normalize(in.Status)
 	obs.Address = in.IP
 	return obs, nil
 }
@@ -172,8 +143,8 @@ func (p *Provider) operate(ctx context.Context, host provider.Host, op, field st
 	return nil
 }
 
-// Scope implements provider.Lister: one listing covers the account.
-func (p *Provider) Scope(provider.Host) string { return Name }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister: Lambda lists every instance in one
 // answer, so there is one page and no volumes.
@@ -196,7 +167,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	var page provider.ListPage
 	for _, in := range ins {
 		page.VMs = append(page.VMs, provider.ListedVM{
-			Instance: in.ID, VM: provider.LambdaInstanceStates().Normalize(in.Status), Raw: in.Status, Address: in.IP,
+			Instance: in.ID, VM: InstanceStates.Normalize(in.Status), Raw: in.Status, Address: in.IP,
 		})
 	}
 	return page, nil

@@ -18,6 +18,16 @@ import (
 // the reconciler for years.
 const maxRetryAfter = 24 * time.Hour
 
+// Causes of answers the adapter cannot use.
+var (
+	// errForeign: a Get answered about another resource, or without a
+	// state.
+	errForeign = errors.New("nebius: the answer does not describe the resource asked for")
+	// errIncomplete: a listed item without its id or state; a listing
+	// that cannot be read is never "the end".
+	errIncomplete = errors.New("nebius: a listed item has no id or state")
+)
+
 // callError is one failed call: the call's name, its class (a provider
 // sentinel, or nil) and its cause, all reachable with errors.Is / As.
 type callError struct {

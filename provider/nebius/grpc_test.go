@@ -141,7 +141,7 @@ func TestGRPCProbe(t *testing.T) {
 
 func TestGRPCProbeEveryInstanceState(t *testing.T) {
 	e := newGRPCEnv(t, fakes.Durations{})
-	rows := append(provider.NebiusInstanceStates().Rows, provider.VMRow{Raw: "HIBERNATED", VM: hoststate.VMUnknown})
+	rows := append(nebius.InstanceStates.Rows(), provider.VMRow{Raw: "HIBERNATED", VM: hoststate.VMUnknown})
 	for _, row := range rows {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Nebius, e.host, row.Raw); err != nil {

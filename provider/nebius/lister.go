@@ -14,8 +14,8 @@ const (
 	phaseDisks     = "d:"
 )
 
-// Scope implements provider.Lister: one listing per project.
-func (p *Provider) Scope(host provider.Host) string { return host.Project }
+// Scope implements provider.Lister (see [Facts]).
+func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister: pages of the project's instances,
 // then pages of its disks, keyed by id.
@@ -42,7 +42,10 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 			return provider.ListPage{}, classify("list instances of "+scope, err)
 		}
 		for _, in := range page.Items {
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: provider.NebiusInstanceStates().Normalize(in.State), Raw: in.State, Address: in.PublicIP})
+			if in.ID == "" || in.State == "" {
+				return provider.ListPage{}, &callError{"list instances of " + scope, provider.ErrBadResponse, errIncomplete}
+			}
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP})
 		}
 		out.Next = phaseInstances + page.NextPageToken
 		if page.NextPageToken == "" {
@@ -55,7 +58,10 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		return provider.ListPage{}, classify("list disks of "+scope, err)
 	}
 	for _, d := range page.Items {
-		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: d.ID, State: provider.NebiusDiskStates().Normalize(d.State), Raw: d.State})
+		if d.ID == "" || d.State == "" {
+			return provider.ListPage{}, &callError{"list disks of " + scope, provider.ErrBadResponse, errIncomplete}
+		}
+		out.Volumes = append(out.Volumes, provider.ListedVolume{Volume: d.ID, State: DiskStates.Normalize(d.State), Raw: d.State})
 	}
 	if page.NextPageToken != "" {
 		out.Next = phaseDisks + page.NextPageToken

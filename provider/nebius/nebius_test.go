@@ -84,7 +84,7 @@ func TestProbeNotFound(t *testing.T) {
 
 func TestProbeEveryInstanceState(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	for _, row := range append(provider.NebiusInstanceStates().Rows, provider.VMRow{Raw: "HIBERNATED", VM: hoststate.VMUnknown}) {
+	for _, row := range append(nebius.InstanceStates.Rows(), provider.VMRow{Raw: "HIBERNATED", VM: hoststate.VMUnknown}) {
 		t.Run(row.Raw, func(t *testing.T) {
 			if err := e.cloud.SetVMStatus(fakes.Nebius, e.host, row.Raw); err != nil {
 				t.Fatal(err)
@@ -111,7 +111,7 @@ func (d diskState) Get(ctx context.Context, id string) (nebius.Disk, error) {
 
 func TestProbeEveryDiskState(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	for _, row := range append(provider.NebiusDiskStates().Rows, provider.VolumeRow{Raw: "MIGRATING", Volume: hoststate.VolumeUnknown}) {
+	for _, row := range append(nebius.DiskStates.Rows(), provider.VolumeRow{Raw: "MIGRATING", Volume: hoststate.VolumeUnknown}) {
 		p, err := nebius.New(e.fake.Instances(), diskState{e.fake.Disks(), row.Raw}, nebius.Config{})
 		if err != nil {
 			t.Fatal(err)
@@ -453,6 +453,36 @@ func TestListPageErrors(t *testing.T) {
 	}
 	if _, err := e.p.ListPage(context.Background(), e.host.Project, page.Next); !errors.Is(err, provider.ErrUnavailable) {
 		t.Errorf("disk listing failure: %v", err)
+	}
+	// A page holding an item without id or state cannot be read: an
+	// error, never the end of the listing.
+	for _, m := range []string{emulators.NebiusInstanceList, emulators.NebiusDiskList} {
+		e.fake.ClearFaults()
+		e.fake.InjectFault(emulators.GRPCFault{Method: m, Corrupt: true})
+		token := ""
+		var err error
+		for range 4 {
+			var page provider.ListPage
+			if page, err = e.p.ListPage(context.Background(), e.host.Project, token); err != nil || page.Next == "" {
+				break
+			}
+			token = page.Next
+		}
+		if !errors.Is(err, provider.ErrBadResponse) {
+			t.Errorf("a corrupt %s page: %v, want ErrBadResponse", m, err)
+		}
+	}
+}
+
+// TestProbeRefusesForeignAnswers: a Get answering about another resource,
+// or without a state, is a bad response, never an observation.
+func TestProbeRefusesForeignAnswers(t *testing.T) {
+	for _, m := range []string{emulators.NebiusInstanceGet, emulators.NebiusDiskGet} {
+		e := newEnv(t, fakes.Durations{})
+		e.fake.InjectFault(emulators.GRPCFault{Method: m, Corrupt: true})
+		if obs, err := e.p.Probe(context.Background(), e.host); !errors.Is(err, provider.ErrBadResponse) || obs != (hoststate.Observation{}) {
+			t.Errorf("a corrupt %s: %+v, %v; want ErrBadResponse", m, obs, err)
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strconv"
 
 	"github.com/driftless/driftless/clock"
@@ -19,10 +18,6 @@ const Name = "nebius"
 
 // DefaultPageSize is the listing page size when Config.PageSize is 0.
 const DefaultPageSize = 100
-
-// nid is the resource ids the adapter accepts (Nebius ids look like
-// "computeinstance-e00abc..."): printable and short.
-var nid = regexp.MustCompile(`^[a-z0-9][-a-z0-9_.]{0,127}$`)
 
 // Config tunes the adapter; the zero value is usable.
 type Config struct {
@@ -70,28 +65,13 @@ func New(instances InstanceService, disks DiskService, cfg Config) (*Provider, e
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: a stopped instance stays
-// (STOPPED) with its disks, and actions are operations.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{SeparateVolume: true, NativeWait: true}
-}
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
 
-// Supports implements provider.Provider: the Nebius compute API has start,
-// stop and delete, but no restart.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	switch a {
-	case hoststate.ActionReboot:
-		return provider.Unsupported(Name, a, "the compute API has no restart (stop, then start)")
-	case hoststate.ActionNone:
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	if !a.Valid() {
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	return nil
-}
+// Supports implements provider.Provider (see [Facts]).
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error { return supports(host, a) }
 
-// Reboot implements provider.Provider: unsupported (see Supports).
+// Reboot implements provider.Provider: unsupported (see [Facts]).
 func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Operation, error) {
 	if err := p.Validate(host); err != nil {
 		return nil, err
@@ -99,26 +79,8 @@ func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Opera
 	return nil, p.Supports(host, hoststate.ActionReboot)
 }
 
-// Validate implements provider.Provider: Project, Instance and Volume are
-// Nebius ids.
-func (p *Provider) Validate(host provider.Host) error {
-	for _, f := range []struct{ field, value string }{
-		{"Project", host.Project}, {"Instance", host.Instance}, {"Volume", host.Volume},
-	} {
-		if err := checkID(f.field, f.value); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkID returns a *provider.HostError unless s is a Nebius id.
-func checkID(field, s string) error {
-	if !nid.MatchString(s) {
-		return &provider.HostError{Provider: Name, Field: field, Reason: "not a Nebius id: " + quote(s)}
-	}
-	return nil
-}
+// Validate implements provider.Provider (see [Facts]).
+func (p *Provider) Validate(host provider.Host) error { return validate(host) }
 
 // Probe implements provider.Provider: an instance Get and a disk Get.
 func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
@@ -128,9 +90,11 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
 	inst, err := p.instances.Get(ctx, host.Instance)
 	switch {
+	case err == nil && (inst.ID != host.Instance || inst.State == ""):
+		return hoststate.Observation{}, &callError{"get instance " + host.Instance, provider.ErrBadResponse, errForeign}
 	case err == nil:
 		obs.RawVM = inst.State
-		obs.VM = provider.NebiusInstanceStates().Normalize(inst.State)
+		obs.VM = InstanceStates.Normalize(inst.State)
 		obs.Address = inst.PublicIP
 	default:
 		if err = classify("get instance "+host.Instance, err); !errors.Is(err, provider.ErrNotFound) {
@@ -139,9 +103,11 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	}
 	disk, err := p.disks.Get(ctx, host.Volume)
 	switch {
+	case err == nil && (disk.ID != host.Volume || disk.State == ""):
+		return hoststate.Observation{}, &callError{"get disk " + host.Volume, provider.ErrBadResponse, errForeign}
 	case err == nil:
 		obs.RawVolume = disk.State
-		obs.Volume = provider.NebiusDiskStates().Normalize(disk.State)
+		obs.Volume = DiskStates.Normalize(disk.State)
 	default:
 		if err = classify("get disk "+host.Volume, err); !errors.Is(err, provider.ErrNotFound) {
 			return hoststate.Observation{}, err

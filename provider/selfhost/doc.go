@@ -9,7 +9,7 @@
 //     Unreachable with VM unknown — never off, since a machine that went
 //     offline says nothing about its VMs;
 //   - otherwise the latest report is normalized with
-//     provider.SelfHostStates(); a connector that has not reported the VM
+//     [States]; a connector that has not reported the VM
 //     yet gives VM unknown.
 //
 // A host is Host.Project = the connector's id and Host.Instance = the VM's

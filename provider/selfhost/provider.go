@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"sync"
 	"time"
@@ -32,9 +31,6 @@ const (
 	maxState   = 64
 	maxAddress = 256
 )
-
-// ident is the connector ids and VM names the adapter accepts.
-var ident = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_.:]{0,127}$`)
 
 // Connector is the control plane's channel to a host's connector. The
 // adapter calls it only while the connector is heard from.
@@ -114,25 +110,13 @@ func New(cfg Config) (*Provider, error) {
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider: state arrives as pushed
-// reports; there is no separate volume and no native wait.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{PushReports: true}
-}
+// Capabilities implements provider.Provider (see [Facts]).
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
 
-// Supports implements provider.Provider: a connector starts and stops VMs;
-// it neither restarts nor deletes them.
-func (p *Provider) Supports(_ provider.Host, a hoststate.Action) error {
-	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionStop:
-		return nil
-	case hoststate.ActionReboot, hoststate.ActionReprovision, hoststate.ActionDeprovision:
-		return provider.Unsupported(Name, a, "a connector only starts and stops VMs")
-	}
-	return provider.Unsupported(Name, a, "not an action")
-}
+// Supports implements provider.Provider (see [Facts]).
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error { return supports(host, a) }
 
-// Reboot implements provider.Provider: unsupported (see Supports).
+// Reboot implements provider.Provider: unsupported (see [Facts]).
 func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Operation, error) {
 	if err := p.Validate(host); err != nil {
 		return nil, err
@@ -140,7 +124,7 @@ func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Opera
 	return nil, p.Supports(host, hoststate.ActionReboot)
 }
 
-// Deprovision implements provider.Provider: unsupported (see Supports).
+// Deprovision implements provider.Provider: unsupported (see [Facts]).
 func (p *Provider) Deprovision(_ context.Context, host provider.Host) (provider.Operation, error) {
 	if err := p.Validate(host); err != nil {
 		return nil, err
@@ -148,22 +132,8 @@ func (p *Provider) Deprovision(_ context.Context, host provider.Host) (provider.
 	return nil, p.Supports(host, hoststate.ActionDeprovision)
 }
 
-// Validate implements provider.Provider: Project is the connector id and
-// Instance the VM name.
-func (p *Provider) Validate(host provider.Host) error {
-	if err := checkIdent("Project", host.Project); err != nil {
-		return err
-	}
-	return checkIdent("Instance", host.Instance)
-}
-
-// checkIdent returns a *provider.HostError unless s is an accepted id.
-func checkIdent(field, s string) error {
-	if !ident.MatchString(s) {
-		return &provider.HostError{Provider: Name, Field: field, Reason: "not a connector id or VM name ([A-Za-z0-9][-A-Za-z0-9_.:]{0,127}): " + quote(s)}
-	}
-	return nil
-}
+// Validate implements provider.Provider (see [Facts]).
+func (p *Provider) Validate(host provider.Host) error { return validate(host) }
 
 // Heartbeat records that connector was heard from at at. A time in the
 // future counts as now, so a skewed clock cannot keep a connector alive.

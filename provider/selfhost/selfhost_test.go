@@ -75,10 +75,10 @@ func probe(t *testing.T, p *selfhost.Provider) hoststate.Observation {
 
 func TestProbeEveryReportedState(t *testing.T) {
 	p, clock, _ := newProvider(t)
-	for _, row := range append(provider.SelfHostStates().Rows, provider.VMRow{Raw: "suspended", VM: hoststate.VMUnknown}) {
+	for _, row := range append(selfhost.States.Rows(), provider.VMRow{Raw: "hibernated", VM: hoststate.VMUnknown}) {
 		clock.Advance(time.Second)
 		report(t, p, row.Raw, clock.Now())
-		want := hoststate.Observation{VM: row.VM, Volume: hoststate.VolumeAbsent, RawVM: row.Raw, Address: "192.0.2.7"}
+		want := hoststate.Observation{VM: row.VM, Volume: hoststate.VolumeNone, RawVM: row.Raw, Address: "192.0.2.7"}
 		if diff := cmp.Diff(want, probe(t, p)); diff != "" {
 			t.Errorf("state %s (-want +got):\n%s", row.Raw, diff)
 		}

@@ -35,8 +35,8 @@ func (p *Provider) Watch(host provider.Host) (<-chan hoststate.Observation, func
 // observation is what a report says about its host's VM.
 func observation(r Report) hoststate.Observation {
 	return hoststate.Observation{
-		VM:      provider.SelfHostStates().Normalize(r.State),
-		Volume:  hoststate.VolumeAbsent,
+		VM:      States.Normalize(r.State),
+		Volume:  hoststate.VolumeNone,
 		Address: r.Address,
 		RawVM:   r.State,
 	}

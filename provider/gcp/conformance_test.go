@@ -1,0 +1,71 @@
+package gcp_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"google.golang.org/api/option"
+
+	"github.com/driftless/driftless/clock/clocktest"
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/fakes/emulators"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/gcp"
+	"github.com/driftless/driftless/provider/providertest"
+)
+
+// TestConformance runs the provider conformance suite through the adapter
+// (and the Compute Engine SDK inside it) over the Compute Engine emulator.
+func TestConformance(t *testing.T) {
+	providertest.Run(t, providertest.Harness{Facts: gcp.Facts(), New: conformanceEnv})
+}
+
+// conformanceEnv is one fresh emulator and an adapter listing 2 items a
+// page.
+func conformanceEnv(t *testing.T) *providertest.Env {
+	const pageSize, project, zone = 2, "proj-1", "zone-a"
+	clock := clocktest.New(start)
+	cloud := fakes.NewCloud(clock, 1)
+	srv := emulators.NewGCP(cloud)
+	t.Cleanup(srv.Close)
+	p, err := gcp.New(context.Background(), gcp.Config{Clock: clock, PageSize: pageSize, AllowInsecureHTTP: true},
+		option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return &providertest.Env{
+		Provider: p, Cloud: cloud, Requests: srv.Requests, PageSize: pageSize, Create: srv.AddHost,
+		Host: func(n int) provider.Host {
+			return provider.Host{Project: project, Zone: zone, Instance: fmt.Sprintf("vm-%d", n), Volume: fmt.Sprintf("disk-%d", n)}
+		},
+		Inject: func(f providertest.Fault) bool {
+			srv.ClearHTTPFaults()
+			ef := emulators.Fault{Skip: f.Skip}
+			if f.Listing {
+				ef.Method, ef.Path = "GET", "/aggregated/instances"
+			}
+			switch f.Kind {
+			case providertest.RateLimited:
+				ef.Kind = emulators.FaultRateLimit
+			case providertest.Unavailable:
+				ef.Kind, ef.Status = emulators.FaultStatus, 503
+			case providertest.Refused:
+				ef.Kind, ef.Status, ef.Message = emulators.FaultStatus, f.Status, f.Message
+			case providertest.ForeignNotFound:
+				ef.Kind, ef.Status, ef.Body = emulators.FaultStatus, 404, `{"message":"no Route matched with those values"}`
+			case providertest.Malformed:
+				ef.Kind = emulators.FaultMalformed
+			case providertest.Incomplete:
+				// A listed instance without its status.
+				ef.Kind, ef.Status = emulators.FaultStatus, 200
+				ef.Body = `{"kind":"compute#instanceAggregatedList","items":{"zones/` + zone + `":{"instances":[{"name":"vm-x"}]}}}`
+			default:
+				return false
+			}
+			srv.InjectHTTPFault(ef)
+			return true
+		},
+	}
+}

@@ -1,0 +1,80 @@
+package providertest
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// failedProbe probes h under fault f and returns the error; it skips the
+// case when the harness cannot inject f, and fails it when the probe
+// succeeds or returns an observation with its error.
+func (w *world) failedProbe(h provider.Host, f Fault) error {
+	w.t.Helper()
+	if w.Inject == nil || !w.Inject(f) {
+		w.t.Skipf("the harness cannot inject %s answers", f.Kind)
+	}
+	w.sync()
+	obs, err := w.Provider.Probe(w.ctx(), h)
+	if err == nil {
+		w.t.Fatalf("Probe under a %s answer succeeded: %+v", f.Kind, obs)
+	}
+	if obs != (hoststate.Observation{}) {
+		w.t.Errorf("a failed probe returned an observation: %+v", obs)
+	}
+	return err
+}
+
+// testForeignNotFound: only the provider's own not-found is absence. A 404
+// from a gateway or a wrong endpoint, without the provider's envelope, is
+// an error — else a misrouted base URL would make every host look gone.
+func testForeignNotFound(w *world) {
+	h := w.Host(0)
+	w.create(h, true)
+	err := w.failedProbe(h, Fault{Kind: ForeignNotFound})
+	if errors.Is(err, provider.ErrNotFound) || provider.Transient(err) {
+		w.t.Errorf("a foreign 404: %v; want a definitive error that is not provider.ErrNotFound", err)
+	}
+}
+
+// refusal is the message of the refusals the suite injects.
+const refusal = "driftless-conformance: refused for a reason only the provider knows"
+
+// testErrorClasses: rate limits and server failures are transient
+// (worth a backoff); refusals (400, 403) are definitive and carry the
+// provider's message, on probes and actions alike.
+func testErrorClasses(w *world) {
+	h := w.Host(0)
+	w.create(h, true)
+	for _, c := range []struct {
+		f     Fault
+		check func(error) bool
+		want  string
+	}{
+		{Fault{Kind: RateLimited}, func(err error) bool { return errors.Is(err, provider.ErrRateLimited) && provider.Transient(err) }, "a transient provider.ErrRateLimited"},
+		{Fault{Kind: Unavailable}, func(err error) bool { return errors.Is(err, provider.ErrUnavailable) && provider.Transient(err) }, "a transient provider.ErrUnavailable"},
+		{Fault{Kind: Refused, Status: 400, Message: refusal}, definitive, "a definitive error with the provider's message"},
+		{Fault{Kind: Refused, Status: 403, Message: refusal}, definitive, "a definitive error with the provider's message"},
+	} {
+		if err := w.failedProbe(h, c.f); !c.check(err) {
+			w.t.Errorf("Probe under %s %d: %v; want %s", c.f.Kind, c.f.Status, err, c.want)
+		}
+		for _, a := range []hoststate.Action{hoststate.ActionStop, hoststate.ActionReboot, hoststate.ActionDeprovision} {
+			if !w.supports(h, a) {
+				continue
+			}
+			if _, err := provider.ActionCall(w.Provider, a)(w.ctx(), h); err == nil || !c.check(err) {
+				w.t.Errorf("%s under %s %d: %v; want %s", a, c.f.Kind, c.f.Status, err, c.want)
+			}
+			break
+		}
+	}
+}
+
+// definitive reports a refusal: not transient, not a not-found, and
+// carrying the provider's message.
+func definitive(err error) bool {
+	return err != nil && !provider.Transient(err) && !errors.Is(err, provider.ErrNotFound) && strings.Contains(err.Error(), refusal)
+}
