@@ -3,6 +3,7 @@ package waiter_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 
@@ -129,4 +130,46 @@ func method(a *waiter.Actions, act hoststate.Action) func(context.Context, strin
 		hoststate.ActionStart: a.Start, hoststate.ActionRetry: a.Retry, hoststate.ActionStop: a.Stop,
 		hoststate.ActionReboot: a.Reboot, hoststate.ActionReprovision: a.Reprovision, hoststate.ActionDeprovision: a.Deprovision,
 	}[act]
+}
+
+// answersStart makes the adapter's start answer err.
+type answersStart struct {
+	provider.Provider
+	err error
+}
+
+func (p answersStart) Start(context.Context, provider.Host) (provider.Operation, error) {
+	return nil, p.err
+}
+
+// TestAmbiguousAnswersNeverBecomeError: only a definitive refusal is a
+// failed action; a malformed answer, an auth failure or an unknown error
+// leaves the transitional status for verification.
+func TestAmbiguousAnswersNeverBecomeError(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want hoststate.Status
+	}{
+		{"malformed answer", fmt.Errorf("gcp: start: %w: HTML page", provider.ErrBadResponse), hoststate.StatusStarting},
+		{"auth failure", errors.New("gcp: start: 401 Unauthorized"), hoststate.StatusStarting},
+		{"deadline after send", context.DeadlineExceeded, hoststate.StatusStarting},
+		{"definitive refusal", fmt.Errorf("gcp: start: %w: quota", provider.ErrConflict), hoststate.StatusError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, envConfig{providers: func(c *fakes.Cloud) []provider.Provider {
+					return []provider.Provider{answersStart{c.Provider(fakes.GCP), tc.err}}
+				}})
+				e.addHost("h", fakes.GCP, hostOf(fakes.GCP, 0), false, hoststate.StatusOff)
+				_, err := e.do(doStart(e.actions), "h", nil)
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("err = %v, want the provider's %v", err, tc.err)
+				}
+				if got := e.get("h").Status; got != tc.want {
+					t.Fatalf("after %s: %s, want %s", tc.name, got, tc.want)
+				}
+			})
+		})
+	}
 }

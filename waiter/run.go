@@ -221,6 +221,15 @@ func (r *run) admit() error {
 	return nil
 }
 
+// definitive reports whether err is the provider's own refusal of the
+// action — the only answer that makes a failed action (status error):
+// a conflict with the resource's state, a missing resource, an invalid
+// reference, an operation that finished with an error.
+func definitive(err error) bool {
+	return errors.Is(err, provider.ErrConflict) || errors.Is(err, provider.ErrNotFound) ||
+		errors.Is(err, provider.ErrInvalidHost) || errors.Is(err, provider.ErrOperationFailed)
+}
+
 // observe feeds the provider's answer into the shared backoff: a rate
 // limit starts or extends it; a successful call ends it (the provider is
 // serving again).
@@ -274,6 +283,13 @@ func (r *run) send(ctx context.Context) (provider.Operation, error) {
 			return nil, r.finish(ctx, err, r.restore)
 		}
 		if !provider.Transient(err) {
+			if !definitive(err) {
+				// A malformed answer, an auth failure, an error we cannot
+				// place: the request may have been applied. Leave the
+				// transitional status for verification by the reconciler.
+				r.log.Warn("waiter: ambiguous answer to the action, leaving it in flight", "error", err)
+				return nil, r.abandon("send", err)
+			}
 			r.log.Warn("waiter: provider refused", "error", err)
 			return nil, r.fail(ctx, err)
 		}
