@@ -185,11 +185,18 @@ func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
 		}
 		now = now.Add(2 * time.Minute)
 	}
-	// Past the window a real start from the console is drift as usual.
-	for range p.Confirmations {
+	// Past the window a real start from the console is drift, confirmed
+	// by a run of observations that itself spans the window.
+	runStart := now.Add(2 * time.Minute)
+	for now.Sub(runStart) < p.ConsistencyWindow {
 		now = now.Add(2 * time.Minute)
 		r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+		if r.Status != StatusOff && now.Sub(runStart) < p.ConsistencyWindow {
+			t.Fatalf("flipped on a run of %s, shorter than the window", now.Sub(runStart))
+		}
 	}
+	now = now.Add(2 * time.Minute)
+	r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
 	if r.Status != StatusRunning {
 		t.Fatalf("after the window: %s, want running", r.Status)
 	}

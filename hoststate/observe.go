@@ -165,10 +165,17 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 	if r.Pending == target && r.PendingCount > 0 {
 		r.PendingCount++
 	} else {
-		r.Pending, r.PendingCount = target, 1
+		r.Pending, r.PendingCount, r.PendingSince = target, 1, now
 	}
 	count := r.PendingCount
-	if count < p.Confirmations {
+	// A drift's run must also span the provider's consistency window:
+	// within it of the VM's change, a read may be the old state, so
+	// agreeing reads inside the window alone prove nothing. (An expected
+	// outcome is the new state, which no stale read returns.)
+	if count < p.Confirmations || (!expected && now.Sub(r.PendingSince) < p.ConsistencyWindow) {
+		if count >= p.Confirmations {
+			r.PendingCount = p.Confirmations - 1
+		}
 		return r, Change{From: from, To: from, Reason: ReasonConfirming, Target: target, Count: count}
 	}
 	reason := ReasonDrift
@@ -267,5 +274,5 @@ func (r *Record) moveTo(s Status, now time.Time) {
 
 // resetPending forgets any confirmation in progress.
 func (r *Record) resetPending() {
-	r.Pending, r.PendingCount = StatusUnknown, 0
+	r.Pending, r.PendingCount, r.PendingSince = StatusUnknown, 0, time.Time{}
 }

@@ -191,7 +191,7 @@ func TestObserveRecordsEverySuccessfulProbe(t *testing.T) {
 	want := in
 	want.Observed, want.ObservedVolume, want.ProviderStatus, want.ProviderVolumeStatus = VMStopping, VolumeTransitional, "STOPPING", "reserved"
 	want.ObservedAt, want.ProbeFailures, want.ProbeError = t0, 0, ""
-	want.Pending, want.PendingCount = StatusStopping, 1
+	want.Pending, want.PendingCount, want.PendingSince = StatusStopping, 1, t0
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -29,9 +29,9 @@ type Policy struct {
 	// transitional status (an orphaned action expires). Default 30 min.
 	ActionTimeout time.Duration
 	// ConsistencyWindow is how long the provider may keep answering the
-	// state from before an action (eventual consistency): contradicting
-	// observations within it of the action, or of the action's confirmed
-	// outcome, are recorded but neither change the status nor count.
+	// state from before a change (eventual consistency): contradicting
+	// observations within it of a user action or of a status change are
+	// recorded but neither change the status nor count.
 	// Default 0 (a strongly consistent API); set it per provider.
 	ConsistencyWindow time.Duration
 	// MaxClockSkew bounds how far in the future a stored time may lie

@@ -95,6 +95,9 @@ type Record struct {
 	// and PendingCount how many agreed so far.
 	Pending      Status `json:"pending"`
 	PendingCount int    `json:"pending_count,omitempty"`
+	// PendingSince is when the run of confirmations began: a flip's run
+	// must span the provider's consistency window.
+	PendingSince time.Time `json:"pending_since,omitzero"`
 
 	// Version is the compare-and-swap version a Store bumps on every write.
 	Version uint64 `json:"version"`
@@ -133,16 +136,15 @@ func (r *Record) inGrace(now time.Time, p *Policy) bool {
 }
 
 // inConsistencyWindow reports whether now is within the provider's
-// consistency window of the last user action, or of its confirmed outcome
-// (the status is the action's goal, reached since the action).
+// consistency window of the last user action or of the last status change
+// (an action's confirmed outcome, or confirmed drift): the provider may
+// still serve the state from before it.
 func (r *Record) inConsistencyWindow(now time.Time, p *Policy) bool {
-	if p.ConsistencyWindow <= 0 || r.ActionAt.IsZero() {
+	if p.ConsistencyWindow <= 0 {
 		return false
 	}
-	if now.Sub(r.ActionAt) < p.ConsistencyWindow {
-		return true
-	}
-	return r.Status == r.LastAction.Goal() && !r.Since.Before(r.ActionAt) && now.Sub(r.Since) < p.ConsistencyWindow
+	return (!r.ActionAt.IsZero() && now.Sub(r.ActionAt) < p.ConsistencyWindow) ||
+		(!r.Since.IsZero() && now.Sub(r.Since) < p.ConsistencyWindow)
 }
 
 // heartbeatFresh reports whether the host daemon was heard from after the
@@ -171,6 +173,7 @@ func (r *Record) sanitize(now time.Time, p *Policy) {
 	r.Since = notAfter(r.Since, limit, now)
 	r.ActionAt = notAfter(r.ActionAt, limit, now)
 	r.LastSeen = notAfter(r.LastSeen, limit, now)
+	r.PendingSince = notAfter(r.PendingSince, limit, now)
 	if !r.Deadline.IsZero() && !r.ActionAt.IsZero() && r.Deadline.Sub(r.ActionAt) > MaxDeadline {
 		r.Deadline = r.ActionAt.Add(MaxDeadline)
 	}
@@ -180,7 +183,7 @@ func (r *Record) sanitize(now time.Time, p *Policy) {
 		r.PendingCount = 0
 	}
 	if r.PendingCount == 0 {
-		r.Pending = StatusUnknown
+		r.Pending, r.PendingSince = StatusUnknown, time.Time{}
 	}
 	r.ProbeFailures = max(r.ProbeFailures, 0)
 	if len(r.Address) > MaxAddress {

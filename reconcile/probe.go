@@ -102,10 +102,38 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 			continue
 		}
 		for _, i := range members {
-			out.results = append(out.results, result{&hosts[i], fromListing(hosts[i].Ref, caps, vms, vols)})
+			o := fromListing(hosts[i].Ref, caps, vms, vols)
+			if vanished(hosts[i], o, caps) {
+				// Absence from a listing is weak evidence (a listing may
+				// silently omit entries): only the provider's own answer
+				// about this host decides that it is gone.
+				if !ps.p.Allow(now) {
+					out.deferred = append(out.deferred, hosts[i])
+					continue
+				}
+				out.calls++
+				r.cfg.Metrics.ProviderCall(name, "Probe")
+				var err error
+				if o, err = probe(ctx, ps.p, hosts[i].Ref); err != nil {
+					o = hoststate.Observation{Err: err}
+				}
+			}
+			out.results = append(out.results, result{&hosts[i], o})
 		}
 	}
 	return out
+}
+
+// vanished reports whether a listing's observation says a VM or data
+// volume is gone that the record last saw: worth the provider's own
+// answer. For a host never observed, only a listed VM without its listed
+// volume is (a first sight of a missing VM is no news).
+func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capabilities) bool {
+	seen := !rec.ObservedAt.IsZero()
+	vm := seen && o.VM == hoststate.VMAbsent && rec.Observed != hoststate.VMAbsent
+	vol := caps.SeparateVolume && o.Volume == hoststate.VolumeAbsent && rec.ObservedVolume != hoststate.VolumeAbsent &&
+		(seen || o.VM != hoststate.VMAbsent)
+	return vm || vol
 }
 
 // fromListing builds a host's observation from a complete listing: a VM not

@@ -23,5 +23,6 @@ func AtPrecision(r hoststate.Record, p time.Duration) hoststate.Record {
 	t(&r.NextCheck)
 	t(&r.ObservedAt)
 	t(&r.LastSeen)
+	t(&r.PendingSince)
 	return r
 }

@@ -7,7 +7,8 @@
 //
 // Summary lines:
 //
-//	false flips: N            statuses written that contradicted a settled ground truth (must be 0)
+//	false flips: N            statuses written that no settled ground truth of the provider's
+//	                          consistency window supports (must be 0; the window is 0 but for -chaos)
 //	converge p50/p95/max: …   simulated time from a provider change to the right stored status
 //	provider calls per host-hour: …
 //	drift repaired: N         changes made because the provider drifted from the record
@@ -27,6 +28,7 @@ import (
 	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
@@ -37,7 +39,7 @@ func main() {
 	if !ok {
 		os.Exit(code)
 	}
-	if err := run(os.Stdout, os.Stderr, f.hosts, f.seed, f.faultRate, f.duration, f.unconverged); err != nil {
+	if err := run(os.Stdout, os.Stderr, f); err != nil {
 		fmt.Fprintln(os.Stderr, "simulate:", err)
 		os.Exit(1)
 	}
@@ -50,6 +52,7 @@ type flags struct {
 	faultRate   float64
 	duration    time.Duration
 	unconverged bool
+	chaos       bool
 }
 
 // parseFlags parses args; it reports false, with the exit status, if the
@@ -68,6 +71,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (flags, int, bool) {
 	fs.Float64Var(&f.faultRate, "fault-rate", 0.05, "API error/timeout/429 rate per call while faults are on")
 	fs.DurationVar(&f.duration, "duration", 24*time.Hour, "simulated time to run")
 	fs.BoolVar(&f.unconverged, "list-unconverged", false, "list the hosts whose status had not caught up at the end")
+	fs.BoolVar(&f.chaos, "chaos", false, "every fault class at once (5xx and 403/429 storms, partial and malformed listings,\nstale reads, preemption, console drift, connector loss, crashes mid-action, a replica failover),\nthen a fault-free last quarter")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fs)
@@ -94,26 +98,43 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 // sample is how finely the simulation watches the ground truth.
 const sample = 10 * time.Second
 
-func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration time.Duration, listUnconverged bool) error {
-	if n < 5 || duration <= 0 || faultRate < 0 || faultRate > 1 {
+func run(out, progress io.Writer, f flags) error {
+	if f.hosts < 5 || f.duration <= 0 || f.faultRate < 0 || f.faultRate > 1 {
 		return fmt.Errorf("need -hosts ≥ 5, -duration > 0 and 0 ≤ -fault-rate ≤ 1")
 	}
 	ctx := context.Background()
 	start := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 	clock := clocktest.New(start)
-	cloud := fakes.NewCloud(clock, seed)
-	st := store.NewMemStore(store.MemConfig{})
-	rnd := rand.New(rand.NewPCG(uint64(seed), 7))
+	cloud := fakes.NewCloud(clock, f.seed)
+	st := store.NewMemStore(store.MemConfig{Now: clock.Now})
+	rnd := rand.New(rand.NewPCG(uint64(f.seed), 7))
+	const (
+		interval    = 2 * time.Minute
+		staleWindow = 3 * time.Minute
+	)
 
 	kinds := fakes.Kinds()
+	var flakies []*flaky
 	var provs []provider.Provider
+	windows := map[string]time.Duration{}
 	for _, k := range kinds {
-		provs = append(provs, cloud.Provider(k))
+		p := cloud.Provider(k)
+		if f.chaos {
+			var fl *flaky
+			fl, p = newFlaky(p, clock, staleWindow, uint64(f.seed))
+			flakies = append(flakies, fl)
+			windows[k] = staleWindow
+		}
+		provs = append(provs, p)
 	}
 	var recs []hoststate.Record
-	for i := range n {
+	for i := range f.hosts {
 		k := kinds[i%len(kinds)]
-		h := provider.Host{Project: "proj", Zone: "us-central1-a", Region: "region-1", Instance: fmt.Sprintf("%s-%d", k, i), Volume: fmt.Sprintf("vol-%d", i)}
+		zone, region := "us-central1-a", "region-1"
+		if f.chaos { // several zones, so the guardrails count per zone
+			zone, region = fmt.Sprintf("us-central1-%c", 'a'+i/len(kinds)%4), fmt.Sprintf("region-%d", 1+i/len(kinds)%4)
+		}
+		h := provider.Host{Project: "proj", Zone: zone, Region: region, Instance: fmt.Sprintf("%s-%d", k, i), Volume: fmt.Sprintf("vol-%d", i)}
 		switch k {
 		case fakes.Lambda:
 			h.Volume = ""
@@ -129,17 +150,45 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 		}
 		recs = append(recs, rec)
 	}
-	const interval = 2 * time.Minute
-	rec, err := reconcile.New(reconcile.Config{Store: st, Clock: clock, Providers: provs, Interval: interval, Seed: uint64(seed)})
-	if err != nil {
-		return err
+	// Two replicas share the store, each leasing providers on the store's
+	// clock; in chaos mode one of them dies mid-run.
+	var replicas []*reconcile.Reconciler
+	for i, owner := range []string{"replica-a", "replica-b"} {
+		if !f.chaos && i > 0 {
+			break
+		}
+		reg, err := kernel.New(kernel.Config{Providers: provs, Seed: uint64(f.seed) + uint64(i), ConsistencyWindow: windows})
+		if err != nil {
+			return err
+		}
+		cfg := reconcile.Config{Store: st, Clock: clock, Registry: reg, Interval: interval, Seed: uint64(f.seed) + uint64(i)}
+		if f.chaos {
+			cfg.Owner = owner
+		}
+		r, err := reconcile.New(cfg)
+		if err != nil {
+			return err
+		}
+		replicas = append(replicas, r)
 	}
+	policy := hoststate.DefaultPolicy()
+	policy.ConsistencyWindow = windows[fakes.GCP]
+	// Once faults stop and nothing is in flight, a host converges within
+	// the hold windows plus Confirmations+1 jittered intervals, plus one
+	// interval for a half-open probe to end a backoff.
+	jittered := interval + interval/10 // Jitter 0.1
+	bound := max(policy.Grace, policy.ConsistencyWindow) + time.Duration(policy.Confirmations+2)*jittered
 
 	var (
 		falseFlips, drift int
 		lags              []time.Duration
-		changedAt         = map[string]time.Time{} // host → when its truth last changed, until stored status matches
+		changedAt         = map[string]time.Time{} // host → since when its stored status should follow the truth
 		lastTruth         = map[string]hoststate.Status{}
+		truthAt           = map[string]map[hoststate.Status]time.Time{} // host → settled status → last seen
+		// faulty: a fault spell is on. Convergence is measured from the
+		// moment faults stop, or from the change when none was active: a
+		// host that catches up while faults are still on is not measured.
+		faulty bool
 	)
 	watch := func() {
 		now := clock.Now()
@@ -148,33 +197,70 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 			if !settled {
 				continue
 			}
+			if truthAt[r.ID] == nil {
+				truthAt[r.ID] = map[hoststate.Status]time.Time{}
+			}
+			truthAt[r.ID][want] = now
 			if prev, ok := lastTruth[r.ID]; !ok || prev != want {
 				lastTruth[r.ID] = want
 				changedAt[r.ID] = now
 			}
 			if t, pending := changedAt[r.ID]; pending {
 				if cur, _ := st.Get(ctx, r.ID); cur.Status == want {
-					lags = append(lags, now.Sub(t))
+					if !faulty {
+						lags = append(lags, now.Sub(t))
+					}
 					delete(changedAt, r.ID)
 				}
 			}
 		}
 	}
-
-	nextTick := start
-	faultsOn := false
-	for clock.Now().Before(start.Add(duration)) {
-		now := clock.Now()
-		// Faults come and go in spells; drift and user actions now and then.
-		if rnd.Float64() < 0.002 {
-			faultsOn = !faultsOn
-			f := fakes.Faults{}
-			if faultsOn {
-				f = fakes.Faults{ErrorRate: faultRate, TimeoutRate: faultRate / 2, RateLimitRate: faultRate / 2, RateLimitBurst: 3, CreateLag: 20 * time.Second, DeleteLag: 20 * time.Second}
-			}
-			_ = cloud.SetFaults("", f)
+	// faultsOff ends a fault spell at now: convergence of what changed
+	// during it is measured from now.
+	faultsOff := func(now time.Time) {
+		faulty = false
+		for id, t := range changedAt {
+			changedAt[id] = later(t, now)
 		}
-		if rnd.Float64() < 0.02 {
+	}
+
+	end := start.Add(f.duration)
+	tail := end.Add(-f.duration / 4) // chaos: the last quarter is fault-free
+	killAt := start.Add(f.duration * 2 / 5)
+	nextTick := start
+	faultsOn, calm := false, false
+	for clock.Now().Before(end) {
+		now := clock.Now()
+		switch {
+		case f.chaos && !now.Before(tail):
+			if !calm {
+				calm = true
+				_ = cloud.SetFaults("", fakes.Faults{})
+				for _, fl := range flakies {
+					fl.set(0, 0)
+				}
+				for _, r := range recs {
+					_ = cloud.SetConnectorOnline(r.Ref, true)
+				}
+				faultsOff(now)
+			}
+		case f.chaos:
+			faulty = true
+			chaosPhase(now.Sub(start), cloud, flakies, f.faultRate)
+		case rnd.Float64() < 0.002:
+			// Faults come and go in spells.
+			faultsOn = !faultsOn
+			fs := fakes.Faults{}
+			if faultsOn {
+				faulty = true
+				fs = fakes.Faults{ErrorRate: f.faultRate, TimeoutRate: f.faultRate / 2, RateLimitRate: f.faultRate / 2, RateLimitBurst: 3, CreateLag: 20 * time.Second, DeleteLag: 20 * time.Second}
+			} else {
+				faultsOff(now)
+			}
+			_ = cloud.SetFaults("", fs)
+		}
+		// Drift now and then, until the fault-free tail.
+		if !calm && rnd.Float64() < 0.02 {
 			h := recs[rnd.IntN(len(recs))]
 			switch rnd.IntN(4) {
 			case 0:
@@ -187,26 +273,38 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 				_ = cloud.SetConnectorOnline(h.Ref, rnd.IntN(3) != 0)
 			}
 		}
+		// Users act throughout; only during chaos do some control-plane
+		// requests crash between the write and the call.
 		if rnd.Float64() < 0.05 {
-			userAction(ctx, st, cloud, recs[rnd.IntN(len(recs))].ID, hoststate.Actions()[rnd.IntN(len(hoststate.Actions()))], now)
+			crash := f.chaos && !calm && rnd.IntN(5) == 0
+			userAction(ctx, st, cloud, recs[rnd.IntN(len(recs))].ID, hoststate.Actions()[rnd.IntN(len(hoststate.Actions()))], now, crash)
 		}
 		if !now.Before(nextTick) {
-			rep, err := rec.RunOnce(ctx)
-			if err != nil {
-				return err
-			}
-			for _, c := range rep.Changes {
-				if c.Reason == hoststate.ReasonDrift {
-					drift++
+			for i, r := range replicas {
+				if i == 0 && f.chaos && !now.Before(killAt) {
+					continue // replica-a died: its leases expire, replica-b takes over
 				}
-				r, _ := st.Get(ctx, c.ID)
-				if want, settled := truthStatus(cloud.Truth(c.Provider, r.Ref)); settled && !c.To.Transitional() && c.To != want {
-					falseFlips++
+				rep, err := r.RunOnce(ctx)
+				if err != nil {
+					return err
+				}
+				for _, c := range rep.Changes {
+					if c.Reason == hoststate.ReasonDrift {
+						drift++
+					}
+					r, _ := st.Get(ctx, c.ID)
+					want, settled := truthStatus(cloud.Truth(c.Provider, r.Ref))
+					// A status the provider's ground truth held within its
+					// consistency window is lag, not a false flip.
+					recent := now.Sub(truthAt[c.ID][c.To]) <= windows[c.Provider]+sample
+					if settled && !c.To.Transitional() && c.To != want && !recent {
+						falseFlips++
+					}
 				}
 			}
 			nextTick = now.Add(interval)
 			if elapsed := now.Sub(start); elapsed%time.Hour < interval {
-				fmt.Fprintf(progress, "\rsimulated %5.1fh of %.0fh, %d changes so far", elapsed.Hours(), duration.Hours(), len(lags))
+				fmt.Fprintf(progress, "\rsimulated %5.1fh of %.0fh, %d changes so far", elapsed.Hours(), f.duration.Hours(), len(lags))
 			}
 		}
 		clock.Advance(sample)
@@ -216,19 +314,51 @@ func run(out, progress io.Writer, n int, seed int64, faultRate float64, duration
 
 	calls := cloud.Calls("").Total()
 	slices.Sort(lags)
-	fmt.Fprintf(out, "hosts: %d  simulated: %s  seed: %d\n", n, duration, seed)
+	fmt.Fprintf(out, "hosts: %d  simulated: %s  seed: %d\n", f.hosts, f.duration, f.seed)
 	fmt.Fprintf(out, "false flips: %d\n", falseFlips)
-	fmt.Fprintf(out, "converge p50/p95/max: %s / %s / %s (%d changes)\n", pct(lags, 50), pct(lags, 95), pct(lags, 100), len(lags))
-	fmt.Fprintf(out, "provider calls per host-hour: %.2f\n", float64(calls)/float64(n)/duration.Hours())
+	fmt.Fprintf(out, "converge p50/p95/max: %s / %s / %s (%d changes measured)\n", pct(lags, 50), pct(lags, 95), pct(lags, 100), len(lags))
+	fmt.Fprintf(out, "convergence bound: %s\n", bound)
+	fmt.Fprintf(out, "provider calls per host-hour: %.2f\n", float64(calls)/float64(f.hosts)/f.duration.Hours())
 	fmt.Fprintf(out, "drift repaired: %d\n", drift)
 	fmt.Fprintf(out, "not yet converged at the end: %d\n", len(changedAt))
-	if listUnconverged {
+	if f.unconverged {
 		for id := range changedAt {
 			r, _ := st.Get(ctx, id)
 			fmt.Fprintln(out, id, r.Status, r.ProviderStatus, r.ProviderVolumeStatus, lastTruth[id], r.LastAction, r.Pending, r.PendingCount)
 		}
 	}
 	return nil
+}
+
+// chaosPhase sets the fault classes of the chaos run's phase at elapsed:
+// each 20-minute phase turns on a different storm, over a base of every
+// fault at rate.
+func chaosPhase(elapsed time.Duration, cloud *fakes.Cloud, flakies []*flaky, rate float64) {
+	base := fakes.Faults{ErrorRate: rate, TimeoutRate: rate / 2, RateLimitRate: rate / 2, RateLimitBurst: 3, RetryAfter: 30 * time.Second,
+		PartialListRate: rate, CreateLag: 20 * time.Second, DeleteLag: 20 * time.Second, PreemptRate: rate / 10}
+	stale, bad := 0.3, rate
+	switch int(elapsed/(20*time.Minute)) % 5 {
+	case 0: // 5xx storm
+		base.ErrorRate = 0.7
+	case 1: // 403/429 storm
+		base.RateLimitRate, base.RateLimitBurst, base.RetryAfter = 0.6, 10, time.Minute
+	case 2: // partial and malformed listings
+		base.PartialListRate, bad = 0.4, 0.4
+	case 3: // stale reads
+		stale = 0.8
+	}
+	_ = cloud.SetFaults("", base)
+	for _, fl := range flakies {
+		fl.set(stale, bad)
+	}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // truthStatus is the status the ground truth implies, if it has settled:
@@ -243,8 +373,9 @@ func truthStatus(tr fakes.Truth) (hoststate.Status, bool) {
 
 // userAction is a control plane acting for a user: write the transitional
 // status first, then call the provider (waiter.Actions does this with
-// waiting; here the reconciler finishes each action).
-func userAction(ctx context.Context, st store.Store, cloud *fakes.Cloud, id string, a hoststate.Action, now time.Time) {
+// waiting; here the reconciler finishes each action). A crash between the
+// two leaves the transitional status and sends nothing.
+func userAction(ctx context.Context, st store.Store, cloud *fakes.Cloud, id string, a hoststate.Action, now time.Time, crash bool) {
 	cur, err := st.Get(ctx, id)
 	if err != nil {
 		return
@@ -263,7 +394,7 @@ func userAction(ctx context.Context, st store.Store, cloud *fakes.Cloud, id stri
 	if err != nil {
 		return
 	}
-	if next, err = st.Update(ctx, store.Write{Record: next}); err != nil {
+	if next, err = st.Update(ctx, store.Write{Record: next}); err != nil || crash {
 		return
 	}
 	if _, err := call(ctx, cur.Ref); err != nil && !provider.Transient(err) {
