@@ -683,3 +683,24 @@ func TestRacedActionAtTheSameInstantSupersedes(t *testing.T) {
 		}
 	})
 }
+
+// TestRecreatingStartNeedsBootstrapAgain: a Hyperstack start creates a new
+// VM (the stop deleted the old one), so the host's first-boot setup is
+// pending again.
+func TestRecreatingStartNeedsBootstrapAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{})
+		rec := e.addHost("h", fakes.Hyperstack, hostOf(fakes.Hyperstack, 0), false, hoststate.StatusOff)
+		rec.BootstrapDone = true
+		if _, err := e.store.Update(t.Context(), store.Write{Record: rec}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.do(doStart(e.actions), "h", nil)
+		if err != nil || got.Status != hoststate.StatusRunning {
+			t.Fatalf("start: %s, %v", got.Status, err)
+		}
+		if got.BootstrapDone {
+			t.Fatal("a recreated VM kept bootstrap done")
+		}
+	})
+}

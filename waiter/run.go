@@ -168,6 +168,11 @@ func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*
 			return store.Write{}, err
 		}
 		next.Deadline = now.Add(a.timeouts.of(act))
+		// A start that creates a new VM (where a stop deleted the old one,
+		// or where there is no stop: a launch) means a new first boot.
+		if gated(act) && (prov.Capabilities().StopDeletesVM || prov.Supports(cur.Ref, hoststate.ActionStop) != nil) {
+			next.BootstrapDone = false
+		}
 		r.before, r.prov = cur, prov
 		return store.Write{Record: next, Reason: act.String()}, nil
 	})
