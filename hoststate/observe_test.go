@@ -264,3 +264,18 @@ func TestPartialPolicyKeepsEveryOtherRule(t *testing.T) {
 		})
 	}
 }
+
+// TestOnlyObservedAtDiffers: an agreeing observation changes nothing but
+// the time; any other decision is a difference.
+func TestOnlyObservedAtDiffers(t *testing.T) {
+	r := settled(StatusRunning)
+	r.ObservedAt, r.Observed, r.ObservedVolume, r.ProviderStatus, r.ProviderVolumeStatus = t0, VMRunning, VolumePresent, "running", "present"
+	same, _ := Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(time.Minute), DefaultPolicy())
+	if !OnlyObservedAtDiffers(r, same) || same.ObservedAt.Equal(r.ObservedAt) {
+		t.Fatalf("an agreeing observation: %+v", same)
+	}
+	moved, _ := Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
+	if OnlyObservedAtDiffers(r, moved) {
+		t.Fatal("a confirming observation counted as no change")
+	}
+}

@@ -216,3 +216,19 @@ func (r *Record) actionExpired(now time.Time, p *Policy) bool {
 	}
 	return !now.Before(d)
 }
+
+// OnlyObservedAtDiffers reports whether b is a without any change but the
+// time of the observation: the decision found nothing new, and a shell may
+// skip writing b (keeping the stored ObservedAt at most a bounded time
+// behind). It compares every field Observe may change.
+func OnlyObservedAtDiffers(a, b Record) bool {
+	return a.Status == b.Status && a.Since.Equal(b.Since) && a.Reason == b.Reason &&
+		a.Deadline.Equal(b.Deadline) && a.NextCheck.Equal(b.NextCheck) && a.VMID == b.VMID &&
+		a.Observed == b.Observed && a.ObservedVolume == b.ObservedVolume &&
+		a.ProviderStatus == b.ProviderStatus && a.ProviderVolumeStatus == b.ProviderVolumeStatus &&
+		a.Unreachable == b.Unreachable && a.ProbeFailures == b.ProbeFailures && a.ProbeError == b.ProbeError &&
+		a.Address == b.Address && a.LastSeen.Equal(b.LastSeen) && a.BootstrapDone == b.BootstrapDone &&
+		a.ProviderDisagrees == b.ProviderDisagrees && a.Pending == b.Pending && a.PendingCount == b.PendingCount &&
+		a.PendingSince.Equal(b.PendingSince) && a.ActionAt.Equal(b.ActionAt) && a.ActionSeq == b.ActionSeq &&
+		a.LastAction == b.LastAction && a.ID == b.ID && a.Version == b.Version
+}

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/kernel"
+	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
 )
@@ -63,4 +65,82 @@ func storeFootprint(f *fleet) uint64 {
 	runtime.KeepAlive(recs)
 	runtime.KeepAlive(s)
 	return m1.HeapAlloc - m0.HeapAlloc
+}
+
+// benchSizes are the fleet sizes of the side-by-side benchmarks; 1M only
+// without -short.
+func benchSizes() []int {
+	if testing.Short() {
+		return []int{1_000, 10_000, 100_000}
+	}
+	return []int{1_000, 10_000, 100_000, 1_000_000}
+}
+
+// BenchmarkScanLimit is the floor a full sweep is measured against: a
+// plain loop over the same in-memory records comparing four fields with
+// the listing, nothing more.
+func BenchmarkScanLimit(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
+			recs := make([]hoststate.Record, n)
+			listed := make(map[string]provider.ListedVM, n)
+			for i := range recs {
+				id := fmt.Sprintf("gcp-%d", i)
+				recs[i] = hoststate.Record{ID: id, Ref: provider.Host{Instance: id}, Status: hoststate.StatusRunning, Observed: hoststate.VMRunning, ProviderStatus: "RUNNING", Address: "10.0.0.1"}
+				listed[id] = provider.ListedVM{Instance: id, VM: hoststate.VMRunning, Raw: "RUNNING", Address: "10.0.0.1"}
+			}
+			differ := 0
+			b.ResetTimer()
+			for b.Loop() {
+				for i := range recs {
+					r := &recs[i]
+					vm := listed[r.Ref.Instance]
+					if r.Observed != vm.VM || r.ProviderStatus != vm.Raw || r.Address != vm.Address || r.Unreachable != vm.Unreachable {
+						differ++
+					}
+				}
+			}
+			b.StopTimer()
+			if differ != 0 {
+				b.Fatal(differ)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/host")
+		})
+	}
+}
+
+// BenchmarkQuietTick measures a tick with everything settled and
+// heartbeating: nothing is due.
+func BenchmarkQuietTick(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
+			perKind := n / 5
+			f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30}, func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
+			f.tick()
+			f.tick()
+			ctx := context.Background()
+			beat := func() {
+				for _, h := range f.hosts {
+					if _, err := f.rec.Heartbeat(ctx, h.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			beat()
+			b.ReportAllocs()
+			b.ResetTimer()
+			selected := 0
+			for b.Loop() {
+				rep, err := f.rec.RunOnce(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				selected = rep.Selected
+			}
+			b.StopTimer()
+			// What the selection still looks at on a quiet tick (hosts in
+			// transitional, error or unknown statuses stay due).
+			b.ReportMetric(float64(selected), "selected/tick")
+		})
+	}
 }

@@ -304,7 +304,7 @@ func TestUserActionWinsOverConcurrentReconcile(t *testing.T) {
 	cs := &conflictingStore{MemStore: f.store, f: f, target: target}
 	r, err := reconcile.New(reconcile.Config{Store: cs, Clock: f.clock, Providers: []provider.Provider{f.cloud.Provider(fakes.GCP)}, FullSweepEvery: 1})
 	must(t, err)
-	f.clock.Advance(time.Minute)
+	f.clock.Advance(3 * time.Minute) // past the ObservedAt lag bound, so the tick writes the host
 	rep, err := r.RunOnce(context.Background())
 	must(t, err)
 	got := f.get(target)

@@ -282,8 +282,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	if halfOpen {
 		limit = 1
 	}
-	capped := len(hosts) > limit
-	if capped {
+	if len(hosts) > limit {
 		defer_(hosts[limit:])
 		hosts = hosts[:limit]
 	}
@@ -293,13 +292,16 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		// A listing says where every VM of its scope is: observe every
 		// stored host it covers, off and deprovisioned ones too, at no
 		// extra call.
-		mates, err := r.scopeMates(ctx, ps, hosts)
-		if err != nil {
-			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
+		// (A full sweep has selected them all already.)
+		if !rep.FullSweep {
+			mates, err := r.scopeMates(ctx, ps, hosts)
+			if err != nil {
+				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
+			}
+			// hosts is a window of the tick's slice: clip it, so appending
+			// never overwrites the next provider's records.
+			hosts = append(slices.Clip(hosts), mates...)
 		}
-		// hosts is a window of the tick's slice: clip it, so appending
-		// never overwrites the next provider's records.
-		hosts = append(slices.Clip(hosts), mates...)
 		obs = r.list(ctx, ps, hosts, now)
 	} else {
 		obs = r.probeEach(ctx, ps, hosts, now)
@@ -318,6 +320,11 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	r.cfg.Metrics.HostsProbed(name, probed)
 
 	changes := make([]hoststate.Change, len(obs.results))
+	// A decision that changes nothing but the observation time is not
+	// written, as long as the stored ObservedAt stays within one full-sweep
+	// period of the truth, so other replicas and the UI stay honest.
+	unchanged := make([]bool, len(obs.results))
+	maxLag := time.Duration(r.cfg.FullSweepEvery) * r.cfg.Interval
 	for i := range obs.results {
 		res := &obs.results[i]
 		if res.obs.Err != nil {
@@ -325,7 +332,9 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 			r.cfg.Metrics.ProbeError(name)
 		}
 		var ch hoststate.Change
-		*res.rec, ch = hoststate.Observe(*res.rec, res.obs, now, ps.policy)
+		prev := *res.rec
+		*res.rec, ch = hoststate.Observe(prev, res.obs, now, ps.policy)
+		unchanged[i] = hoststate.OnlyObservedAtDiffers(prev, *res.rec) && res.rec.ObservedAt.Sub(prev.ObservedAt) < maxLag
 		if ch.Reason.Held() {
 			rep.Held++
 			r.cfg.Metrics.FlipHeld(name, ch.Reason)
@@ -340,8 +349,13 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		r.cfg.Logger.LogAttrs(ctx, slog.LevelError, "guardrails engaged: holding drift flips",
 			slog.String("provider", name), slog.Any("scopes", braked), slog.Int("held", n), slog.Int("observed", probed))
 	}
+	for i, u := range unchanged {
+		held[i] = held[i] || u
+	}
 	r.writeDecisions(ctx, ps, obs.results, changes, held, now, rep)
-	return !halfOpen && !capped && obs.transient == nil && len(obs.deferred) == 0
+	// Hosts capped out or held back by the token bucket are deferred and
+	// go first next tick; only an outage leaves the sweep to redo.
+	return !halfOpen && obs.transient == nil
 }
 
 // count returns how many of bs are true.

@@ -270,3 +270,27 @@ func TestRunOnceWaitingHonoursItsContext(t *testing.T) {
 	close(bs.release)
 	<-done
 }
+
+// A tick whose decisions change nothing but the observation time writes
+// nothing — until the stored ObservedAt would lag a full-sweep period.
+func TestUnchangedDecisionsAreNotWritten(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 5}, reconcile.Config{FullSweepEvery: 3}, nil)
+	versions := func() (sum uint64) {
+		for _, h := range z.hosts["zone-a"] {
+			rec, _ := z.store.Get(context.Background(), h.Instance)
+			sum += rec.Version
+		}
+		return sum
+	}
+	before := versions()
+	z.tick() // 2 min after the last write: within the 3 × 2 min bound
+	if after := versions(); after != before {
+		t.Fatalf("a quiet full sweep wrote %d versions", after-before)
+	}
+	for range 3 {
+		z.tick()
+	}
+	if versions() == before {
+		t.Fatal("ObservedAt never refreshed past its lag bound")
+	}
+}
