@@ -23,9 +23,9 @@ type actionTable struct {
 
 // actionEntry is one remembered action.
 type actionEntry struct {
-	ref      string
-	handle   *waiter.Handle
-	started  time.Time
+	ref     string
+	handle  *waiter.Handle
+	started time.Time
 }
 
 func newActionTable(max int) *actionTable {
