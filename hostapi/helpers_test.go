@@ -63,6 +63,8 @@ type envConfig struct {
 	secrets   []string
 	store     func(*store.MemStore) store.Store
 	keepAlive time.Duration
+	// maxActions bounds the remembered actions.
+	maxActions int
 }
 
 // hostRef returns a valid reference for kind named after id.
@@ -148,7 +150,7 @@ func newEnv(t testing.TB, cfg envConfig) *env {
 	}
 	e.h, err = hostapi.New(hostapi.Config{
 		Store: st, Registry: e.reg, Actions: e.actions, Reconciler: e.rec, Authenticator: auth,
-		Clock: e.clock, Secrets: cfg.secrets, KeepAlive: cfg.keepAlive,
+		Clock: e.clock, Secrets: cfg.secrets, KeepAlive: cfg.keepAlive, MaxActions: cfg.maxActions,
 	})
 	if err != nil {
 		t.Fatal(err)
