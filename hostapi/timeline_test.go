@@ -27,7 +27,7 @@ func TestTimeline(t *testing.T) {
 		},
 		{
 			name: "a stop",
-			rec: hoststate.Record{Status: hoststate.StatusOff, ProviderStatus: "TERMINATED", ObservedAt: at(30)},
+			rec:  hoststate.Record{Status: hoststate.StatusOff, ProviderStatus: "TERMINATED", ObservedAt: at(30)},
 			hist: []store.Transition{
 				{From: hoststate.StatusUnknown, To: hoststate.StatusRunning, RawStatus: "RUNNING", At: at(10)},
 				{From: hoststate.StatusRunning, To: hoststate.StatusStopping, RawStatus: "RUNNING", At: at(20)},
