@@ -43,6 +43,16 @@ func (l *lane) add(from, to time.Time, v string) {
 	*l = append(*l, Segment{From: from, To: to, Value: v})
 }
 
+// end closes the lane with its current value, kept even when it began at
+// the very end: a status written a moment ago is still the status now.
+func (l *lane) end(from, to time.Time, v string) {
+	if n := len(*l); !to.After(from) && (n == 0 || (*l)[n-1].Value != v) {
+		*l = append(*l, Segment{From: from, To: to, Value: v})
+		return
+	}
+	l.add(from, to, v)
+}
+
 // timeline draws hist (oldest first, as Store.History returns it) and the
 // current record rec into lanes over [start, end].
 func timeline(rec hoststate.Record, hist []store.Transition, start, end time.Time) Timeline {
@@ -72,8 +82,8 @@ func timeline(rec hoststate.Record, hist []store.Transition, start, end time.Tim
 		prov.add(rawFrom, obs, raw)
 		raw, rawFrom = rec.ProviderStatus, obs
 	}
-	status.add(curFrom, end, cur)
-	prov.add(rawFrom, end, raw)
+	status.end(curFrom, end, cur)
+	prov.end(rawFrom, end, raw)
 	return Timeline{Start: start, End: end, Status: nonNil(status), Provider: nonNil(prov)}
 }
 

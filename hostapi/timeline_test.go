@@ -48,6 +48,18 @@ func TestTimeline(t *testing.T) {
 			},
 		},
 		{
+			name: "a change at the very end is still shown",
+			rec:  hoststate.Record{Status: hoststate.StatusOff, ProviderStatus: "TERMINATED", ObservedAt: at(60)},
+			hist: []store.Transition{
+				{From: hoststate.StatusUnknown, To: hoststate.StatusStopping, RawStatus: "RUNNING", At: at(30)},
+				{From: hoststate.StatusStopping, To: hoststate.StatusOff, RawStatus: "TERMINATED", At: at(60)},
+			},
+			want: Timeline{Start: at(0), End: at(60),
+				Status:   []Segment{seg(0, 30, "unknown"), seg(30, 60, "stopping"), seg(60, 60, "off")},
+				Provider: []Segment{seg(0, 30, ""), seg(30, 60, "RUNNING"), seg(60, 60, "TERMINATED")},
+			},
+		},
+		{
 			name: "times outside the window are clamped",
 			rec:  hoststate.Record{Status: hoststate.StatusRunning, ProviderStatus: "RUNNING", ObservedAt: at(90)},
 			hist: []store.Transition{{From: hoststate.StatusOff, To: hoststate.StatusRunning, RawStatus: "RUNNING", At: at(-5)}},
