@@ -59,7 +59,7 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
-	ctx, cancelTime := context.WithTimeout(tab, 40*time.Second)
+	ctx, cancelTime := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancelTime)
 	return ctx
 }

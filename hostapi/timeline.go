@@ -14,6 +14,7 @@ import (
 // last observation: it shows what the decisions were made on, not every
 // flicker the provider went through.
 type Timeline struct {
+	// Start and End bound the window: Config.History back from now.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 	// Status and Provider are the lanes, each a run of adjacent segments
@@ -24,9 +25,13 @@ type Timeline struct {
 
 // Segment is one stretch of a lane with one value.
 type Segment struct {
-	From  time.Time `json:"from"`
-	To    time.Time `json:"to"`
-	Value string    `json:"value"`
+	// From and To bound the stretch; equal for a value that began at the
+	// window's very end.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Value is the status name, or the provider's raw status ("" before
+	// any observation).
+	Value string `json:"value"`
 }
 
 // lane accumulates segments, merging neighbours with equal values.
