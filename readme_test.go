@@ -31,21 +31,33 @@ func TestREADMEDiagramMatchesCode(t *testing.T) {
 	}
 }
 
-// TestREADMECommands keeps the two commands at the top of README.md the
-// ones .ci/run relies on.
+// TestREADMECommands keeps the first two commands of README.md's first
+// code block the ones a newcomer runs first and .ci/run relies on: the
+// control plane example, then the tests.
 func TestREADMECommands(t *testing.T) {
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := string(b)
-	if len(head) > 1500 {
-		head = head[:1500]
+	readme := string(b)
+	const open = "```sh\n"
+	i := strings.Index(readme, open)
+	if i < 0 {
+		t.Fatal("README.md has no sh code block")
 	}
-	for _, cmd := range []string{"go test ./...", "go run ./examples/"} {
-		if !strings.Contains(head, cmd) {
-			t.Errorf("README.md must show %q at the top", cmd)
+	block := readme[i+len(open):]
+	if j := strings.Index(block, "```"); j >= 0 {
+		block = block[:j]
+	}
+	var cmds []string
+	for _, line := range strings.Split(block, "\n") {
+		if cmd, _, _ := strings.Cut(line, "#"); strings.TrimSpace(cmd) != "" {
+			cmds = append(cmds, strings.TrimSpace(cmd))
 		}
+	}
+	want := []string{"go run ./examples/controlplane", "go test ./..."}
+	if len(cmds) < len(want) || cmds[0] != want[0] || cmds[1] != want[1] {
+		t.Errorf("README.md's first code block starts %q, want %q", cmds, want)
 	}
 	ci, err := os.ReadFile(".ci/run")
 	if err != nil {
