@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -74,8 +76,14 @@ func hostRef(kind, id string) provider.Host {
 		return provider.Host{Project: "proj", Zone: "zone-a", Instance: id, Volume: id + "-disk"}
 	case fakes.Lambda:
 		return provider.Host{Region: "region-1", Instance: id}
+	case fakes.Hyperstack: // a Hyperstack volume is a decimal id
+		h := fnv.New32a()
+		h.Write([]byte(id))
+		return provider.Host{Region: "region-1", Instance: id, Volume: fmt.Sprint(1 + h.Sum32()%1_000_000)}
+	case fakes.SelfHost:
+		return provider.Host{Project: "connector-1", Instance: id}
 	}
-	return provider.Host{Region: "region-1", Instance: id, Volume: id + "-vol"}
+	return provider.Host{Project: "proj", Region: "region-1", Instance: id, Volume: id + "-vol"}
 }
 
 func newEnv(t testing.TB, cfg envConfig) *env {
