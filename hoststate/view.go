@@ -2,6 +2,8 @@ package hoststate
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -135,6 +137,39 @@ func (v HostView) label() string {
 
 // MarshalText implements encoding.TextMarshaler: the liveness's words.
 func (l Liveness) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler: the words
+// MarshalText writes ("" for none). Unknown words are an error and leave
+// l unchanged.
+func (l *Liveness) UnmarshalText(b []byte) error {
+	for v := LivenessNone; v <= LivenessOffline; v++ {
+		if string(b) == v.String() {
+			*l = v
+			return nil
+		}
+	}
+	return fmt.Errorf("hoststate: unknown liveness %q", Truncate(string(b), MaxQuoted))
+}
+
+// UnmarshalJSON implements json.Unmarshaler: a list of flag names, as
+// MarshalJSON writes it. An unknown name is an error and leaves f
+// unchanged.
+func (f *Flags) UnmarshalJSON(b []byte) error {
+	var names []string
+	if err := json.Unmarshal(b, &names); err != nil {
+		return fmt.Errorf("hoststate: flags: %w", err)
+	}
+	var out Flags
+	for _, n := range names {
+		i := slices.Index(flagNames[:], n)
+		if i < 0 {
+			return fmt.Errorf("hoststate: unknown flag %q", Truncate(n, MaxQuoted))
+		}
+		out |= 1 << i
+	}
+	*f = out
+	return nil
+}
 
 // MarshalJSON implements json.Marshaler: the set flags' names, as a list
 // (never null).

@@ -32,3 +32,24 @@ func TestHostViewJSON(t *testing.T) {
 		t.Errorf("JSON in flight:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestHostViewRoundTrips: a Go client decodes what the wire carries.
+func TestHostViewRoundTrips(t *testing.T) {
+	r := Record{ID: "h1", Status: StatusRunning, Since: t0, LastSeen: t0.Add(-10 * time.Minute), PendingCount: 1, Pending: StatusOff, ProviderDisagrees: true}
+	v := View(r, t0, DefaultPolicy())
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back HostView
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Flags != v.Flags || back.Liveness != v.Liveness || back.Status != v.Status || back.ID != v.ID {
+		t.Fatalf("round trip: %+v, want %+v", back, v)
+	}
+	var f Flags
+	if err := json.Unmarshal([]byte(`["nonsense"]`), &f); err == nil {
+		t.Fatal("an unknown flag decoded")
+	}
+}
