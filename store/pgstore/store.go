@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,10 +118,34 @@ func (s *Store) List(ctx context.Context, f store.Filter) ([]hoststate.Record, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var (
-		where []string
-		args  []any
-	)
+	var out []hoststate.Record
+	for {
+		want := f.Limit - len(out)
+		sql, args, ok, err := s.listSQL(f, want)
+		if err != nil || !ok {
+			return []hoststate.Record{}, err
+		}
+		page, err := s.query(ctx, "list", sql, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.recs...)
+		// A skipped row must not shorten a page: a short page ends a paged
+		// sweep (store.All). Read on after the last row seen.
+		if f.Limit <= 0 || page.skipped == 0 || page.scanned < want {
+			if out == nil {
+				out = []hoststate.Record{}
+			}
+			return out, nil
+		}
+		f.After = page.last.id
+	}
+}
+
+// listSQL returns List's query for f, at most limit rows (all when limit
+// <= 0), or ok false when f can match nothing.
+func (s *Store) listSQL(f store.Filter, limit int) (sql string, args []any, ok bool, err error) {
+	var where []string
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -136,7 +159,7 @@ func (s *Store) List(ctx context.Context, f store.Filter) ([]hoststate.Record, e
 	}
 	if f.Provider != "" {
 		if !storableText(f.Provider) {
-			return []hoststate.Record{}, nil // no stored provider holds such bytes
+			return "", nil, false, nil // no stored provider holds such bytes
 		}
 		where = append(where, "provider = "+arg(f.Provider))
 	}
@@ -156,47 +179,27 @@ func (s *Store) List(ctx context.Context, f store.Filter) ([]hoststate.Record, e
 	if f.Confirming {
 		where = append(where, "pending_count > 0")
 	}
-	if f.After != "" {
-		after := f.After
+	if after := f.After; after != "" {
 		// No id holds a NUL, so "after a\x00b" is "after a".
 		if i := strings.IndexByte(after, 0); i >= 0 {
 			after = after[:i]
 		}
 		if !utf8.ValidString(after) {
-			return nil, fmt.Errorf("%w: List cursor is not valid UTF-8", store.ErrInvalidRecord)
+			return "", nil, false, fmt.Errorf("%w: List cursor is not valid UTF-8", store.ErrInvalidRecord)
 		}
 		if after != "" {
 			where = append(where, "id > "+arg(after))
 		}
 	}
-	base, baseArgs := where, args
-	var out []hoststate.Record
-	for {
-		sql := "SELECT " + hostColumns + " FROM " + s.t.hosts
-		if len(where) > 0 {
-			sql += " WHERE " + strings.Join(where, " AND ")
-		}
-		sql += " ORDER BY id"
-		want := f.Limit - len(out)
-		if f.Limit > 0 {
-			sql += " LIMIT " + arg(int64(want))
-		}
-		page, err := s.query(ctx, "list", sql, args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.recs...)
-		// A skipped row must not shorten a page: a short page ends a paged
-		// sweep (store.All). Read on after the last row seen.
-		if f.Limit <= 0 || page.skipped == 0 || page.scanned < want {
-			if out == nil {
-				out = []hoststate.Record{}
-			}
-			return out, nil
-		}
-		where, args = slices.Clone(base), slices.Clone(baseArgs)
-		where = append(where, "id > "+arg(page.last.id))
+	sql = "SELECT " + hostColumns + " FROM " + s.t.hosts
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
 	}
+	sql += " ORDER BY id"
+	if limit > 0 {
+		sql += " LIMIT " + arg(int64(limit))
+	}
+	return sql, args, true, nil
 }
 
 // Due implements store.Store with one range scan of the (next_check, id)
@@ -206,7 +209,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]hoststate.
 		return nil, err
 	}
 	at := dbTime(now.Truncate(precision))
-	sql := "SELECT " + hostColumns + " FROM " + s.t.hosts + " WHERE next_check <= $1 ORDER BY next_check, id LIMIT $2"
+	sql := dueSQL(s.t.hosts)
 	args := []any{at, limitArg(limit)}
 	var out []hoststate.Record
 	for {
@@ -227,6 +230,11 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]hoststate.
 			" WHERE next_check <= $1 AND (next_check, id) > ($2, $3) ORDER BY next_check, id LIMIT $4"
 		args = []any{at, page.last.nextCheck, page.last.id, limitArg(limit - len(out))}
 	}
+}
+
+// dueSQL is Due's query on the hosts table: $1 the time, $2 the limit.
+func dueSQL(hosts string) string {
+	return "SELECT " + hostColumns + " FROM " + hosts + " WHERE next_check <= $1 ORDER BY next_check, id LIMIT $2"
 }
 
 // limitArg is a LIMIT parameter: NULL, which is LIMIT ALL, for n <= 0.
