@@ -50,6 +50,8 @@ func runTests(m *testing.M) int {
 		}
 		defer srv.stop()
 		testDSN = srv.dsn
+		// For the package example, which reads it as a program would.
+		os.Setenv("DRIFTLESS_PG_URL", testDSN)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

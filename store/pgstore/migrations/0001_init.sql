@@ -30,7 +30,11 @@ CREATE INDEX driftless_hosts_due ON driftless_hosts (next_check, id);
 CREATE INDEX driftless_hosts_status ON driftless_hosts (status, id);
 CREATE INDEX driftless_hosts_provider ON driftless_hosts (provider, id);
 CREATE INDEX driftless_hosts_last_seen ON driftless_hosts (status, last_seen);
-CREATE INDEX driftless_hosts_no_address ON driftless_hosts (id) WHERE address = '';
+-- Running hosts that lost their address, the reconciler's selection.
+-- The index holds exactly those (usually none): an index of every host
+-- without an address would hold every off host, and the planner, which
+-- cannot know that none of those is running, would rather read the table.
+CREATE INDEX driftless_hosts_running_no_address ON driftless_hosts (id) WHERE status = 'running' AND address = '';
 CREATE INDEX driftless_hosts_confirming ON driftless_hosts (id) WHERE pending_count > 0;
 
 -- Status changes, written in the transaction that changed the status.
