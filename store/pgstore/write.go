@@ -21,11 +21,13 @@ import (
 // such a write is cheap anyway (a HOT update of one row, no index touched,
 // no history, no notification).
 
-// Update implements store.Store: one transaction holding the fence check
-// (SELECT ... FOR SHARE of the lease row), the compare-and-swap (UPDATE
-// ... WHERE id = $1 AND version = $2, or INSERT ... ON CONFLICT DO NOTHING
-// for version 0), and, when the status changed, the history row and the
-// NOTIFY; then Config.AfterWrite; then commit.
+// Update implements store.Store with the compare-and-swap UPDATE ...
+// WHERE id = $1 AND version = $2 (or INSERT ... ON CONFLICT DO NOTHING for
+// version 0), the fence check (SELECT ... FOR SHARE of the lease row) and,
+// when the status changed, the history row and the NOTIFY, all in one
+// transaction. Without Config.AfterWrite that transaction is one
+// statement, one round trip (see updateOne); with it, the hook runs in the
+// transaction before commit, as for a batch.
 func (s *Store) Update(ctx context.Context, w store.Write) (hoststate.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return hoststate.Record{}, err
@@ -34,7 +36,12 @@ func (s *Store) Update(ctx context.Context, w store.Write) (hoststate.Record, er
 	if err != nil {
 		return hoststate.Record{}, err
 	}
-	res, err := s.apply(ctx, []store.Write{w}, []row{r})
+	var res store.BatchResult
+	if s.cfg.AfterWrite == nil {
+		res, err = retry(ctx, func() (store.BatchResult, error) { return s.updateOne(ctx, w, r) })
+	} else {
+		res, err = s.apply(ctx, []store.Write{w}, []row{r})
+	}
 	if err != nil {
 		return hoststate.Record{}, err
 	}
@@ -84,8 +91,14 @@ const maxAttempts = 3
 
 // apply writes the encoded rows of ws, retrying aborted transactions.
 func (s *Store) apply(ctx context.Context, ws []store.Write, rows []row) (store.BatchResult, error) {
+	return retry(ctx, func() (store.BatchResult, error) { return s.applyOnce(ctx, ws, rows) })
+}
+
+// retry runs one write transaction, again when PostgreSQL aborted it for
+// a deadlock or a serialization failure, at most maxAttempts times.
+func retry(ctx context.Context, try func() (store.BatchResult, error)) (store.BatchResult, error) {
 	for attempt := 1; ; attempt++ {
-		res, err := s.applyOnce(ctx, ws, rows)
+		res, err := try()
 		var pe *pgconn.PgError
 		if err == nil || attempt == maxAttempts || ctx.Err() != nil || !errors.As(err, &pe) || (pe.Code != "40P01" && pe.Code != "40001") {
 			return res, err
