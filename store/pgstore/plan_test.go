@@ -14,21 +14,23 @@ import (
 )
 
 // TestQueriesUseIndexes checks the plans of the reconciler's selections
-// and of Due on a fleet large enough for the planner to prefer an index
-// over reading the table: a quiet tick must not read every host.
+// and of Due on a fleet shaped like a real one (half of it off, never
+// heard from, without an address) and large enough (100,000 hosts) for
+// the planner's misestimates of correlated columns to show: a quiet tick
+// must not read every host.
 func TestQueriesUseIndexes(t *testing.T) {
 	s, pool := newStore(t, pgstore.Config{})
 	ctx := t.Context()
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	var ws []store.Write
-	for i := range 20000 {
+	for i := range 100000 {
 		r := hoststate.Record{ID: fmt.Sprintf("host-%05d", i), Provider: []string{"gcp", "nebius", "lambda", "hyperstack"}[i%4],
 			Status: hoststate.StatusRunning, Address: "198.51.100.1", LastSeen: now, NextCheck: now.Add(time.Duration(i) * time.Second)}
 		// Half the fleet off, without an address, as fleets are: the
 		// planner must still find the few running hosts without one.
 		switch {
 		case i%2 == 0:
-			r.Status, r.Address = hoststate.StatusOff, ""
+			r.Status, r.Address, r.LastSeen = hoststate.StatusOff, "", time.Time{}
 		case i%997 == 1:
 			r.Status = hoststate.StatusStarting
 		case i%1009 == 1:
