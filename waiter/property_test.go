@@ -90,6 +90,7 @@ type sample struct {
 	at     time.Time
 	status hoststate.Status
 	ok     bool
+	truth  fakes.Truth
 }
 
 // TestPropertyWaiterNeverFinalizesUnreachedStatus is docs/ARCHITECTURE.md, invariant 7:
@@ -102,7 +103,10 @@ type sample struct {
 // "Had reached" means at that moment, or within the API's staleness
 // window before it: with DeleteLag the provider keeps showing a deleted
 // resource with its last status, so a volume lost behind the control
-// plane's back still reads "available" for that long. No waiter can see
+// plane's back still reads "available" for that long.
+// The VM and the volume lag independently, so the state read may combine
+// a fresh VM with a stale volume — one that never existed as a whole
+// (found by rapid: a volume lost while the VM stopped read as off). No waiter can see
 // past its provider's API; the reconciler corrects such a status as drift
 // once the API catches up.
 func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
@@ -155,9 +159,10 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 			armed = true
 			mu.Unlock()
 			history := func(now time.Time, _ <-chan struct{}) {
-				st, ok := e.cloud.Truth(kind, h).Status()
+				tr := e.cloud.Truth(kind, h)
+				st, ok := tr.Status()
 				mu.Lock()
-				samples = append(samples, sample{now, st, ok})
+				samples = append(samples, sample{now, st, ok, tr})
 				mu.Unlock()
 			}
 			history(e.clock.Now(), nil)
@@ -184,10 +189,24 @@ func TestPropertyWaiterNeverFinalizesUnreachedStatus(t *testing.T) {
 				if got, ok := w.truth.Status(); ok && got == s {
 					continue
 				}
+				// Each resource may read as it was up to DeleteLag ago, the
+				// VM and the volume independently: the write is allowed if
+				// some VM state and some volume state within that window
+				// imply it.
 				reached := false
+				var vms []hoststate.VMState
+				var vols []hoststate.VolumeState
 				for _, sm := range samples {
-					if sm.ok && sm.status == s && !sm.at.After(w.at) && !sm.at.Before(w.at.Add(-faults.DeleteLag-step)) {
-						reached = true
+					if !sm.at.After(w.at) && !sm.at.Before(w.at.Add(-faults.DeleteLag-step)) {
+						reached = reached || (sm.ok && sm.status == s)
+						vms, vols = append(vms, sm.truth.VM), append(vols, sm.truth.Volume)
+					}
+				}
+				for _, vm := range vms {
+					for _, vol := range vols {
+						if got, ok := hoststate.Implied(vm, vol); ok && got == s && faults.DeleteLag > 0 {
+							reached = true
+						}
 					}
 				}
 				if !reached {

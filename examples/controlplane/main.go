@@ -24,8 +24,9 @@
 //	curl -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
 //	    -d '{"host_id":"gcp-3"}' http://127.0.0.1:8080/api/hosts/gcp-3/heartbeat
 //
-// There is no -postgres flag yet: the PostgreSQL store (store/pgstore) is
-// not in this tree. It will take its place beside MemStore when it lands.
+// -postgres URL keeps the records in PostgreSQL (store/pgstore, schema
+// migrated on start) instead of the in-memory store; hosts already there
+// are kept as they are.
 //
 // SIGINT or SIGTERM shuts down cleanly: the daemons and the reconciler
 // stop, the HTTP server drains (event streams end), then the action
@@ -51,14 +52,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/hostapi"
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/metrics/prom"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
+	"github.com/driftless/driftless/store/pgstore"
 	"github.com/driftless/driftless/waiter"
 )
 
@@ -77,15 +81,16 @@ func main() {
 
 // options are the command-line settings.
 type options struct {
-	addr    string
-	speed   float64
-	perKind int
-	seed    int64
-	emulate bool
-	shadow  bool
-	drift   time.Duration
-	tokens  string
-	verbose bool
+	addr     string
+	speed    float64
+	perKind  int
+	seed     int64
+	emulate  bool
+	shadow   bool
+	drift    time.Duration
+	tokens   string
+	verbose  bool
+	postgres string
 }
 
 // parseFlags parses args; it reports false, with the exit status, if the
@@ -107,6 +112,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
 	fs.DurationVar(&o.drift, "drift", 10*time.Minute, "simulated time between console stops and starts behind the control plane's back (0: none)")
 	fs.StringVar(&o.tokens, "tokens", "", "write the host daemons' tokens to this file (mode 0600)")
 	fs.BoolVar(&o.verbose, "v", false, "log every request and heartbeat")
+	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL URL to keep the records in (store/pgstore) instead of memory")
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -167,9 +173,14 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer, ready func(ba
 		return err
 	}
 	defer fl.close()
-	st := store.NewMemStore(store.MemConfig{Now: clk.Now})
+	st, closeStore, err := openStore(ctx, o.postgres, clk)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	for _, rec := range fl.hosts {
-		if _, err := st.Update(ctx, store.Write{Record: rec, Reason: "imported"}); err != nil {
+		// A host a previous run stored (PostgreSQL) keeps its record.
+		if _, err := st.Update(ctx, store.Write{Record: rec, Reason: "imported"}); err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 	}
@@ -309,4 +320,21 @@ func writeTokens(path string, tokens map[string]string) error {
 		return fmt.Errorf("writing the tokens: %w", err)
 	}
 	return nil
+}
+
+// openStore returns the in-memory store, or the PostgreSQL one at url.
+func openStore(ctx context.Context, url string, clk clock.Clock) (store.Store, func(), error) {
+	if url == "" {
+		return store.NewMemStore(store.MemConfig{Now: clk.Now}), func() {}, nil
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, nil, fmt.Errorf("postgres: %w", err)
+	}
+	st, err := pgstore.Open(ctx, pool, pgstore.Config{Migrate: true})
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("postgres: %w", err)
+	}
+	return st, pool.Close, nil
 }
