@@ -57,20 +57,20 @@ func TestEveryActionOnEveryProvider(t *testing.T) {
 		{fakes.GCP, "start", doStart, false, off, hoststate.StatusStarting, run, nil, fakes.MethodStart},
 		{fakes.GCP, "stop", doStop, true, run, hoststate.StatusStopping, off, nil, fakes.MethodStop},
 		{fakes.GCP, "reboot", doReboot, true, run, hoststate.StatusRestarting, run, nil, fakes.MethodReboot},
-		{fakes.GCP, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodStart},
+		{fakes.GCP, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodReprovision},
 		{fakes.GCP, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
 		{fakes.GCP, "retry", doRetry, false, fail, hoststate.StatusStarting, run, nil, fakes.MethodStart},
 
 		{fakes.Nebius, "start", doStart, false, off, hoststate.StatusStarting, run, nil, fakes.MethodStart},
 		{fakes.Nebius, "stop", doStop, true, run, hoststate.StatusStopping, off, nil, fakes.MethodStop},
 		{fakes.Nebius, "reboot", doReboot, true, run, 0, 0, provider.ErrUnsupported, ""},
-		{fakes.Nebius, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodStart},
+		{fakes.Nebius, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodReprovision},
 		{fakes.Nebius, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
 
 		{fakes.Hyperstack, "start", doStart, false, off, hoststate.StatusStarting, run, nil, fakes.MethodStart},
 		{fakes.Hyperstack, "stop", doStop, true, run, hoststate.StatusStopping, off, nil, fakes.MethodStop},
 		{fakes.Hyperstack, "reboot", doReboot, true, run, hoststate.StatusRestarting, run, nil, fakes.MethodReboot},
-		{fakes.Hyperstack, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodStart},
+		{fakes.Hyperstack, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodReprovision},
 		{fakes.Hyperstack, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
 
 		{fakes.Lambda, "start", doStart, false, gone, 0, 0, provider.ErrUnsupported, ""},

@@ -125,7 +125,7 @@ func numericID(parts ...string) string {
 func instanceProto(r *http.Request, vm fakes.RawVM) *computepb.Instance {
 	zone := zoneURL(r, vm.Project, vm.Zone)
 	inst := &computepb.Instance{
-		Id:                proto.Uint64(mustUint(numericID(vm.Project, vm.Zone, vm.Instance))),
+		Id:                proto.Uint64(mustUint(vm.ID)),
 		Name:              proto.String(vm.Instance),
 		Status:            proto.String(vm.Status),
 		Zone:              proto.String(zone),

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/provider"
@@ -20,20 +19,10 @@ import (
 // hsDefaultPageSize is the page size of a listing that names none.
 const hsDefaultPageSize = 20
 
-// hsVM identifies one VM of a host: a Hyperstack start creates a new VM,
-// so the emulator tells VMs apart by their creation time.
-type hsVM struct {
-	instance string
-	born     int64
-}
-
-// hsEmu holds the Hyperstack emulator's own state: the VM ids it assigned.
+// hsEmu holds the Hyperstack emulator's handlers. VM ids are the cloud's
+// (fakes.RawVM.ID): a Hyperstack start creates a new VM, with a new id.
 type hsEmu struct {
 	*Server
-	mu     sync.Mutex
-	nextID int64
-	ids    map[hsVM]int64
-	vms    map[int64]hsVM
 }
 
 // NewHyperstack starts an emulator of Hyperstack's infrahub v1 API on
@@ -50,7 +39,7 @@ type hsEmu struct {
 //
 //	{"status":false,"message":"The Volume is currently attached to vm 101. Please detach it","error_reason":"bad_request"}
 func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
-	e := &hsEmu{nextID: 100, ids: map[hsVM]int64{}, vms: map[int64]hsVM{}}
+	e := &hsEmu{}
 	auth := func(r *http.Request) bool {
 		return subtle.ConstantTimeCompare([]byte(r.Header.Get("api_key")), []byte(apiKey)) == 1
 	}
@@ -79,49 +68,20 @@ func renderHyperstackError(w http.ResponseWriter, status int, message string) {
 	writeJSONStatus(w, status, map[string]any{"status": false, "message": message, "error_reason": reason})
 }
 
-// id returns the emulator's id of vm, assigning one to a new VM.
+// id returns vm's Hyperstack id.
 func (e *hsEmu) id(vm fakes.RawVM) int64 {
-	k := hsVM{vm.Instance, vm.CreatedAt.UnixNano()}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if id, ok := e.ids[k]; ok {
-		return id
-	}
-	e.nextID++
-	e.ids[k], e.vms[e.nextID] = e.nextID, k
-	return e.nextID
-}
-
-// retire forgets the ids of instance's VMs: its VM was recreated, and a
-// VM born at the same instant of the fake clock must still get a new id.
-func (e *hsEmu) retire(instance string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for k, id := range e.ids {
-		if k.instance == instance {
-			delete(e.ids, k)
-			delete(e.vms, id)
-		}
-	}
+	id, _ := strconv.ParseInt(vm.ID, 10, 64)
+	return id
 }
 
 // byID returns the VM with id if it still exists.
 func (e *hsEmu) byID(raw string) (fakes.RawVM, int64, bool) {
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
 		return fakes.RawVM{}, 0, false
 	}
-	e.mu.Lock()
-	k, ok := e.vms[id]
-	e.mu.Unlock()
-	if !ok {
-		return fakes.RawVM{}, 0, false
-	}
-	vm, ok := e.cloud.RawVM(fakes.Hyperstack, k.instance)
-	if !ok || vm.CreatedAt.UnixNano() != k.born {
-		return fakes.RawVM{}, 0, false
-	}
-	return vm, id, true
+	vm, ok := e.cloud.RawVMByID(fakes.Hyperstack, raw)
+	return vm, id, ok
 }
 
 // vmJSON renders a raw VM as a Hyperstack instance.
@@ -163,10 +123,9 @@ func (e *hsEmu) volumeJSON(v fakes.RawVolume, id int64) map[string]any {
 		"environment": map[string]string{"name": "default-" + v.Region, "region": v.Region},
 		"attachments": []map[string]any{},
 	}
-	if v.AttachedTo != "" {
-		if vm, ok := e.cloud.RawVM(fakes.Hyperstack, v.AttachedTo); ok {
-			out["attachments"] = []map[string]any{{"instance_id": e.id(vm), "status": "ATTACHED"}}
-		}
+	if v.AttachedVMID != "" {
+		id, _ := strconv.ParseInt(v.AttachedVMID, 10, 64)
+		out["attachments"] = []map[string]any{{"instance_id": id, "status": "ATTACHED"}}
 	}
 	return out
 }
@@ -303,7 +262,6 @@ func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
 		e.actError(w, err, conflict)
 		return
 	}
-	e.retire(req.Name)
 	out := []map[string]any{}
 	if vm, ok := e.cloud.RawVM(fakes.Hyperstack, req.Name); ok {
 		out = append(out, e.vmJSON(vm))

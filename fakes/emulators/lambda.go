@@ -57,7 +57,7 @@ func renderLambdaError(w http.ResponseWriter, status int, message string) {
 // instanceJSON renders a raw VM as a Lambda instance.
 func instanceJSON(vm fakes.RawVM) map[string]any {
 	return map[string]any{
-		"id": vm.Instance, "name": vm.Instance, "status": vm.Status, "ip": vm.Address,
+		"id": vm.ID, "name": vm.Instance, "status": vm.Status, "ip": vm.Address,
 		"private_ip": "10.19.0.2", "hostname": strings.ReplaceAll(vm.Address, ".", "-") + ".cloud.lambda.ai",
 		"region":            map[string]string{"name": vm.Region, "description": vm.Region},
 		"instance_type":     map[string]any{"name": "gpu_1x_a10", "description": "1x A10 (24 GB PCIe)"},
@@ -83,7 +83,7 @@ func (e *lambdaEmu) get(w http.ResponseWriter, r *http.Request) {
 	if !e.call(w, "instances.get") {
 		return
 	}
-	vm, ok := e.cloud.RawVM(fakes.Lambda, r.PathValue("id"))
+	vm, ok := e.cloud.RawVMByID(fakes.Lambda, r.PathValue("id"))
 	if !ok {
 		renderLambdaError(w, http.StatusNotFound, "Instance "+r.PathValue("id")+" not found")
 		return
@@ -108,7 +108,7 @@ func (e *lambdaEmu) operate(method string, a fakes.RawAction, field string) http
 		}
 		before := map[string]fakes.RawVM{}
 		for _, id := range req.InstanceIDs {
-			vm, ok := e.cloud.RawVM(fakes.Lambda, id)
+			vm, ok := e.cloud.RawVMByID(fakes.Lambda, id)
 			if !ok {
 				renderLambdaError(w, http.StatusNotFound, "Instance "+id+" not found")
 				return
@@ -117,7 +117,7 @@ func (e *lambdaEmu) operate(method string, a fakes.RawAction, field string) http
 		}
 		out := []map[string]any{}
 		for _, id := range req.InstanceIDs {
-			if _, err := e.cloud.Act(r.Context(), fakes.Lambda, id, a); err != nil {
+			if _, err := e.cloud.Act(r.Context(), fakes.Lambda, before[id].Instance, a); err != nil {
 				status := http.StatusBadRequest
 				if errors.Is(err, provider.ErrNotFound) {
 					status = http.StatusNotFound
@@ -126,7 +126,7 @@ func (e *lambdaEmu) operate(method string, a fakes.RawAction, field string) http
 				return
 			}
 			// An instance already gone is still in the answer, terminated.
-			vm, ok := e.cloud.RawVM(fakes.Lambda, id)
+			vm, ok := e.cloud.RawVMByID(fakes.Lambda, id)
 			if !ok {
 				vm = before[id]
 				vm.Status, vm.Address = "terminated", ""

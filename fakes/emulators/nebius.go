@@ -204,17 +204,6 @@ func actError(method string, err error) error {
 	return wrapGRPC(method, status.New(code, err.Error()))
 }
 
-// act counts one call of method, performs a on instance and returns its
-// operation.
-func (n *Nebius) act(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
-	if err := n.call(ctx, method); errors.Is(err, errCorrupt) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	return n.perform(ctx, method, instance, a)
-}
-
 // perform does a on instance, the call already counted.
 func (n *Nebius) perform(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
 	id, err := n.cloud.Act(ctx, fakes.Nebius, instance, a)
@@ -293,8 +282,27 @@ func pageAfter[T any](items []T, key func(T) string, token string, size int64) (
 // nebiusInstances is the fake InstanceService.
 type nebiusInstances struct{ n *Nebius }
 
+// instanceOf renders a raw VM: its id is the cloud's VM id, its name the
+// host's Instance.
 func instanceOf(vm fakes.RawVM) nebius.Instance {
-	return nebius.Instance{ID: vm.Instance, Name: vm.Instance, ParentID: vm.Project, State: vm.Status, PublicIP: vm.Address}
+	return nebius.Instance{ID: vm.ID, Name: vm.Instance, ParentID: vm.Project, State: vm.Status, PublicIP: vm.Address, Labels: vm.Labels}
+}
+
+// byID returns the VM whose instance id is id.
+func (n *Nebius) byID(id string) (fakes.RawVM, bool) { return n.cloud.RawVMByID(fakes.Nebius, id) }
+
+// actOn counts one call of method and performs a on the instance with id.
+func (n *Nebius) actOn(ctx context.Context, method, id string, a fakes.RawAction) (nebius.Operation, error) {
+	if err := n.call(ctx, method); errors.Is(err, errCorrupt) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	vm, ok := n.byID(id)
+	if !ok {
+		return nil, wrapGRPC(method, status.New(codes.NotFound, "instance "+id+" not found"))
+	}
+	return n.perform(ctx, method, vm.Instance, a)
 }
 
 // Get implements nebius.InstanceService.
@@ -304,7 +312,7 @@ func (s nebiusInstances) Get(ctx context.Context, id string) (nebius.Instance, e
 	} else if err != nil {
 		return nebius.Instance{}, err
 	}
-	vm, ok := s.n.cloud.RawVM(fakes.Nebius, id)
+	vm, ok := s.n.byID(id)
 	if !ok {
 		return nebius.Instance{}, wrapGRPC(NebiusInstanceGet, status.New(codes.NotFound, "instance "+id+" not found"))
 	}
@@ -325,7 +333,8 @@ func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebi
 			vms = append(vms, vm)
 		}
 	}
-	page, next := pageAfter(vms, func(vm fakes.RawVM) string { return vm.Instance }, req.PageToken, req.PageSize)
+	slices.SortFunc(vms, func(a, b fakes.RawVM) int { return strings.Compare(a.ID, b.ID) })
+	page, next := pageAfter(vms, func(vm fakes.RawVM) string { return vm.ID }, req.PageToken, req.PageSize)
 	out := nebius.InstancePage{NextPageToken: next}
 	for _, vm := range page {
 		out.Items = append(out.Items, instanceOf(vm))
@@ -338,33 +347,25 @@ func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebi
 
 // Start implements nebius.InstanceService.
 func (s nebiusInstances) Start(ctx context.Context, id string) (nebius.Operation, error) {
-	return s.n.act(ctx, NebiusInstanceStart, id, fakes.RawStart)
+	return s.n.actOn(ctx, NebiusInstanceStart, id, fakes.RawStart)
 }
 
 // Stop implements nebius.InstanceService.
 func (s nebiusInstances) Stop(ctx context.Context, id string) (nebius.Operation, error) {
-	return s.n.act(ctx, NebiusInstanceStop, id, fakes.RawStop)
+	return s.n.actOn(ctx, NebiusInstanceStop, id, fakes.RawStop)
 }
 
 // Delete implements nebius.InstanceService: the instance goes, its data
 // disk (not managed by the instance) stays.
 func (s nebiusInstances) Delete(ctx context.Context, id string) (nebius.Operation, error) {
-	if err := s.n.call(ctx, NebiusInstanceDelete); errors.Is(err, errCorrupt) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	if _, ok := s.n.cloud.RawVM(fakes.Nebius, id); !ok {
-		return nil, wrapGRPC(NebiusInstanceDelete, status.New(codes.NotFound, "instance "+id+" not found"))
-	}
-	return s.n.perform(ctx, NebiusInstanceDelete, id, fakes.RawDeleteVM)
+	return s.n.actOn(ctx, NebiusInstanceDelete, id, fakes.RawDeleteVM)
 }
 
 // nebiusDisks is the fake DiskService.
 type nebiusDisks struct{ n *Nebius }
 
 func (s nebiusDisks) diskOf(v fakes.RawVolume) nebius.Disk {
-	return nebius.Disk{ID: v.Volume, Name: v.Volume, ParentID: v.Project, State: v.Status, AttachedTo: v.AttachedTo}
+	return nebius.Disk{ID: v.Volume, Name: v.Volume, ParentID: v.Project, State: v.Status, AttachedTo: v.AttachedVMID}
 }
 
 // Get implements nebius.DiskService.

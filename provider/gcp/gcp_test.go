@@ -63,8 +63,9 @@ func TestProbeFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY"}
-	if diff := cmp.Diff(want, got); diff != "" {
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY",
+		VMID: e.cloud.Truth(fakes.GCP, e.host).VMID}
+	if diff := cmp.Diff(want, got); diff != "" || got.VMID == "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}
 }

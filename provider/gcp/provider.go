@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
@@ -126,6 +127,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		obs.RawVM = inst.GetStatus()
 		obs.VM = InstanceStates.Normalize(obs.RawVM)
 		obs.Address = natIP(inst)
+		obs.VMID = vmID(inst)
 	case !absent:
 		return hoststate.Observation{}, err
 	}
@@ -250,6 +252,15 @@ func noRetry() gax.CallOption {
 // path names a zonal resource for messages.
 func path(host provider.Host, name string) string {
 	return host.Project + "/" + host.Zone + "/" + name
+}
+
+// vmID is the instance's immutable numeric id, "" when the answer has
+// none.
+func vmID(inst *computepb.Instance) string {
+	if inst.Id == nil {
+		return ""
+	}
+	return strconv.FormatUint(inst.GetId(), 10)
 }
 
 // natIP returns the instance's first external address.

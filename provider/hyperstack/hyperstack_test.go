@@ -69,7 +69,8 @@ func TestProbeFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "ACTIVE", RawVolume: "in-use"}
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "ACTIVE", RawVolume: "in-use",
+		VMID: e.cloud.Truth(fakes.Hyperstack, e.host).VMID}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}

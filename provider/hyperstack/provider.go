@@ -93,6 +93,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		obs.RawVM = vms[0].Status
 		obs.VM = VMStates.Normalize(vms[0].Status)
 		obs.Address = vms[0].FloatingIP
+		obs.VMID = idString(vms[0].ID)
 	}
 	vol, err := p.getVolume(ctx, host.Volume)
 	switch {

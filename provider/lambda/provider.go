@@ -92,6 +92,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	obs.RawVM = in.Status
 	obs.VM = InstanceStates.Normalize(in.Status)
 	obs.Address = in.IP
+	obs.VMID = in.ID
 	return obs, nil
 }
 
@@ -167,7 +168,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	var page provider.ListPage
 	for _, in := range ins {
 		page.VMs = append(page.VMs, provider.ListedVM{
-			Instance: in.ID, VM: InstanceStates.Normalize(in.Status), Raw: in.Status, Address: in.IP,
+			Instance: in.ID, VM: InstanceStates.Normalize(in.Status), Raw: in.Status, Address: in.IP, VMID: in.ID,
 		})
 	}
 	return page, nil

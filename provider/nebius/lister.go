@@ -45,7 +45,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 			if in.ID == "" || in.State == "" {
 				return provider.ListPage{}, &callError{"list instances of " + scope, provider.ErrBadResponse, errIncomplete}
 			}
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP})
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP, VMID: in.ID})
 		}
 		out.Next = phaseInstances + page.NextPageToken
 		if page.NextPageToken == "" {

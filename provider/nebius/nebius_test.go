@@ -59,7 +59,7 @@ func (e *env) probe(t *testing.T) hoststate.Observation {
 
 func TestProbeFound(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY"}
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY", VMID: e.host.Instance}
 	if diff := cmp.Diff(want, e.probe(t)); diff != "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}

@@ -96,6 +96,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		obs.RawVM = inst.State
 		obs.VM = InstanceStates.Normalize(inst.State)
 		obs.Address = inst.PublicIP
+		obs.VMID = inst.ID
 	default:
 		if err = classify("get instance "+host.Instance, err); !errors.Is(err, provider.ErrNotFound) {
 			return hoststate.Observation{}, err

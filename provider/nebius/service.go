@@ -19,6 +19,12 @@ type Instance struct {
 	// PublicIP is the first network interface's public address without
 	// its prefix length ("" if none).
 	PublicIP string
+	// Labels are metadata.labels: the ownership labels of an instance the
+	// adapter created (provider.OwnershipLabels).
+	Labels map[string]string
+	// BootDisk is spec.boot_disk's existing disk id ("" when the answer
+	// has none), which a reprovision replaces.
+	BootDisk string
 }
 
 // Disk is what the adapter reads of a compute/v1 Disk.
@@ -33,6 +39,10 @@ type Disk struct {
 	State string
 	// AttachedTo is status.read_write_attachment, the instance holding it.
 	AttachedTo string
+	// ManagedBy is status.managed_by: the instance whose deletion deletes
+	// this disk, "" for a disk that outlives every instance (what a data
+	// disk must be).
+	ManagedBy string
 }
 
 // ListRequest is a List call: ListInstancesRequest / ListDisksRequest.
