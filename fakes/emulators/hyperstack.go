@@ -28,10 +28,12 @@ type hsEmu struct {
 // NewHyperstack starts an emulator of Hyperstack's infrahub v1 API on
 // cloud, under /v1 (the adapter's BaseURL is s.BaseURL()). Requests must
 // carry apiKey in the api_key header. It serves VM list (search, page,
-// pageSize), get, create (name and volume_name, i.e. a start), delete (the
-// VM only: its volume stays, reserved until detached), start,
-// hibernate-restore and hard-reboot, and volume list, get and delete.
-// Hosts' Volume must be their decimal volume id.
+// pageSize), get, create (name, volume_name and labels: a new VM around
+// the host's volume), delete (the VM only: its volume stays, reserved
+// until detached), start (of a SHUTOFF VM), hibernate, hibernate-restore
+// and hard-reboot, and volume list, get and delete. VM ids are the
+// cloud's, new for every VM. Hosts' Volume must be their decimal volume
+// id.
 //
 // Refusals are Hyperstack's: a state precondition or conflict is HTTP 400
 // with error_reason "bad_request" and a message, e.g. deleting a volume
@@ -51,7 +53,8 @@ func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
 		s.mux.HandleFunc("GET "+vms+"/{id}", e.getVM)
 		s.mux.HandleFunc("DELETE "+vms+"/{id}", e.vmAction("virtual-machines.delete", fakes.RawDeleteVM))
 		s.mux.HandleFunc("GET "+vms+"/{id}/start", e.vmAction("virtual-machines.start", fakes.RawStart))
-		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate-restore", e.vmAction("virtual-machines.hibernate-restore", fakes.RawStart))
+		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate", e.vmAction("virtual-machines.hibernate", fakes.RawHibernate))
+		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate-restore", e.vmAction("virtual-machines.hibernate-restore", fakes.RawResume))
 		s.mux.HandleFunc("GET "+vms+"/{id}/hard-reboot", e.vmAction("virtual-machines.hard-reboot", fakes.RawReboot))
 		s.mux.HandleFunc("GET /v1/core/volumes", e.listVolumes)
 		s.mux.HandleFunc("GET /v1/core/volumes/{id}", e.getVolume)
@@ -207,12 +210,37 @@ func (e *hsEmu) vmAction(method string, a fakes.RawAction) http.HandlerFunc {
 			renderHyperstackError(w, http.StatusNotFound, "Virtual machine not found")
 			return
 		}
+		if a == fakes.RawStart && vm.Status != "SHUTOFF" {
+			// /start starts a stopped VM; it never creates one.
+			e.actError(w, fmt.Errorf("%w", provider.ErrConflict), hsStateMessage(id, vm.Status, a))
+			return
+		}
 		if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, vm.Instance, a); err != nil {
-			e.actError(w, err, "Virtual machine "+strconv.FormatInt(id, 10)+" is "+vm.Status+": the action is not possible in this state")
+			e.actError(w, err, hsStateMessage(id, vm.Status, a))
 			return
 		}
 		writeJSON(w, map[string]any{"status": true, "message": method + " accepted"})
 	}
+}
+
+// hsStateMessage is Hyperstack's refusal of action a on VM id in status:
+// each action needs a state (start SHUTOFF, stop ACTIVE or ERROR, restore
+// HIBERNATED), and a VM still being created cannot be deleted.
+func hsStateMessage(id int64, status string, a fakes.RawAction) string {
+	vm := "Virtual machine " + strconv.FormatInt(id, 10)
+	switch {
+	case a == fakes.RawDeleteVM && (status == "CREATING" || status == "BUILD"):
+		return vm + " is currently being created and cannot be deleted yet"
+	case a == fakes.RawStart:
+		return vm + " must be in SHUTOFF state to be started; it is " + status
+	case a == fakes.RawHibernate:
+		return vm + " must be in ACTIVE state to be hibernated; it is " + status
+	case a == fakes.RawResume:
+		return vm + " must be in HIBERNATED state to be restored; it is " + status
+	case a == fakes.RawStop:
+		return vm + " must be in ACTIVE or ERROR state to be stopped; it is " + status
+	}
+	return vm + " is " + status + ": the action is not possible in this state"
 }
 
 // actError writes Hyperstack's answer to an action the cloud refused: a
@@ -232,9 +260,10 @@ func (e *hsEmu) actError(w http.ResponseWriter, err error, conflict string) {
 // createRequest is the part of POST /core/virtual-machines the emulator
 // reads.
 type createRequest struct {
-	Name       string `json:"name"`
-	VolumeName string `json:"volume_name"`
-	Count      int    `json:"count"`
+	Name       string   `json:"name"`
+	VolumeName string   `json:"volume_name"`
+	Count      int      `json:"count"`
+	Labels     []string `json:"labels"`
 }
 
 func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
@@ -258,7 +287,12 @@ func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
 	if _, exists := e.cloud.RawVM(fakes.Hyperstack, req.Name); !exists {
 		conflict = "The volume " + strconv.Quote(req.VolumeName) + " is not available to attach"
 	}
-	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, req.Name, fakes.RawStart); err != nil {
+	labels := map[string]string{}
+	for _, l := range req.Labels {
+		k, v, _ := strings.Cut(l, "=")
+		labels[k] = v
+	}
+	if _, err := e.cloud.CreateVM(r.Context(), fakes.Hyperstack, req.Name, labels); err != nil {
 		e.actError(w, err, conflict)
 		return
 	}
