@@ -229,11 +229,11 @@ func checkVolume(v volume) error {
 
 // createRequest is the body of POST /core/virtual-machines.
 type createRequest struct {
-	Name             string `json:"name"`
-	EnvironmentName  string `json:"environment_name"`
-	ImageName        string `json:"image_name"`
-	FlavorName       string `json:"flavor_name"`
-	KeyName          string `json:"key_name"`
+	Name             string   `json:"name"`
+	EnvironmentName  string   `json:"environment_name"`
+	ImageName        string   `json:"image_name"`
+	FlavorName       string   `json:"flavor_name"`
+	KeyName          string   `json:"key_name"`
 	VolumeName       string   `json:"volume_name"`
 	AssignFloatingIP bool     `json:"assign_floating_ip"`
 	Count            int      `json:"count"`
