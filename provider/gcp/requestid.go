@@ -23,7 +23,7 @@ func requestID(ctx context.Context, step string) *string {
 		copy(b[:], sum[:16])
 		b[6] = b[6]&0x0f | 0x50 // version 5: name-based
 	} else {
-		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+		_, _ = rand.Read(b[:])  // crypto/rand.Read never fails
 		b[6] = b[6]&0x0f | 0x40 // version 4: random
 	}
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
