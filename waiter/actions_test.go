@@ -73,7 +73,7 @@ func TestEveryActionOnEveryProvider(t *testing.T) {
 		{fakes.Hyperstack, "reprovision", doReprovision, false, off, hoststate.StatusReprovisioning, run, nil, fakes.MethodReprovision},
 		{fakes.Hyperstack, "deprovision", doDeprovision, true, run, hoststate.StatusDeprovisioning, gone, nil, fakes.MethodDeprovision},
 
-		{fakes.Lambda, "start", doStart, false, gone, 0, 0, provider.ErrUnsupported, ""},
+		{fakes.Lambda, "start", doStart, false, gone, hoststate.StatusStarting, run, nil, fakes.MethodStart},
 		{fakes.Lambda, "stop", doStop, true, run, 0, 0, provider.ErrUnsupported, ""},
 		{fakes.Lambda, "reboot", doReboot, true, run, hoststate.StatusRestarting, run, nil, fakes.MethodReboot},
 		{fakes.Lambda, "reprovision", doReprovision, false, gone, 0, 0, provider.ErrUnsupported, ""},

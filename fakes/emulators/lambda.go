@@ -14,8 +14,11 @@ import (
 // NewLambda starts an emulator of Lambda Cloud's public API v1 on cloud,
 // under /api/v1 (the adapter's BaseURL is s.BaseURL()). Requests must carry
 // "Authorization: Bearer apiKey". It serves instance list and get, and the
-// restart and terminate instance operations. Instance ids are the hosts'
-// Instance.
+// launch, restart and terminate instance operations. Instance ids are the
+// cloud's VM ids (a host added with a 32-hex Instance keeps it as its
+// first instance's id) and names the hosts' Instance; a launch makes a new
+// instance, with a new id, for the host its name is (a host the cloud
+// does not know yet is added).
 func NewLambda(cloud *fakes.Cloud, apiKey string) *Server {
 	auth := func(r *http.Request) bool {
 		return subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+apiKey)) == 1
@@ -24,6 +27,7 @@ func NewLambda(cloud *fakes.Cloud, apiKey string) *Server {
 		e := &lambdaEmu{s}
 		s.mux.HandleFunc("GET /api/v1/instances", e.list)
 		s.mux.HandleFunc("GET /api/v1/instances/{id}", e.get)
+		s.mux.HandleFunc("POST /api/v1/instance-operations/launch", e.launch)
 		s.mux.HandleFunc("POST /api/v1/instance-operations/restart", e.operate("instance-operations.restart", fakes.RawReboot, "restarted_instances"))
 		s.mux.HandleFunc("POST /api/v1/instance-operations/terminate", e.operate("instance-operations.terminate", fakes.RawDelete, "terminated_instances"))
 	})
@@ -49,6 +53,11 @@ func renderLambdaError(w http.ResponseWriter, status int, message string) {
 	case http.StatusTooManyRequests:
 		code = "global/too-many-requests"
 	}
+	renderLambdaCode(w, status, code, message)
+}
+
+// renderLambdaCode writes Lambda's error envelope with code.
+func renderLambdaCode(w http.ResponseWriter, status int, code, message string) {
 	writeJSONStatus(w, status, map[string]any{"error": map[string]string{
 		"code": code, "message": message, "suggestion": "Check the request and try again.",
 	}})
@@ -89,6 +98,50 @@ func (e *lambdaEmu) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"data": instanceJSON(vm)})
+}
+
+// launchRequest is the part of a launch the emulator reads.
+type launchRequest struct {
+	RegionName       string   `json:"region_name"`
+	InstanceTypeName string   `json:"instance_type_name"`
+	SSHKeyNames      []string `json:"ssh_key_names"`
+	FileSystemNames  []string `json:"file_system_names"`
+	Name             string   `json:"name"`
+}
+
+// launch starts a new instance for the host named in the request.
+func (e *lambdaEmu) launch(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "instance-operations.launch") {
+		return
+	}
+	var req launchRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.RegionName == "" || req.InstanceTypeName == "" || len(req.SSHKeyNames) == 0 {
+		renderLambdaError(w, http.StatusBadRequest, "region_name, instance_type_name and ssh_key_names are required")
+		return
+	}
+	if req.Name == "" {
+		renderLambdaError(w, http.StatusBadRequest, "emulator: launches need a name (the host they are for)")
+		return
+	}
+	if _, known := e.cloud.RawVM(fakes.Lambda, req.Name); !known {
+		// A host the cloud does not know: add it, without an instance.
+		_ = e.cloud.AddHost(fakes.Lambda, provider.Host{Region: req.RegionName, Instance: req.Name}, false)
+	}
+	if _, err := e.cloud.CreateVM(r.Context(), fakes.Lambda, req.Name, nil); err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, provider.ErrConflict) {
+			renderLambdaCode(w, status, "global/invalid-parameters", "An instance named "+req.Name+" is already running")
+			return
+		}
+		renderLambdaError(w, status, err.Error())
+		return
+	}
+	vm, ok := e.cloud.RawVM(fakes.Lambda, req.Name)
+	if !ok {
+		renderLambdaError(w, http.StatusInternalServerError, "emulator: the launched instance is not visible")
+		return
+	}
+	writeJSON(w, map[string]any{"data": map[string]any{"instance_ids": []string{vm.ID}}})
 }
 
 // operate handles restart and terminate: every id must exist, then each is

@@ -45,7 +45,7 @@ func New(cfg Config) (*Provider, error) {
 	client, err := rest.New(rest.Options{
 		Name: Name, BaseURL: cfg.BaseURL, AllowInsecureHTTP: cfg.AllowInsecureHTTP, HTTPClient: cfg.HTTPClient,
 		Authorize:    func(h http.Header) { h.Set("api_key", key) },
-		MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger,
+		MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger, Secret: key,
 	})
 	if err != nil {
 		return nil, err
