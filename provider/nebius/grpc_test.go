@@ -422,7 +422,7 @@ func TestGRPCErrorClasses(t *testing.T) {
 
 func TestGRPCRefusalSaysWhy(t *testing.T) {
 	e := newGRPCEnv(t, fakes.Durations{})
-	e.emu.InjectWireFault(emulators.NebiusWireFault{Kind: emulators.NebiusQuotaFailure})
+	e.emu.InjectWireFault(emulators.NebiusWireFault{Kind: emulators.NebiusQuotaFailure, Method: emulators.NebiusInstanceStop})
 	_, err := e.p.Stop(context.Background(), e.host)
 	var re *nebius.RefusalError
 	if !errors.As(err, &re) {

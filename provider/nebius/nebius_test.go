@@ -202,7 +202,10 @@ func (plainError) Get(context.Context, string) (nebius.Instance, error) {
 	return nebius.Instance{}, errors.New("dial: resolver returned no addresses")
 }
 
-func (plainError) Stop(context.Context, string) (nebius.Operation, error) { return nil, nil }
+// noOperation is a service whose Stop returns no operation.
+type noOperation struct{ nebius.InstanceService }
+
+func (noOperation) Stop(context.Context, string) (nebius.Operation, error) { return nil, nil }
 
 func TestNonGRPCErrorsAndMissingOperations(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
@@ -213,6 +216,9 @@ func TestNonGRPCErrorsAndMissingOperations(t *testing.T) {
 	_, err = p.Probe(context.Background(), e.host)
 	if err == nil || provider.Transient(err) || errors.Is(err, provider.ErrNotFound) {
 		t.Errorf("a plain error: %v, want an unclassified error", err)
+	}
+	if p, err = nebius.New(noOperation{e.fake.Instances()}, e.fake.Disks(), nebius.Config{}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := p.Stop(context.Background(), e.host); !errors.Is(err, provider.ErrBadResponse) {
 		t.Errorf("a nil operation: %v, want ErrBadResponse", err)
