@@ -18,7 +18,13 @@ type RawAction uint8
 // the volume detached). RawDeleteVM and RawDeleteVolume are the two API
 // calls behind it, as emulators receive them: RawDeleteVM deletes the VM
 // and keeps the volume; RawDeleteVolume deletes a volume and is refused
-// (provider.ErrConflict) while it is attached.
+// (provider.ErrConflict) while it is attached. RawCreate creates a new VM
+// (a new id) for a host whose VM is absent, around its kept data volume:
+// a GCP instances.insert, a Nebius Create, a Hyperstack create, a Lambda
+// launch — what a reprovision does once the old VM is gone. RawHibernate
+// is Hyperstack's hibernate (the VM kept, HIBERNATED), RawResume
+// Hyperstack's hibernate-restore and Compute Engine's resume of a
+// SUSPENDED instance.
 const (
 	RawStart RawAction = iota + 1
 	RawStop
@@ -26,6 +32,9 @@ const (
 	RawDelete
 	RawDeleteVM
 	RawDeleteVolume
+	RawCreate
+	RawHibernate
+	RawResume
 
 	// rawPreempt is an external event planned like an action but never
 	// accepted by Act: a spot preemption.
@@ -47,6 +56,12 @@ func (a RawAction) String() string {
 		return "delete VM"
 	case RawDeleteVolume:
 		return "delete volume"
+	case RawCreate:
+		return "create"
+	case RawHibernate:
+		return "hibernate"
+	case RawResume:
+		return "resume"
 	case rawPreempt:
 		return "preempt"
 	}
@@ -54,7 +69,7 @@ func (a RawAction) String() string {
 }
 
 // public reports whether a is one of the actions Act accepts.
-func (a RawAction) public() bool { return a >= RawStart && a <= RawDeleteVolume }
+func (a RawAction) public() bool { return a >= RawStart && a <= RawResume }
 
 // planInput is what a kind's planner decides from: the host's state now.
 type planInput struct {

@@ -38,6 +38,7 @@ type Cloud struct {
 	kinds    map[string]*kindState
 	nextAddr uint32
 	nextOp   uint64
+	nextVMID uint64
 	ops      map[string]*opState
 }
 
@@ -91,6 +92,13 @@ type host struct {
 	vm, vol resource
 	// online is the self-host connector's reachability.
 	online bool
+	// detached: the data volume was detached from the VM behind our back
+	// (it exists, but the VM does not hold it) until a VM is created or
+	// started around it again.
+	detached bool
+	// localSSD: the VM has Local SSDs (a GCP stop must say what becomes of
+	// them).
+	localSSD bool
 }
 
 func (h *host) advance(now time.Time) {
@@ -212,7 +220,8 @@ func (c *Cloud) AddHost(kind string, h provider.Host, running bool) error {
 	x.ref.Labels = maps.Clone(h.Labels)
 	vm, vol := ks.spec.initial(running)
 	if vm != "" {
-		x.vm = resource{status: vm, exists: true, bornAt: now}
+		x.vm = resource{status: vm, exists: true, bornAt: now,
+			id: c.newVMIDLocked(ks, h.Instance, true), labels: provider.OwnershipLabels(h)}
 		if ks.spec.vmState(vm) == hoststate.VMRunning {
 			x.vm.addr, x.vm.addrAt = c.allocAddrLocked(), now
 		}
@@ -279,6 +288,13 @@ func (c *Cloud) hostLocked(kind, instance string, now time.Time) (*kindState, *h
 	}
 	h.advance(now)
 	return ks, h, nil
+}
+
+// newVMIDLocked returns the id of a new VM of the host named instance, as
+// the kind's provider would make it; first is the VM AddHost creates.
+func (c *Cloud) newVMIDLocked(ks *kindState, instance string, first bool) string {
+	c.nextVMID++
+	return ks.spec.vmID(instance, c.nextVMID, first)
 }
 
 // allocAddrLocked returns the next deterministic address (10.0.0.1, ...);

@@ -2,6 +2,7 @@ package fakes
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -86,7 +87,12 @@ func (c *Cloud) SetVMStatus(kind string, h provider.Host, raw string) error {
 		x.vm.remove(now)
 		return nil
 	}
+	existed := x.vm.exists
 	x.vm.set(raw, now)
+	if !existed {
+		// A VM that appears is a new one.
+		x.vm.id, x.vm.labels = c.newVMIDLocked(ks, x.ref.Instance, false), provider.OwnershipLabels(x.ref)
+	}
 	if x.vm.addr == "" && ks.spec.vmState(raw) == hoststate.VMRunning {
 		x.vm.addr, x.vm.addrAt = c.allocAddrLocked(), now
 	}
@@ -159,6 +165,63 @@ func (c *Cloud) eventLocked(ks *kindState, h *host, a RawAction, now time.Time) 
 	if err != nil {
 		return fmt.Errorf("fakes: %s %s %q: %w", ks.spec.name(), a, truncate(h.ref.Instance), err)
 	}
-	c.applyLocked(ks, h, p, now)
+	c.applyLocked(ks, h, p, now, nil)
+	return nil
+}
+
+// ReplaceVM is someone else deleting the host's VM and making their own
+// under the same name at once: a running VM with a new id and labels
+// (nil: none), which does not hold the host's data volume. The library
+// must never act on it (provider.ErrNotOurs where the provider has
+// labels). For a kind without labels or ids (self-host) it is a plain
+// restart.
+func (c *Cloud) ReplaceVM(kind string, h provider.Host, labels map[string]string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	ks, x, err := c.hostLocked(kind, h.Instance, now)
+	if err != nil {
+		return err
+	}
+	running, _ := ks.spec.initial(true)
+	x.vm.apply(step{at: now, status: running, fresh: true, vmid: c.newVMIDLocked(ks, x.ref.Instance, false), labels: maps.Clone(labels)})
+	x.vm.steps = nil
+	x.vm.addr, x.vm.addrAt = c.allocAddrLocked(), now
+	if ks.spec.hasVolume() {
+		x.detached = true
+	}
+	return nil
+}
+
+// DetachVolume detaches the host's data volume from its VM behind the
+// control plane's back: both keep existing, but the VM no longer holds the
+// volume (GCP disk users, Nebius read_write_attachment and Hyperstack
+// attachments no longer name it) until a VM is created or started around
+// it again.
+func (c *Cloud) DetachVolume(kind string, h provider.Host) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ks, x, err := c.hostLocked(kind, h.Instance, c.clock.Now())
+	if err != nil {
+		return err
+	}
+	if !ks.spec.hasVolume() {
+		return fmt.Errorf("fakes: detach volume: %w: %s has no separate data volume", provider.ErrUnsupported, kind)
+	}
+	x.detached = true
+	return nil
+}
+
+// SetLocalSSD gives the host's VM Local SSDs (or takes them away): a
+// Compute Engine stop of such an instance must say whether to discard
+// them (discardLocalSsd), else Compute Engine refuses it.
+func (c *Cloud) SetLocalSSD(kind string, h provider.Host, on bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, x, err := c.hostLocked(kind, h.Instance, c.clock.Now())
+	if err != nil {
+		return err
+	}
+	x.localSSD = on
 	return nil
 }

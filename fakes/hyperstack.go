@@ -1,6 +1,10 @@
 package fakes
 
-import "github.com/driftless/driftless/hoststate"
+import (
+	"strconv"
+
+	"github.com/driftless/driftless/hoststate"
+)
 
 // planHyperstack is Hyperstack as the seeds' system uses it: stop deletes
 // the VM (STOPPING → DELETING → 404) while the volume goes in-use →
@@ -12,9 +16,31 @@ import "github.com/driftless/driftless/hoststate"
 // Hyperstack refuses to delete a volume that is not detached: a
 // deprovision (RawDelete, what the adapter does) deletes the VM as a stop
 // does, and deletes the volume only once it is available again.
+//
+// Hibernation keeps the VM: hibernate (RawHibernate) needs ACTIVE and goes
+// HIBERNATING → HIBERNATED, restore (RawResume) needs HIBERNATED and goes
+// RESTORING → ACTIVE; the volume stays attached throughout. Create
+// (RawCreate) is a start from no VM; a start of a SHUTOFF VM goes
+// STARTING → ACTIVE.
 func planHyperstack(in planInput, a RawAction) (plan, error) {
 	switch a {
-	case RawStart:
+	case RawHibernate:
+		if in.vm != "ACTIVE" {
+			return conflict("the VM", in.vm)
+		}
+		end := in.after(in.d.Stop)
+		return plan{vm: []step{at(in.now, "HIBERNATING"), at(end, "HIBERNATED")}, done: end}, nil
+	case RawResume:
+		if in.vm != "HIBERNATED" {
+			return conflict("the VM", in.vm)
+		}
+		end := in.after(in.d.Start)
+		return plan{vm: []step{at(in.now, "RESTORING"), runningAt(end, "ACTIVE")}, done: end}, nil
+	case RawStart, RawCreate:
+		if a == RawStart && in.vm == "SHUTOFF" {
+			end := in.after(in.d.Start)
+			return plan{vm: []step{at(in.now, "STARTING"), runningAt(end, "ACTIVE")}, done: end}, nil
+		}
 		if in.vmState != hoststate.VMAbsent {
 			return conflict("the old VM", in.vm)
 		}
@@ -103,3 +129,6 @@ func hyperstackAttached(_ bool, vol string) bool {
 // hyperstackHeld reports whether Hyperstack refuses to delete a volume
 // with raw status vol: only a detached one (available, or failed) can go.
 func hyperstackHeld(vol string) bool { return vol != "available" && vol != "error" }
+
+// hyperstackVMID is a Hyperstack VM id: an integer, new for every VM.
+func hyperstackVMID(_ string, n uint64, _ bool) string { return strconv.FormatUint(100+n, 10) }

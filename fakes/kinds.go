@@ -52,6 +52,11 @@ type kindSpec struct {
 	// attached reports whether a volume with raw status vol is attached
 	// to the host's VM, given whether the VM exists.
 	attached func(vmExists bool, vol string) bool
+	// vmID is the provider's id of the n-th VM the cloud creates (n counts
+	// across kinds), for the host named instance; first is the VM AddHost
+	// creates, whose id may be the instance itself where hosts are
+	// referenced by id.
+	vmID func(instance string, n uint64, first bool) string
 }
 
 // name is the kind's name.
@@ -66,7 +71,7 @@ func newKindSpecs() []*kindSpec {
 	attachedWhileVM := func(vmExists bool, _ string) bool { return vmExists }
 	return []*kindSpec{
 		{
-			facts: gcp.Facts(), preemptible: true, plan: planGCP, attached: attachedWhileVM,
+			facts: gcp.Facts(), preemptible: true, plan: planGCP, attached: attachedWhileVM, vmID: gcpVMID,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "RUNNING", "READY"
@@ -75,7 +80,7 @@ func newKindSpecs() []*kindSpec {
 			},
 		},
 		{
-			facts: nebius.Facts(), preemptible: true, plan: planNebius, attached: attachedWhileVM,
+			facts: nebius.Facts(), preemptible: true, plan: planNebius, attached: attachedWhileVM, vmID: nebiusVMID,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "RUNNING", "READY"
@@ -84,7 +89,7 @@ func newKindSpecs() []*kindSpec {
 			},
 		},
 		{
-			facts: hyperstack.Facts(), plan: planHyperstack, attached: hyperstackAttached,
+			facts: hyperstack.Facts(), plan: planHyperstack, attached: hyperstackAttached, vmID: hyperstackVMID,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "ACTIVE", "in-use"
@@ -93,7 +98,7 @@ func newKindSpecs() []*kindSpec {
 			},
 		},
 		{
-			facts: lambda.Facts(), preemptible: true, plan: planLambda,
+			facts: lambda.Facts(), preemptible: true, plan: planLambda, vmID: lambdaVMID,
 			initial: func(running bool) (string, string) {
 				if running {
 					return "active", ""
@@ -103,6 +108,7 @@ func newKindSpecs() []*kindSpec {
 		},
 		{
 			facts: selfhost.Facts(), goneRaw: selfhost.NotFound, plan: planSelfHost,
+			vmID: func(string, uint64, bool) string { return "" }, // connectors report no ids
 			initial: func(running bool) (string, string) {
 				if running {
 					return "running", ""

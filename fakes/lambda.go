@@ -1,6 +1,12 @@
 package fakes
 
-import "github.com/driftless/driftless/hoststate"
+import (
+	"fmt"
+	"hash/fnv"
+	"regexp"
+
+	"github.com/driftless/driftless/hoststate"
+)
 
 // planLambda is Lambda Cloud: no stop; start launches a new instance
 // (booting → active); restart goes booting → active; terminate goes
@@ -12,7 +18,7 @@ import "github.com/driftless/driftless/hoststate"
 // stable and replaces the old record, so tests need not follow ids.
 func planLambda(in planInput, a RawAction) (plan, error) {
 	switch a {
-	case RawStart:
+	case RawStart, RawCreate:
 		if in.vmState != hoststate.VMAbsent {
 			return conflict("the instance", in.vm)
 		}
@@ -44,4 +50,19 @@ func planLambda(in planInput, a RawAction) (plan, error) {
 		return conflict("the instance", in.vm)
 	}
 	return unsupported(Lambda, a)
+}
+
+// lambdaIDShape is a Lambda instance id: 32 lower-case hex digits.
+var lambdaIDShape = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// lambdaVMID is a Lambda instance id: 32 hex digits, new for every launch.
+// A host referenced by an instance id keeps it for the instance it was
+// added with.
+func lambdaVMID(instance string, n uint64, first bool) string {
+	if first && lambdaIDShape.MatchString(instance) {
+		return instance
+	}
+	h := fnv.New64a()
+	h.Write([]byte(instance))
+	return fmt.Sprintf("%016x%016x", h.Sum64(), n)
 }

@@ -65,7 +65,7 @@ func TestListPagePaging(t *testing.T) {
 					for _, vm := range page.VMs {
 						vms = append(vms, vm.Instance)
 						obs := probe(t, c, kind, hostFor(kind, vm.Instance))
-						got := provider.ListedVM{Instance: vm.Instance, VM: obs.VM, Raw: obs.RawVM, Address: obs.Address}
+						got := provider.ListedVM{Instance: vm.Instance, VM: obs.VM, Raw: obs.RawVM, Address: obs.Address, VMID: obs.VMID}
 						if diff := cmp.Diff(got, vm); diff != "" {
 							t.Errorf("listed VM differs from its probe (-probe +listed):\n%s", diff)
 						}
@@ -221,14 +221,15 @@ func TestRawListings(t *testing.T) {
 	}
 	vols := c.RawVolumes(fakes.GCP, "proj/us-east1-b")
 	want := []fakes.RawVolume{{Kind: fakes.GCP, Volume: "vm-east-data", Project: "proj", Zone: "us-east1-b",
-		Labels: map[string]string{"owner": "x"}, Instance: "vm-east", Status: "READY", AttachedTo: "vm-east"}}
+		Labels: map[string]string{"owner": "x"}, Instance: "vm-east", Status: "READY", AttachedTo: "vm-east", AttachedVMID: vols[0].AttachedVMID}}
 	if diff := cmp.Diff(want, vols); diff != "" {
 		t.Errorf("RawVolumes (-want +got):\n%s", diff)
 	}
 	vm, ok := c.RawVM(fakes.GCP, "vm-east")
 	wantVM := fakes.RawVM{Kind: fakes.GCP, Instance: "vm-east", Project: "proj", Zone: "us-east1-b", Status: "RUNNING",
-		Address: vm.Address, Volume: "vm-east-data", Labels: map[string]string{"owner": "x"}, CreatedAt: epoch}
-	if diff := cmp.Diff(wantVM, vm); !ok || diff != "" || vm.Address == "" {
+		Address: vm.Address, Volume: "vm-east-data", Labels: map[string]string{"owner": "x", provider.ManagedLabel: "true"},
+		ID: vm.ID, CreatedAt: epoch}
+	if diff := cmp.Diff(wantVM, vm); !ok || diff != "" || vm.Address == "" || vm.ID == "" || vols[0].AttachedVMID != vm.ID {
 		t.Errorf("RawVM (-want +got):\n%s", diff)
 	}
 	vm.Labels["owner"] = "changed"

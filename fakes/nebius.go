@@ -1,15 +1,35 @@
 package fakes
 
-import "github.com/driftless/driftless/hoststate"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/driftless/driftless/hoststate"
+)
 
 // planNebius is Nebius compute/v1: stop goes STOPPING → STOPPED and keeps
 // the instance, start STARTING → RUNNING, delete DELETING → gone and then
 // the disk; there is no reboot; preemption leaves the instance STOPPED.
+// Create (RawCreate) makes a new instance, CREATING → STARTING → RUNNING,
+// around the kept data disk.
 func planNebius(in planInput, a RawAction) (plan, error) {
-	if in.vmState == hoststate.VMAbsent && a != RawDelete && a != RawDeleteVolume {
+	if in.vmState == hoststate.VMAbsent && a != RawDelete && a != RawDeleteVolume && a != RawCreate {
 		return notFound("the instance")
 	}
 	switch a {
+	case RawCreate:
+		if in.vmState != hoststate.VMAbsent {
+			return conflict("an instance of that name", in.vm)
+		}
+		if !in.volExists || in.vol == "DELETING" {
+			return notFound("the disk")
+		}
+		end := in.after(in.d.Create)
+		return plan{vm: []step{
+			freshAt(in.now, "CREATING"),
+			at(in.after(in.d.Create/2), "STARTING"),
+			runningAt(end, "RUNNING"),
+		}, done: end}, nil
 	case RawDeleteVolume:
 		// Refused while the instance exists: it holds the disk.
 		return in.deleteVolume(in.vmState != hoststate.VMAbsent, "DELETING")
@@ -53,4 +73,14 @@ func planNebius(in planInput, a RawAction) (plan, error) {
 		return plan{vm: []step{at(in.now, "STOPPED")}, done: in.now}, nil
 	}
 	return unsupported(Nebius, a)
+}
+
+// nebiusVMID is a Nebius instance id, new for every instance. A host
+// referenced by its instance id keeps it for the instance it was added
+// with.
+func nebiusVMID(instance string, n uint64, first bool) string {
+	if first && strings.HasPrefix(instance, "computeinstance-") {
+		return instance
+	}
+	return fmt.Sprintf("computeinstance-e00%012x", n)
 }

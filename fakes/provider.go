@@ -18,6 +18,7 @@ const (
 	MethodStop        = "Stop"
 	MethodReboot      = "Reboot"
 	MethodDeprovision = "Deprovision"
+	MethodReprovision = "Reprovision"
 )
 
 // Provider returns the in-process provider.Provider of kind backed by the
@@ -117,13 +118,18 @@ func (p *fakeProvider) Probe(ctx context.Context, h provider.Host) (hoststate.Ob
 	}
 	if x != nil {
 		if a := c.answerVMLocked(ks, x, now); a.ok {
-			obs.VM, obs.RawVM, obs.Address = p.spec.vmState(a.status), a.status, a.addr
+			obs.VM, obs.RawVM, obs.Address, obs.VMID = p.spec.vmState(a.status), a.status, a.addr, a.id
 		}
 	}
 	if p.spec.hasVolume() {
 		if v := ks.volumes[h.Volume]; v != nil {
 			if status, ok := c.answerVolumeLocked(ks, v, now); ok {
 				obs.Volume, obs.RawVolume = p.spec.volumeState(status), status
+				held := v == x && x.vm.exists && !x.detached && p.spec.attached(true, status)
+				if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && !held {
+					// Running without its data volume: not there yet.
+					obs.Volume = hoststate.VolumeTransitional
+				}
 			}
 		}
 	}
@@ -166,6 +172,38 @@ func (p *fakeProvider) Stop(ctx context.Context, h provider.Host) (provider.Oper
 // lambda restart).
 func (p *fakeProvider) Reboot(ctx context.Context, h provider.Host) (provider.Operation, error) {
 	return p.act(ctx, h, MethodReboot, hoststate.ActionReboot, RawReboot)
+}
+
+// Reprovision recreates the VM around the kept data volume: the old VM
+// (where one is left: a hyperstack stop already deleted it) is deleted
+// without the volume, then a new VM (a new id) is created with it, as the
+// adapters do. The Operation ends when the new VM's creation is done.
+func (p *fakeProvider) Reprovision(ctx context.Context, h provider.Host) (provider.Operation, error) {
+	if err := p.Validate(h); err != nil {
+		return nil, err
+	}
+	if err := p.Supports(h, hoststate.ActionReprovision); err != nil {
+		return nil, err
+	}
+	if err := p.call(ctx, h, MethodReprovision); err != nil {
+		return nil, err
+	}
+	kind := p.spec.name()
+	create := func(ctx context.Context) (provider.Operation, error) {
+		id, err := p.c.Act(ctx, kind, h.Instance, RawCreate)
+		if err != nil {
+			return nil, err
+		}
+		return &operation{c: p.c, kind: kind, id: id}, nil
+	}
+	if !p.c.Truth(kind, h).VMExists {
+		return create(ctx)
+	}
+	id, err := p.c.Act(ctx, kind, h.Instance, RawDeleteVM)
+	if err != nil {
+		return nil, err
+	}
+	return provider.Then(&operation{c: p.c, kind: kind, id: id}, create), nil
 }
 
 // Deprovision deletes the VM and then its data volume (lambda: terminates
@@ -218,7 +256,7 @@ func (p *fakeLister) ListPage(ctx context.Context, scope, pageToken string) (pro
 	for _, x := range hosts[start:end] {
 		if a := c.answerVMLocked(ks, x, now); a.ok && !ks.draws.chance(drop) {
 			page.VMs = append(page.VMs, provider.ListedVM{
-				Instance: x.ref.Instance, VM: p.spec.vmState(a.status), Raw: a.status, Address: a.addr,
+				Instance: x.ref.Instance, VM: p.spec.vmState(a.status), Raw: a.status, Address: a.addr, VMID: a.id,
 			})
 		}
 		if p.spec.hasVolume() {

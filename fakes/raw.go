@@ -25,7 +25,15 @@ type RawVM struct {
 	// Address is the public address, "" while the VM has none.
 	Address string
 	Volume  string
-	Labels  map[string]string
+	// Labels are the VM's own labels: provider.OwnershipLabels of the host
+	// for the VM AddHost made and every VM an action created, the labels
+	// the creator gave for others ([Cloud.CreateVM], [Cloud.ReplaceVM]).
+	Labels map[string]string
+	// ID is the provider's immutable id of the VM: new for every VM,
+	// whatever its name ("" for self-hosts, whose connectors have none).
+	ID string
+	// LocalSSD: the VM has Local SSDs ([Cloud.SetLocalSSD]).
+	LocalSSD bool
 	// CreatedAt is when the current VM was created (a hyperstack start or
 	// lambda launch creates a new one).
 	CreatedAt time.Time
@@ -42,8 +50,9 @@ type RawVolume struct {
 	Instance string
 	// Status is the provider's own status string, e.g. "reserved".
 	Status string
-	// AttachedTo is the instance holding the volume, "" when detached.
-	AttachedTo string
+	// AttachedTo is the instance holding the volume, "" when detached;
+	// AttachedVMID is that VM's id.
+	AttachedTo, AttachedVMID string
 }
 
 // RawVM returns the VM of kind named instance as an API answer shows it
@@ -62,6 +71,31 @@ func (c *Cloud) RawVM(kind, instance string) (RawVM, bool) {
 		return RawVM{}, false
 	}
 	return c.rawVMLocked(ks, h, c.clock.Now())
+}
+
+// RawVMByID returns the VM of kind whose provider id is id, as RawVM
+// does; false when no VM has that id now (an old VM's id after it was
+// recreated answers 404, as the providers do).
+func (c *Cloud) RawVMByID(kind, id string) (RawVM, bool) {
+	if id == "" {
+		return RawVM{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ks, err := c.kindLocked(kind)
+	if err != nil {
+		return RawVM{}, false
+	}
+	now := c.clock.Now()
+	for _, h := range ks.all.get() {
+		h.advance(now)
+		if h.vm.id == id || (h.vm.ghostID == id && !h.vm.exists) {
+			if vm, ok := c.rawVMLocked(ks, h, now); ok && vm.ID == id {
+				return vm, true
+			}
+		}
+	}
+	return RawVM{}, false
 }
 
 // RawVolume returns the data volume of kind named volume as an API answer
@@ -141,8 +175,9 @@ func (ks *kindState) scopeHosts(scope string) []*host {
 
 // vmAnswer is what an API answer shows of a VM now.
 type vmAnswer struct {
-	status, addr string
-	ok           bool
+	status, addr, id string
+	labels           map[string]string
+	ok               bool
 }
 
 // answerVMLocked advances h, draws the preemption fault and returns what an
@@ -157,9 +192,9 @@ func (c *Cloud) answerVMLocked(ks *kindState, h *host, now time.Time) vmAnswer {
 		}
 	}
 	status, current, ok := h.vm.visible(now, ks.faults)
-	a := vmAnswer{status: status, ok: ok}
+	a := vmAnswer{status: status, ok: ok, id: h.vm.ghostID}
 	if current {
-		a.addr = vmAddress(ks, h, now)
+		a.addr, a.id, a.labels = vmAddress(ks, h, now), h.vm.id, h.vm.labels
 	}
 	return a
 }
@@ -192,7 +227,7 @@ func (c *Cloud) rawVMLocked(ks *kindState, h *host, now time.Time) (RawVM, bool)
 	return RawVM{
 		Kind: ks.spec.name(), Instance: h.ref.Instance, Project: h.ref.Project, Zone: h.ref.Zone,
 		Region: h.ref.Region, Status: a.status, Address: a.addr, Volume: h.ref.Volume,
-		Labels: maps.Clone(h.ref.Labels), CreatedAt: h.vm.bornAt,
+		Labels: maps.Clone(a.labels), ID: a.id, LocalSSD: h.localSSD, CreatedAt: h.vm.bornAt,
 	}, true
 }
 
@@ -208,8 +243,8 @@ func (c *Cloud) rawVolumeLocked(ks *kindState, h *host, now time.Time) (RawVolum
 		Kind: ks.spec.name(), Volume: h.ref.Volume, Project: h.ref.Project, Zone: h.ref.Zone,
 		Region: h.ref.Region, Labels: maps.Clone(h.ref.Labels), Instance: h.ref.Instance, Status: status,
 	}
-	if ks.spec.attached(h.vm.exists, status) {
-		v.AttachedTo = h.ref.Instance
+	if ks.spec.attached(h.vm.exists, status) && !h.detached {
+		v.AttachedTo, v.AttachedVMID = h.ref.Instance, h.vm.id
 	}
 	return v, true
 }
@@ -235,6 +270,22 @@ type opState struct {
 // OperationFailRate fault: a failing operation is accepted, changes
 // nothing, and finishes with an error matching provider.ErrOperationFailed.
 func (c *Cloud) Act(ctx context.Context, kind, instance string, a RawAction) (opID string, err error) {
+	return c.act(ctx, kind, instance, a, nil)
+}
+
+// CreateVM is Act(RawCreate) creating a VM that carries labels (nil:
+// provider.OwnershipLabels of the host), as an emulator's create call
+// passes the labels its request set.
+func (c *Cloud) CreateVM(ctx context.Context, kind, instance string, labels map[string]string) (opID string, err error) {
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	return c.act(ctx, kind, instance, RawCreate, labels)
+}
+
+// act is Act; labels are those of a VM the action creates (nil: the
+// host's ownership labels).
+func (c *Cloud) act(ctx context.Context, kind, instance string, a RawAction, labels map[string]string) (opID string, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("fakes: %s %s %q: %w", kind, a, truncate(instance), err)
 	}
@@ -269,7 +320,7 @@ func (c *Cloud) Act(ctx context.Context, kind, instance string, a RawAction) (op
 	if ks.spec.facts.Capabilities.NativeWait && ks.hostChance(instance, ks.faults.OperationFailRate) {
 		op.err = fmt.Errorf("fakes: %s %s %s %q: injected failure: %w", kind, opID, a, truncate(instance), provider.ErrOperationFailed)
 	} else {
-		c.applyLocked(ks, h, p, now)
+		c.applyLocked(ks, h, p, now, labels)
 	}
 	c.ops[opID] = op
 	return opID, nil
@@ -319,13 +370,23 @@ func (c *Cloud) planLocked(ks *kindState, h *host, a RawAction, now time.Time) (
 	return ks.spec.plan(in, a)
 }
 
-// applyLocked schedules an accepted plan, allocating the addresses of VMs
-// it starts now, in the order actions arrive.
-func (c *Cloud) applyLocked(ks *kindState, h *host, p plan, now time.Time) {
+// applyLocked schedules an accepted plan, allocating the addresses and
+// ids of VMs it starts or creates now, in the order actions arrive. A VM
+// it creates carries labels (nil: the host's ownership labels) and holds
+// the data volume again.
+func (c *Cloud) applyLocked(ks *kindState, h *host, p plan, now time.Time, labels map[string]string) {
 	for i := range p.vm {
 		if p.vm[i].newAddr {
 			p.vm[i].addr = c.allocAddrLocked()
 			p.vm[i].addrAt = p.vm[i].at.Add(ks.durations.Address)
+		}
+		if p.vm[i].fresh {
+			p.vm[i].vmid = c.newVMIDLocked(ks, h.ref.Instance, false)
+			p.vm[i].labels = maps.Clone(labels)
+			if labels == nil {
+				p.vm[i].labels = provider.OwnershipLabels(h.ref)
+			}
+			h.detached = false
 		}
 	}
 	h.vm.schedule(p.vm, now)

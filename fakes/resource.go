@@ -18,6 +18,11 @@ type step struct {
 	// newAddr asks Act to allocate addr when it accepts the plan, so
 	// addresses follow the order of actions, not of lazy evaluation.
 	newAddr bool
+	// vmid and labels are the id and labels of the VM a fresh step
+	// creates, given by Act when it accepts the plan (ids follow the order
+	// of actions too).
+	vmid   string
+	labels map[string]string
 }
 
 // resource is a VM or volume whose state evolves lazily from the clock: its
@@ -37,6 +42,11 @@ type resource struct {
 	goneAt time.Time
 	addr   string
 	addrAt time.Time
+	// id is the provider's immutable id of the current VM ("" for
+	// volumes), ghostID the id of the one that disappeared; labels are the
+	// VM's labels.
+	id, ghostID string
+	labels      map[string]string
 }
 
 // advance applies every step due by now.
@@ -56,7 +66,7 @@ func (r *resource) advance(now time.Time) {
 func (r *resource) apply(s step) {
 	if s.gone || (s.fresh && r.exists) {
 		if r.exists {
-			r.ghost, r.goneAt = r.status, s.at
+			r.ghost, r.goneAt, r.ghostID = r.status, s.at, r.id
 		}
 		r.exists, r.status = false, ""
 		if s.gone {
@@ -66,6 +76,9 @@ func (r *resource) apply(s step) {
 	if !r.exists {
 		r.exists = true
 		r.bornAt, r.appearAt = s.at, s.at
+		if s.fresh {
+			r.id, r.labels = s.vmid, s.labels
+		}
 	}
 	r.status = s.status
 	if s.addr != "" {

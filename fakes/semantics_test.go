@@ -227,8 +227,9 @@ func TestLambdaSemantics(t *testing.T) {
 		{act: consoleStop, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: reboot, vm: "booting", vmState: starting, volState: volNone},
 		{advance: 30 * time.Second, vm: "active", vmState: running, volState: volNone, addr: true},
-		// The adapter does not launch instances; a console launch does.
-		{act: start, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
+		// A start launches a new instance (for a host referenced by
+		// name): refused while one runs.
+		{act: start, wantErr: provider.ErrConflict, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: consoleStart, wantErr: provider.ErrConflict, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: deleteVolume, wantErr: provider.ErrUnsupported, vm: "active", vmState: running, volState: volNone, addr: true},
 		{act: deprovision, vm: "terminating", vmState: stopping, volState: volNone},

@@ -22,14 +22,27 @@ type Truth struct {
 	VMExists, VolumeExists bool
 	// Address is the public address the VM shows now.
 	Address string
+	// VMID is the provider's immutable id of the VM ("" when there is
+	// none, or the kind has no ids).
+	VMID string
+	// VolumeAttached reports whether the data volume is attached to the VM
+	// (false without either, and for kinds without a separate volume).
+	VolumeAttached bool
 	// ConnectorOnline reports a selfhost connector's reachability (true
 	// for other kinds).
 	ConnectorOnline bool
 }
 
 // Observation returns the observation a perfect probe of this truth makes.
+// A running VM that does not hold its data volume (see
+// [Cloud.DetachVolume]) has the volume transitional, not present: the host
+// does not have its data yet.
 func (t Truth) Observation() hoststate.Observation {
-	return hoststate.Observation{VM: t.VM, Volume: t.Volume, Address: t.Address, RawVM: t.RawVM, RawVolume: t.RawVolume}
+	o := hoststate.Observation{VM: t.VM, Volume: t.Volume, Address: t.Address, RawVM: t.RawVM, RawVolume: t.RawVolume, VMID: t.VMID}
+	if t.VM == hoststate.VMRunning && t.Volume == hoststate.VolumePresent && !t.VolumeAttached {
+		o.Volume = hoststate.VolumeTransitional
+	}
+	return o
 }
 
 // Status is the control-plane status the truth implies once it has
@@ -64,6 +77,7 @@ func (c *Cloud) Truth(kind string, h provider.Host) Truth {
 		t.VMExists, t.RawVM = true, x.vm.status
 		t.VM = ks.spec.vmState(x.vm.status)
 		t.Address = vmAddress(ks, x, now)
+		t.VMID = x.vm.id
 	}
 	switch {
 	case !ks.spec.hasVolume():
@@ -71,6 +85,7 @@ func (c *Cloud) Truth(kind string, h provider.Host) Truth {
 	case x.vol.exists:
 		t.VolumeExists, t.RawVolume = true, x.vol.status
 		t.Volume = ks.spec.volumeState(x.vol.status)
+		t.VolumeAttached = x.vm.exists && !x.detached && ks.spec.attached(true, x.vol.status)
 	}
 	t.ConnectorOnline = x.online
 	return t

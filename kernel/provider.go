@@ -92,7 +92,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	return o, err
 }
 
-// Send sends action a for host (Retry and Reprovision send Start). The
+// Send sends action a for host (Retry sends Start; see provider.ActionCall). The
 // returned operation's Wait is guarded too; it runs under the caller's
 // context (the action's deadline), not CallTimeout.
 func (p *Provider) Send(ctx context.Context, a hoststate.Action, host provider.Host) (provider.Operation, error) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -21,8 +22,30 @@ var (
 	// request was made.
 	ErrInvalidHost = errors.New("provider: invalid host reference")
 	// ErrConflict: the provider refused because of the resource's current
-	// state (e.g. Hyperstack start while the old VM still exists).
+	// state (e.g. a GCP reset of a stopped instance). Not transient: the
+	// state will not change by itself. A refusal for a state that is still
+	// settling is ErrRetryableConflict, which matches ErrConflict too.
 	ErrConflict = errors.New("provider: conflict with current state")
+	// ErrRetryableConflict: the provider refused because of a state that
+	// settles by itself — a VM name still held by a VM being deleted, a
+	// volume still detaching, a VM still being created (Hyperstack's 400
+	// bad_request preconditions). It matches ErrConflict as well, and
+	// [Transient] reports it, so a waiter resends the action on its
+	// backoff schedule until the action's deadline, as the seeds' system
+	// retries "name is not available" 12 × 5 s.
+	ErrRetryableConflict error = &classError{msg: "provider: conflict with a state still settling", parent: ErrConflict}
+	// ErrOverridden: a native operation ended aborted by a later operation
+	// on the same resource (someone stopped the VM from the console during
+	// our start: Nebius ABORTED). It is drift for the reconciler, not a
+	// failed action: the host is wherever the later operation took it,
+	// which probes tell. Not transient: resending would fight the later
+	// operation.
+	ErrOverridden = errors.New("provider: operation overridden by a later one")
+	// ErrNotOurs: the VM found under the host's name does not carry the
+	// host's ownership labels (see [Owns]): someone else's VM of the same
+	// name. The action was not sent. The error is a *NotOursError naming
+	// the VM found.
+	ErrNotOurs = errors.New("provider: the VM is not ours")
 	// ErrNotFound: an action's target does not exist. Probe never returns
 	// it: a missing VM is an observation, not an error.
 	ErrNotFound = errors.New("provider: not found")
@@ -84,10 +107,54 @@ func (e *HostError) Error() string {
 func (e *HostError) Is(target error) bool { return target == ErrInvalidHost }
 
 // Transient reports whether err is worth retrying after a backoff: rate
-// limits and temporary unavailability.
+// limits, temporary unavailability and conflicts with a state that is
+// still settling ([ErrRetryableConflict]).
 func Transient(err error) bool {
-	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrUnavailable)
+	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrRetryableConflict)
 }
+
+// classError is a sentinel that also matches a broader one, as
+// ErrRetryableConflict matches ErrConflict.
+type classError struct {
+	msg    string
+	parent error
+}
+
+// Error implements error.
+func (e *classError) Error() string { return e.msg }
+
+// Is makes errors.Is(err, e.parent) true.
+func (e *classError) Is(target error) bool { return target == e.parent }
+
+// NotOursError reports a VM found under a host's name that is not the
+// host's: it lacks the ownership labels. It matches [ErrNotOurs].
+type NotOursError struct {
+	// Provider is the provider's name.
+	Provider string
+	// Instance is the host's VM name or reference.
+	Instance string
+	// VMID is the provider's immutable id of the VM found ("" when the
+	// provider gave none).
+	VMID string
+	// Missing is the first ownership label the VM lacks, as key=value.
+	Missing string
+}
+
+// Error implements error.
+func (e *NotOursError) Error() string {
+	msg := fmt.Sprintf("%s: the VM %s", e.Provider, strconv.Quote(e.Instance))
+	if e.VMID != "" {
+		msg += " (id " + strconv.Quote(e.VMID) + ")"
+	}
+	msg += " is not ours"
+	if e.Missing != "" {
+		msg += ": it lacks the label " + strconv.Quote(e.Missing)
+	}
+	return msg + "; nothing was sent"
+}
+
+// Is makes errors.Is(err, ErrNotOurs) true.
+func (e *NotOursError) Is(target error) bool { return target == ErrNotOurs }
 
 // RetryAfter returns the rate-limit hint carried by err, or zero.
 func RetryAfter(err error) time.Duration {

@@ -35,6 +35,9 @@ type ListedVM struct {
 	VM       hoststate.VMState
 	Raw      string
 	Address  string
+	// VMID is the provider's immutable id of the VM listed, as
+	// hoststate.Observation.VMID; "" when the adapter has none.
+	VMID string
 	// Unreachable: the provider lists the VM but cannot see its state (a
 	// self-host connector offline), as in hoststate.Observation.
 	Unreachable bool

@@ -46,6 +46,12 @@ type Provider interface {
 	Stop(ctx context.Context, host Host) (Operation, error)
 	// Reboot restarts a running VM.
 	Reboot(ctx context.Context, host Host) (Operation, error)
+	// Reprovision recreates the VM of a stopped host around its kept data
+	// volume, from the host's launch spec: the old VM is deleted without
+	// its data volume and a new one is created with that volume attached
+	// (a new VM id, the same volume). Adapters that cannot say so in
+	// Supports.
+	Reprovision(ctx context.Context, host Host) (Operation, error)
 	// Deprovision deletes the host's VM and then its data volume.
 	Deprovision(ctx context.Context, host Host) (Operation, error)
 }

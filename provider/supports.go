@@ -26,12 +26,14 @@ func Offered(p Provider, rec hoststate.Record) []hoststate.Action {
 	return out
 }
 
-// ActionCall returns p's method that sends action a (Retry and Reprovision
-// send Start), or nil for an invalid action.
+// ActionCall returns p's method that sends action a (Retry sends Start,
+// Reprovision sends Reprovision), or nil for an invalid action.
 func ActionCall(p Provider, a hoststate.Action) func(ctx context.Context, host Host) (Operation, error) {
 	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
+	case hoststate.ActionStart, hoststate.ActionRetry:
 		return p.Start
+	case hoststate.ActionReprovision:
+		return p.Reprovision
 	case hoststate.ActionStop:
 		return p.Stop
 	case hoststate.ActionReboot:

@@ -71,7 +71,8 @@ func casesFor(kind string) []actionCase {
 func startable() []string {
 	var out []string
 	for _, k := range fakes.Kinds() {
-		if fakes.NewCloud(nil, 1).Provider(k).Supports(hostOf(k, 0), hoststate.ActionStart) == nil {
+		p := fakes.NewCloud(nil, 1).Provider(k)
+		if p.Supports(hostOf(k, 0), hoststate.ActionStart) == nil && p.Supports(hostOf(k, 0), hoststate.ActionStop) == nil {
 			out = append(out, k)
 		}
 	}

@@ -86,11 +86,13 @@ func TestFaultKinds(t *testing.T) {
 		fault emulators.Fault
 		check func(code int, h http.Header, body []byte) error
 	}{
-		{emulators.Fault{Kind: emulators.FaultRateLimit, RetryAfter: 9 * time.Second}, func(code int, h http.Header, _ []byte) error {
-			return want(code == 429 && h.Get("Retry-After") == "9", "429 with Retry-After 9")
+		// Compute Engine's rate limit is a 403 rateLimitExceeded; a 429
+		// happens too.
+		{emulators.Fault{Kind: emulators.FaultRateLimit, RetryAfter: 9 * time.Second}, func(code int, h http.Header, b []byte) error {
+			return want(code == 403 && h.Get("Retry-After") == "9" && bytes.Contains(b, []byte(`"reason":"rateLimitExceeded"`)), "403 rateLimitExceeded with Retry-After 9")
 		}},
-		{emulators.Fault{Kind: emulators.FaultRateLimit}, func(code int, h http.Header, _ []byte) error {
-			return want(code == 429 && h.Get("Retry-After") == "", "429 without Retry-After")
+		{emulators.Fault{Kind: emulators.FaultRateLimit, Status: 429}, func(code int, h http.Header, b []byte) error {
+			return want(code == 429 && h.Get("Retry-After") == "" && bytes.Contains(b, []byte(`"reason":"rateLimitExceeded"`)), "429 without Retry-After")
 		}},
 		{emulators.Fault{Kind: emulators.FaultHTML}, func(code int, h http.Header, b []byte) error {
 			return want(code == 502 && strings.HasPrefix(h.Get("Content-Type"), "text/html") && bytes.Contains(b, []byte("<html>")), "an HTML 502")
@@ -145,7 +147,7 @@ func TestCloudFaultsBecomeStatuses(t *testing.T) {
 	}{
 		{fakes.Faults{ErrorRate: 1}, 503, ""},
 		{fakes.Faults{TimeoutRate: 1}, 504, ""},
-		{fakes.Faults{RateLimitRate: 1, RetryAfter: 1500 * time.Millisecond}, 429, "2"},
+		{fakes.Faults{RateLimitRate: 1, RetryAfter: 1500 * time.Millisecond}, 403, "2"}, // Compute Engine's rateLimitExceeded
 	}
 	for _, tt := range tests {
 		srv := newGCP(t)

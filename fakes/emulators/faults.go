@@ -18,8 +18,10 @@ const (
 	// FaultStatus answers Fault.Status (default 500) with Fault.Body, or
 	// the provider's own error body when Body is empty.
 	FaultStatus FaultKind = iota + 1
-	// FaultRateLimit answers 429 with the provider's error body and, when
-	// Fault.RetryAfter is set, a Retry-After header.
+	// FaultRateLimit answers the provider's rate-limit answer — 429 with
+	// its error body; Compute Engine's usual 403 rateLimitExceeded — or
+	// the same body with Fault.Status when set (a Compute Engine 429),
+	// and, when Fault.RetryAfter is set, a Retry-After header.
 	FaultRateLimit
 	// FaultHTML answers Fault.Status (default 502) with an HTML page, as a
 	// proxy or load balancer does.
@@ -35,6 +37,10 @@ const (
 	// FaultSlow never answers: the handler waits until the request's
 	// context ends (the client gave up or the server closed).
 	FaultSlow
+	// FaultRedirect answers Fault.Status (default 307) with a Location of
+	// Fault.Location, as a hijacked or misconfigured front end would: a
+	// client must not follow it with its credentials.
+	FaultRedirect
 )
 
 // Fault is one HTTP-level fault.
@@ -62,6 +68,8 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Size is the body size of FaultHuge.
 	Size int64
+	// Location is where FaultRedirect points.
+	Location string
 }
 
 // HyperstackBare500 is Hyperstack's 500 answer with no envelope at all.
@@ -76,7 +84,7 @@ func (f *Fault) matches(r *http.Request) bool {
 }
 
 // apply answers r as f says; next is the real handler (for truncation).
-func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler, render errorRenderer) {
+func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler, render, rateLimit errorRenderer) {
 	switch f.Kind {
 	case FaultStatus:
 		status := cmpOr(f.Status, http.StatusInternalServerError)
@@ -89,7 +97,7 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler,
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
 		}
-		render(w, http.StatusTooManyRequests, cmpOrString(f.Message, "rate limit exceeded"))
+		rateLimit(w, f.Status, cmpOrString(f.Message, "Rate Limit Exceeded"))
 	case FaultHTML:
 		status := cmpOr(f.Status, http.StatusBadGateway)
 		page := fmt.Sprintf("<!DOCTYPE html><html><head><title>%d %s</title></head><body><h1>%s</h1></body></html>",
@@ -119,6 +127,9 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler,
 		_, _ = w.Write([]byte(`"}`))
 	case FaultSlow:
 		<-r.Context().Done()
+	case FaultRedirect:
+		w.Header().Set("Location", f.Location)
+		writeRaw(w, cmpOr(f.Status, http.StatusTemporaryRedirect), "text/plain; charset=utf-8", []byte("redirect\n"))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -27,36 +28,58 @@ const gcpMaxResults = 500
 // (labels.KEY = "VALUE").
 var gcpFilterTerm = regexp.MustCompile(`^\(labels\.([a-z][-_a-z0-9]{0,62}) = "([-_a-z0-9]{0,63})"\)`)
 
-// gcpOp is what the emulator remembers of an operation it returned.
+// gcpOp is what the emulator remembers of an operation it returned; done
+// is set for operations the emulator finishes at once (setDiskAutoDelete).
 type gcpOp struct {
 	project, zone, kind, target string
+	done                        bool
 }
 
-// gcpEmu holds the Compute Engine emulator's own state.
+// gcpEmu holds the Compute Engine emulator's own state: the operations it
+// returned, the requestIds it has seen (Compute Engine performs a request
+// once per requestId and answers a repeat with the same operation), and
+// which instances have their data disk set to be deleted with them.
 type gcpEmu struct {
 	*Server
-	mu  sync.Mutex
-	ops map[string]gcpOp
+	mu         sync.Mutex
+	ops        map[string]gcpOp
+	requests   map[string]string // requestId → operation name
+	autoDelete map[string]bool   // instance id → data disk autoDelete
 }
 
 // NewGCP starts an emulator of the Compute Engine REST API (compute/v1) on
-// cloud: instances get/start/stop/reset/delete (the instance only: a data
-// disk is not auto-deleted), disks get/delete (refused while an instance
-// uses the disk),
-// aggregated instance and disk lists (filter on labels, maxResults,
-// pageToken) and zone operations get, which the SDK's operation polling
-// uses. Point the SDK at it with option.WithEndpoint(s.URL()) and
+// cloud: instances get, insert, start, resume, stop, reset, delete and
+// setDiskAutoDelete (a data disk goes with its instance only when set so;
+// by default it does not), disks get and delete (refused while an
+// instance uses the disk), aggregated instance and disk lists (filter on
+// labels, maxResults, pageToken) and zone operations get, which the SDK's
+// operation polling uses. Mutating calls honour requestId: a repeat
+// answers the first call's operation and does nothing. A stop of an
+// instance with Local SSDs (fakes.Cloud.SetLocalSSD) must set
+// discardLocalSsd; only a SUSPENDED instance resumes, and it does not
+// start. Rate limits answer 403 rateLimitExceeded, as Compute Engine's
+// usually do. Point the SDK at it with option.WithEndpoint(s.URL()) and
 // option.WithoutAuthentication().
 func NewGCP(cloud *fakes.Cloud) *Server {
-	e := &gcpEmu{ops: map[string]gcpOp{}}
+	e := &gcpEmu{ops: map[string]gcpOp{}, requests: map[string]string{}, autoDelete: map[string]bool{}}
 	e.Server = newServer(cloud, fakes.GCP, "", renderGCPError, nil, func(s *Server) {
 		e.Server = s
 		const base = "/compute/v1/projects/{project}"
+		s.rateLimit = func(w http.ResponseWriter, status int, message string) {
+			status = cmpOr(status, http.StatusForbidden)
+			writeJSONStatus(w, status, map[string]any{"error": map[string]any{
+				"code": status, "message": message,
+				"errors": []map[string]string{{"message": message, "domain": "usageLimits", "reason": "rateLimitExceeded"}},
+			}})
+		}
 		s.mux.HandleFunc("GET "+base+"/zones/{zone}/instances/{instance}", e.getInstance)
+		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances", e.insertInstance)
 		s.mux.HandleFunc("DELETE "+base+"/zones/{zone}/instances/{instance}", e.instanceAction("instances.delete", "delete", fakes.RawDeleteVM))
 		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/start", e.instanceAction("instances.start", "start", fakes.RawStart))
+		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/resume", e.instanceAction("instances.resume", "resume", fakes.RawResume))
 		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/stop", e.instanceAction("instances.stop", "stop", fakes.RawStop))
 		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/reset", e.instanceAction("instances.reset", "reset", fakes.RawReboot))
+		s.mux.HandleFunc("POST "+base+"/zones/{zone}/instances/{instance}/setDiskAutoDelete", e.setDiskAutoDelete)
 		s.mux.HandleFunc("GET "+base+"/zones/{zone}/disks/{disk}", e.getDisk)
 		s.mux.HandleFunc("DELETE "+base+"/zones/{zone}/disks/{disk}", e.deleteDisk)
 		s.mux.HandleFunc("GET "+base+"/aggregated/instances", e.listInstances)
@@ -121,11 +144,23 @@ func numericID(parts ...string) string {
 	return strconv.FormatUint(h.Sum64()>>1, 10)
 }
 
-// instanceProto renders a raw VM as a Compute Engine instance.
+// instanceProto renders a raw VM as a Compute Engine instance, with the
+// data disk's autoDelete as set.
+func (e *gcpEmu) instanceProto(r *http.Request, vm fakes.RawVM) *computepb.Instance {
+	inst := instanceProto(r, vm)
+	e.mu.Lock()
+	auto := e.autoDelete[vm.ID]
+	e.mu.Unlock()
+	inst.Disks[0].AutoDelete = proto.Bool(auto)
+	return inst
+}
+
+// instanceProto renders a raw VM as a Compute Engine instance: its data
+// disk, and its Local SSDs where it has them.
 func instanceProto(r *http.Request, vm fakes.RawVM) *computepb.Instance {
 	zone := zoneURL(r, vm.Project, vm.Zone)
 	inst := &computepb.Instance{
-		Id:                proto.Uint64(mustUint(numericID(vm.Project, vm.Zone, vm.Instance))),
+		Id:                proto.Uint64(mustUint(vm.ID)),
 		Name:              proto.String(vm.Instance),
 		Status:            proto.String(vm.Status),
 		Zone:              proto.String(zone),
@@ -135,7 +170,13 @@ func instanceProto(r *http.Request, vm fakes.RawVM) *computepb.Instance {
 		CreationTimestamp: proto.String(vm.CreatedAt.Format("2006-01-02T15:04:05.000-07:00")),
 		Disks: []*computepb.AttachedDisk{{
 			DeviceName: proto.String(vm.Volume), Source: proto.String(zone + "/disks/" + vm.Volume),
+			Type: proto.String("PERSISTENT"), AutoDelete: proto.Bool(false),
 		}},
+	}
+	if vm.LocalSSD {
+		inst.Disks = append(inst.Disks, &computepb.AttachedDisk{
+			DeviceName: proto.String("local-ssd-0"), Type: proto.String("SCRATCH"), Interface: proto.String("NVME"), AutoDelete: proto.Bool(true),
+		})
 	}
 	ni := &computepb.NetworkInterface{Name: proto.String("nic0")}
 	if vm.Address != "" {
@@ -197,7 +238,7 @@ func (e *gcpEmu) getInstance(w http.ResponseWriter, r *http.Request) {
 		e.notFound(w, r, "instances", r.PathValue("instance"))
 		return
 	}
-	writeProto(w, instanceProto(r, vm))
+	writeProto(w, e.instanceProto(r, vm))
 }
 
 func (e *gcpEmu) getDisk(w http.ResponseWriter, r *http.Request) {
@@ -219,28 +260,143 @@ func (e *gcpEmu) notFound(w http.ResponseWriter, r *http.Request, collection, na
 		r.PathValue("project"), r.PathValue("zone"), collection, name))
 }
 
-// instanceAction handles start, stop, reset and delete of an instance.
+// repeat answers a request whose requestId was seen before with the
+// operation that request started, and reports whether it did.
+func (e *gcpEmu) repeat(w http.ResponseWriter, r *http.Request) bool {
+	rid := r.URL.Query().Get("requestId")
+	if rid == "" {
+		return false
+	}
+	e.mu.Lock()
+	id, seen := e.requests[rid]
+	op := e.ops[id]
+	e.mu.Unlock()
+	if !seen {
+		return false
+	}
+	writeProto(w, e.operationProto(r, id, op))
+	return true
+}
+
+// started records and answers an operation the request started.
+func (e *gcpEmu) started(w http.ResponseWriter, r *http.Request, id string, op gcpOp) {
+	e.mu.Lock()
+	e.ops[id] = op
+	if rid := r.URL.Query().Get("requestId"); rid != "" {
+		e.requests[rid] = id
+	}
+	e.mu.Unlock()
+	writeProto(w, e.operationProto(r, id, op))
+}
+
+// instanceAction handles start, resume, stop, reset and delete of an
+// instance.
 func (e *gcpEmu) instanceAction(method, opType string, a fakes.RawAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !e.call(w, method) {
+		if !e.call(w, method) || e.repeat(w, r) {
 			return
 		}
-		if _, ok := e.lookupVM(r); !ok {
+		vm, ok := e.lookupVM(r)
+		if !ok {
 			e.notFound(w, r, "instances", r.PathValue("instance"))
 			return
+		}
+		switch {
+		case a == fakes.RawStop && vm.LocalSSD && r.URL.Query().Get("discardLocalSsd") == "":
+			renderGCPReason(w, http.StatusBadRequest, "VM has a Local SSD attached but an undefined value for `discard-local-ssd`. "+
+				"If you want to discard data on Local SSD, set `discard-local-ssd` to true; otherwise, set it to false.", "invalid")
+			return
+		case a == fakes.RawResume && vm.Status != "SUSPENDED":
+			renderGCPReason(w, http.StatusBadRequest, "Invalid resource state for '"+vm.Instance+"': only suspended instances can be resumed.", "invalidResourceState")
+			return
+		case a == fakes.RawStart && vm.Status == "SUSPENDED":
+			renderGCPReason(w, http.StatusBadRequest, "Invalid resource state for '"+vm.Instance+"': the instance is suspended; resume it.", "invalidResourceState")
+			return
+		}
+		e.mu.Lock()
+		auto := e.autoDelete[vm.ID]
+		e.mu.Unlock()
+		if a == fakes.RawDeleteVM && auto {
+			a = fakes.RawDelete // the data disk goes with the instance
 		}
 		id, err := e.cloud.Act(r.Context(), fakes.GCP, r.PathValue("instance"), a)
 		if err != nil {
 			e.actError(w, r, err)
 			return
 		}
-		op := gcpOp{project: r.PathValue("project"), zone: r.PathValue("zone"), kind: opType,
-			target: zoneURL(r, r.PathValue("project"), r.PathValue("zone")) + "/instances/" + r.PathValue("instance")}
-		e.mu.Lock()
-		e.ops[id] = op
-		e.mu.Unlock()
-		writeProto(w, e.operationProto(r, id, op))
+		e.started(w, r, id, gcpOp{project: r.PathValue("project"), zone: r.PathValue("zone"), kind: opType,
+			target: zoneURL(r, r.PathValue("project"), r.PathValue("zone")) + "/instances/" + r.PathValue("instance")})
 	}
+}
+
+// setDiskAutoDelete records whether the instance's data disk goes with it.
+func (e *gcpEmu) setDiskAutoDelete(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "instances.setDiskAutoDelete") || e.repeat(w, r) {
+		return
+	}
+	vm, ok := e.lookupVM(r)
+	if !ok {
+		e.notFound(w, r, "instances", r.PathValue("instance"))
+		return
+	}
+	q := r.URL.Query()
+	auto, err := strconv.ParseBool(q.Get("autoDelete"))
+	if err != nil || q.Get("deviceName") != vm.Volume {
+		renderGCPReason(w, http.StatusBadRequest, "Invalid value for field 'deviceName' or 'autoDelete'", "invalid")
+		return
+	}
+	e.mu.Lock()
+	e.autoDelete[vm.ID] = auto
+	e.mu.Unlock()
+	id := "operation-setdisk-" + vm.ID + "-" + strconv.FormatBool(auto)
+	e.started(w, r, id, gcpOp{project: vm.Project, zone: vm.Zone, kind: "setDiskAutoDelete",
+		target: zoneURL(r, vm.Project, vm.Zone) + "/instances/" + vm.Instance, done: true})
+}
+
+// insertInstance creates an instance around the data disk its body
+// attaches, with the body's labels; refused (409 alreadyExists) while an
+// instance of the name exists.
+func (e *gcpEmu) insertInstance(w http.ResponseWriter, r *http.Request) {
+	if !e.call(w, "instances.insert") || e.repeat(w, r) {
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	var inst computepb.Instance
+	if err == nil {
+		err = protojson.UnmarshalOptions{DiscardUnknown: true}.Unmarshal(body, &inst)
+	}
+	if err != nil || inst.GetName() == "" || inst.GetMachineType() == "" {
+		renderGCPReason(w, http.StatusBadRequest, "Invalid value for field 'resource': the instance needs a name and a machine type", "invalid")
+		return
+	}
+	project, zone, name := r.PathValue("project"), r.PathValue("zone"), inst.GetName()
+	if _, exists := e.cloud.RawVM(fakes.GCP, name); exists {
+		renderGCPReason(w, http.StatusConflict, fmt.Sprintf("The resource 'projects/%s/zones/%s/instances/%s' already exists", project, zone, name), "alreadyExists")
+		return
+	}
+	found := false
+	for _, d := range inst.GetDisks() {
+		_, dn, ok := strings.Cut(d.GetSource(), "projects/"+project+"/zones/"+zone+"/disks/")
+		v, exists := e.cloud.RawVolume(fakes.GCP, dn)
+		if !ok || !exists || v.Project != project || v.Zone != zone {
+			continue
+		}
+		if v.Instance != name || d.GetAutoDelete() {
+			renderGCPReason(w, http.StatusBadRequest, "emulator: the instance must attach its own data disk, not to be auto-deleted", "invalid")
+			return
+		}
+		found = true
+	}
+	if !found {
+		renderGCPReason(w, http.StatusBadRequest, "emulator: the instance must attach its host's data disk", "invalid")
+		return
+	}
+	id, err := e.cloud.CreateVM(r.Context(), fakes.GCP, name, inst.GetLabels())
+	if err != nil {
+		e.actError(w, r, err)
+		return
+	}
+	e.started(w, r, id, gcpOp{project: project, zone: zone, kind: "insert", target: zoneURL(r, project, zone) + "/instances/" + name})
 }
 
 // actError writes Compute Engine's answer to an action the cloud refused.
@@ -249,14 +405,14 @@ func (e *gcpEmu) actError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, provider.ErrNotFound):
 		e.notFound(w, r, "instances", r.PathValue("instance"))
 	case errors.Is(err, provider.ErrConflict):
-		renderGCPReason(w, http.StatusBadRequest, err.Error(), "resourceNotReady")
+		renderGCPReason(w, http.StatusBadRequest, "The resource is not ready: "+err.Error(), "resourceNotReady")
 	default:
 		renderGCPError(w, http.StatusBadRequest, err.Error())
 	}
 }
 
 func (e *gcpEmu) deleteDisk(w http.ResponseWriter, r *http.Request) {
-	if !e.call(w, "disks.delete") {
+	if !e.call(w, "disks.delete") || e.repeat(w, r) {
 		return
 	}
 	v, ok := e.lookupDisk(r)
@@ -277,11 +433,7 @@ func (e *gcpEmu) deleteDisk(w http.ResponseWriter, r *http.Request) {
 		renderGCPError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	op := gcpOp{project: v.Project, zone: v.Zone, kind: "delete", target: zoneURL(r, v.Project, v.Zone) + "/disks/" + v.Volume}
-	e.mu.Lock()
-	e.ops[id] = op
-	e.mu.Unlock()
-	writeProto(w, e.operationProto(r, id, op))
+	e.started(w, r, id, gcpOp{project: v.Project, zone: v.Zone, kind: "delete", target: zoneURL(r, v.Project, v.Zone) + "/disks/" + v.Volume})
 }
 
 func (e *gcpEmu) getOperation(w http.ResponseWriter, r *http.Request) {
@@ -302,6 +454,9 @@ func (e *gcpEmu) getOperation(w http.ResponseWriter, r *http.Request) {
 // operationProto renders an operation's current state.
 func (e *gcpEmu) operationProto(r *http.Request, id string, op gcpOp) *computepb.Operation {
 	done, opErr, _ := e.cloud.Operation(fakes.GCP, id)
+	if op.done {
+		done, opErr = true, nil
+	}
 	out := &computepb.Operation{
 		Id:            proto.Uint64(mustUint(numericID(id))),
 		Name:          proto.String(id),
@@ -415,7 +570,7 @@ func (e *gcpEmu) listInstances(w http.ResponseWriter, r *http.Request) {
 		if out.Items[k] == nil {
 			out.Items[k] = &computepb.InstancesScopedList{}
 		}
-		out.Items[k].Instances = append(out.Items[k].Instances, instanceProto(r, vm))
+		out.Items[k].Instances = append(out.Items[k].Instances, e.instanceProto(r, vm))
 	}
 	for z := range zones {
 		if out.Items["zones/"+z] == nil {

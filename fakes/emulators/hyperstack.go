@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/provider"
@@ -20,29 +19,21 @@ import (
 // hsDefaultPageSize is the page size of a listing that names none.
 const hsDefaultPageSize = 20
 
-// hsVM identifies one VM of a host: a Hyperstack start creates a new VM,
-// so the emulator tells VMs apart by their creation time.
-type hsVM struct {
-	instance string
-	born     int64
-}
-
-// hsEmu holds the Hyperstack emulator's own state: the VM ids it assigned.
+// hsEmu holds the Hyperstack emulator's handlers. VM ids are the cloud's
+// (fakes.RawVM.ID): a Hyperstack start creates a new VM, with a new id.
 type hsEmu struct {
 	*Server
-	mu     sync.Mutex
-	nextID int64
-	ids    map[hsVM]int64
-	vms    map[int64]hsVM
 }
 
 // NewHyperstack starts an emulator of Hyperstack's infrahub v1 API on
 // cloud, under /v1 (the adapter's BaseURL is s.BaseURL()). Requests must
 // carry apiKey in the api_key header. It serves VM list (search, page,
-// pageSize), get, create (name and volume_name, i.e. a start), delete (the
-// VM only: its volume stays, reserved until detached), start,
-// hibernate-restore and hard-reboot, and volume list, get and delete.
-// Hosts' Volume must be their decimal volume id.
+// pageSize), get, create (name, volume_name and labels: a new VM around
+// the host's volume), delete (the VM only: its volume stays, reserved
+// until detached), start (of a SHUTOFF VM), hibernate, hibernate-restore
+// and hard-reboot, and volume list, get and delete. VM ids are the
+// cloud's, new for every VM. Hosts' Volume must be their decimal volume
+// id.
 //
 // Refusals are Hyperstack's: a state precondition or conflict is HTTP 400
 // with error_reason "bad_request" and a message, e.g. deleting a volume
@@ -50,7 +41,7 @@ type hsEmu struct {
 //
 //	{"status":false,"message":"The Volume is currently attached to vm 101. Please detach it","error_reason":"bad_request"}
 func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
-	e := &hsEmu{nextID: 100, ids: map[hsVM]int64{}, vms: map[int64]hsVM{}}
+	e := &hsEmu{}
 	auth := func(r *http.Request) bool {
 		return subtle.ConstantTimeCompare([]byte(r.Header.Get("api_key")), []byte(apiKey)) == 1
 	}
@@ -62,7 +53,8 @@ func NewHyperstack(cloud *fakes.Cloud, apiKey string) *Server {
 		s.mux.HandleFunc("GET "+vms+"/{id}", e.getVM)
 		s.mux.HandleFunc("DELETE "+vms+"/{id}", e.vmAction("virtual-machines.delete", fakes.RawDeleteVM))
 		s.mux.HandleFunc("GET "+vms+"/{id}/start", e.vmAction("virtual-machines.start", fakes.RawStart))
-		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate-restore", e.vmAction("virtual-machines.hibernate-restore", fakes.RawStart))
+		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate", e.vmAction("virtual-machines.hibernate", fakes.RawHibernate))
+		s.mux.HandleFunc("GET "+vms+"/{id}/hibernate-restore", e.vmAction("virtual-machines.hibernate-restore", fakes.RawResume))
 		s.mux.HandleFunc("GET "+vms+"/{id}/hard-reboot", e.vmAction("virtual-machines.hard-reboot", fakes.RawReboot))
 		s.mux.HandleFunc("GET /v1/core/volumes", e.listVolumes)
 		s.mux.HandleFunc("GET /v1/core/volumes/{id}", e.getVolume)
@@ -79,49 +71,20 @@ func renderHyperstackError(w http.ResponseWriter, status int, message string) {
 	writeJSONStatus(w, status, map[string]any{"status": false, "message": message, "error_reason": reason})
 }
 
-// id returns the emulator's id of vm, assigning one to a new VM.
+// id returns vm's Hyperstack id.
 func (e *hsEmu) id(vm fakes.RawVM) int64 {
-	k := hsVM{vm.Instance, vm.CreatedAt.UnixNano()}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if id, ok := e.ids[k]; ok {
-		return id
-	}
-	e.nextID++
-	e.ids[k], e.vms[e.nextID] = e.nextID, k
-	return e.nextID
-}
-
-// retire forgets the ids of instance's VMs: its VM was recreated, and a
-// VM born at the same instant of the fake clock must still get a new id.
-func (e *hsEmu) retire(instance string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for k, id := range e.ids {
-		if k.instance == instance {
-			delete(e.ids, k)
-			delete(e.vms, id)
-		}
-	}
+	id, _ := strconv.ParseInt(vm.ID, 10, 64)
+	return id
 }
 
 // byID returns the VM with id if it still exists.
 func (e *hsEmu) byID(raw string) (fakes.RawVM, int64, bool) {
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
 		return fakes.RawVM{}, 0, false
 	}
-	e.mu.Lock()
-	k, ok := e.vms[id]
-	e.mu.Unlock()
-	if !ok {
-		return fakes.RawVM{}, 0, false
-	}
-	vm, ok := e.cloud.RawVM(fakes.Hyperstack, k.instance)
-	if !ok || vm.CreatedAt.UnixNano() != k.born {
-		return fakes.RawVM{}, 0, false
-	}
-	return vm, id, true
+	vm, ok := e.cloud.RawVMByID(fakes.Hyperstack, raw)
+	return vm, id, ok
 }
 
 // vmJSON renders a raw VM as a Hyperstack instance.
@@ -163,10 +126,9 @@ func (e *hsEmu) volumeJSON(v fakes.RawVolume, id int64) map[string]any {
 		"environment": map[string]string{"name": "default-" + v.Region, "region": v.Region},
 		"attachments": []map[string]any{},
 	}
-	if v.AttachedTo != "" {
-		if vm, ok := e.cloud.RawVM(fakes.Hyperstack, v.AttachedTo); ok {
-			out["attachments"] = []map[string]any{{"instance_id": e.id(vm), "status": "ATTACHED"}}
-		}
+	if v.AttachedVMID != "" {
+		id, _ := strconv.ParseInt(v.AttachedVMID, 10, 64)
+		out["attachments"] = []map[string]any{{"instance_id": id, "status": "ATTACHED"}}
 	}
 	return out
 }
@@ -248,12 +210,37 @@ func (e *hsEmu) vmAction(method string, a fakes.RawAction) http.HandlerFunc {
 			renderHyperstackError(w, http.StatusNotFound, "Virtual machine not found")
 			return
 		}
+		if a == fakes.RawStart && vm.Status != "SHUTOFF" {
+			// /start starts a stopped VM; it never creates one.
+			e.actError(w, fmt.Errorf("%w", provider.ErrConflict), hsStateMessage(id, vm.Status, a))
+			return
+		}
 		if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, vm.Instance, a); err != nil {
-			e.actError(w, err, "Virtual machine "+strconv.FormatInt(id, 10)+" is "+vm.Status+": the action is not possible in this state")
+			e.actError(w, err, hsStateMessage(id, vm.Status, a))
 			return
 		}
 		writeJSON(w, map[string]any{"status": true, "message": method + " accepted"})
 	}
+}
+
+// hsStateMessage is Hyperstack's refusal of action a on VM id in status:
+// each action needs a state (start SHUTOFF, stop ACTIVE or ERROR, restore
+// HIBERNATED), and a VM still being created cannot be deleted.
+func hsStateMessage(id int64, status string, a fakes.RawAction) string {
+	vm := "Virtual machine " + strconv.FormatInt(id, 10)
+	switch {
+	case a == fakes.RawDeleteVM && (status == "CREATING" || status == "BUILD"):
+		return vm + " is currently being created and cannot be deleted yet"
+	case a == fakes.RawStart:
+		return vm + " must be in SHUTOFF state to be started; it is " + status
+	case a == fakes.RawHibernate:
+		return vm + " must be in ACTIVE state to be hibernated; it is " + status
+	case a == fakes.RawResume:
+		return vm + " must be in HIBERNATED state to be restored; it is " + status
+	case a == fakes.RawStop:
+		return vm + " must be in ACTIVE or ERROR state to be stopped; it is " + status
+	}
+	return vm + " is " + status + ": the action is not possible in this state"
 }
 
 // actError writes Hyperstack's answer to an action the cloud refused: a
@@ -273,9 +260,10 @@ func (e *hsEmu) actError(w http.ResponseWriter, err error, conflict string) {
 // createRequest is the part of POST /core/virtual-machines the emulator
 // reads.
 type createRequest struct {
-	Name       string `json:"name"`
-	VolumeName string `json:"volume_name"`
-	Count      int    `json:"count"`
+	Name       string   `json:"name"`
+	VolumeName string   `json:"volume_name"`
+	Count      int      `json:"count"`
+	Labels     []string `json:"labels"`
 }
 
 func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
@@ -299,11 +287,15 @@ func (e *hsEmu) createVM(w http.ResponseWriter, r *http.Request) {
 	if _, exists := e.cloud.RawVM(fakes.Hyperstack, req.Name); !exists {
 		conflict = "The volume " + strconv.Quote(req.VolumeName) + " is not available to attach"
 	}
-	if _, err := e.cloud.Act(r.Context(), fakes.Hyperstack, req.Name, fakes.RawStart); err != nil {
+	labels := map[string]string{}
+	for _, l := range req.Labels {
+		k, v, _ := strings.Cut(l, "=")
+		labels[k] = v
+	}
+	if _, err := e.cloud.CreateVM(r.Context(), fakes.Hyperstack, req.Name, labels); err != nil {
 		e.actError(w, err, conflict)
 		return
 	}
-	e.retire(req.Name)
 	out := []map[string]any{}
 	if vm, ok := e.cloud.RawVM(fakes.Hyperstack, req.Name); ok {
 		out = append(out, e.vmJSON(vm))

@@ -30,6 +30,9 @@ const (
 	NebiusDiskGet        = "DiskService/Get"
 	NebiusDiskList       = "DiskService/List"
 	NebiusDiskDelete     = "DiskService/Delete"
+	NebiusDiskCreate     = "DiskService/Create"
+	NebiusInstanceCreate = "InstanceService/Create"
+	NebiusInstanceByName = "InstanceService/GetByName"
 	NebiusOperationGet   = "OperationService/Get"
 )
 
@@ -62,13 +65,19 @@ type GRPCFault struct {
 	// Count is how many matching calls it applies to; 0 means every one
 	// until ClearFaults.
 	Count int
+	// Abort lets a mutating call succeed but its operation end ABORTED, as
+	// when a later operation on the instance (a console stop during our
+	// start) overtakes it: the action itself happens.
+	Abort bool
 }
 
 // Nebius is a fake of the nebius adapter's InstanceService and
-// DiskService (what the gosdk shim provides) backed by a cloud: ids are
-// the hosts' Instance and Volume, a project is their Project. Errors are
-// gRPC status errors wrapped in context, as gosdk's are. It is safe for
-// concurrent use.
+// DiskService (what the gosdk shim provides) backed by a cloud: instance
+// ids are the cloud's VM ids (a host added with a computeinstance- id
+// keeps it for its first instance) and names the hosts' Instance, disk ids
+// the hosts' Volume, a project is their Project. Boot disks that Create
+// makes are the fake's own. Errors are gRPC status errors wrapped in
+// context, as gosdk's are. It is safe for concurrent use.
 type Nebius struct {
 	cloud *fakes.Cloud
 	// calls counts every call received, including operation polls.
@@ -76,11 +85,27 @@ type Nebius struct {
 
 	mu     sync.Mutex
 	faults []*GRPCFault
+	// boot are the boot disks Create made, by id; bootOf the boot disk of
+	// each instance it created, by instance id; managed the data disks
+	// marked managed by an instance (MarkManaged).
+	boot     map[string]nebius.Disk
+	bootOf   map[string]string
+	managed  map[string]string
+	nextDisk int
 }
 
 // NewNebius returns the fake on cloud.
 func NewNebius(cloud *fakes.Cloud) *Nebius {
-	return &Nebius{cloud: cloud}
+	return &Nebius{cloud: cloud, boot: map[string]nebius.Disk{}, bootOf: map[string]string{}, managed: map[string]string{}}
+}
+
+// MarkManaged makes the data disk volume managed by instance (its
+// status.managed_by): deleting that instance would delete the disk, so a
+// reprovision must refuse.
+func (n *Nebius) MarkManaged(volume, instance string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.managed[volume] = instance
 }
 
 // Requests returns how many calls the fake has received, however they
@@ -113,8 +138,12 @@ func (n *Nebius) ClearFaults() {
 	n.faults = nil
 }
 
-// errCorrupt asks the caller of call to answer with a corrupt value.
-var errCorrupt = errors.New("emulator: corrupt answer")
+// errCorrupt asks the caller of call to answer with a corrupt value;
+// errAbort to act and end the operation ABORTED.
+var (
+	errCorrupt = errors.New("emulator: corrupt answer")
+	errAbort   = errors.New("emulator: aborted operation")
+)
 
 // call counts one call of method on the cloud and returns the failure it
 // draws, from the injected faults first, then the cloud's; errCorrupt
@@ -127,6 +156,9 @@ func (n *Nebius) call(ctx context.Context, method string) error {
 	if f := n.takeFault(method); f != nil {
 		if f.Corrupt {
 			return errCorrupt
+		}
+		if f.Abort {
+			return errAbort
 		}
 		if f.Hang {
 			<-ctx.Done()
@@ -204,32 +236,25 @@ func actError(method string, err error) error {
 	return wrapGRPC(method, status.New(code, err.Error()))
 }
 
-// act counts one call of method, performs a on instance and returns its
-// operation.
-func (n *Nebius) act(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
-	if err := n.call(ctx, method); errors.Is(err, errCorrupt) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	return n.perform(ctx, method, instance, a)
-}
-
-// perform does a on instance, the call already counted.
-func (n *Nebius) perform(ctx context.Context, method, instance string, a fakes.RawAction) (nebius.Operation, error) {
+// perform does a on instance, the call already counted; abort ends its
+// operation ABORTED.
+func (n *Nebius) perform(ctx context.Context, method, instance string, a fakes.RawAction, abort bool) (nebius.Operation, error) {
 	id, err := n.cloud.Act(ctx, fakes.Nebius, instance, a)
 	if err != nil {
 		return nil, actError(method, err)
 	}
-	op := &nebiusOp{n: n, id: id}
+	vm, _ := n.cloud.RawVM(fakes.Nebius, instance)
+	op := &nebiusOp{n: n, id: id, resource: vm.ID, aborted: abort}
 	op.refresh()
 	return op, nil
 }
 
 // nebiusOp is an operation of the fake, read from the cloud on Poll.
 type nebiusOp struct {
-	n  *Nebius
-	id string
+	n        *Nebius
+	id       string
+	resource string
+	aborted  bool
 
 	mu sync.Mutex
 	st *status.Status
@@ -237,6 +262,9 @@ type nebiusOp struct {
 
 // ID implements nebius.Operation.
 func (o *nebiusOp) ID() string { return o.id }
+
+// ResourceID implements nebius.Operation.
+func (o *nebiusOp) ResourceID() string { return o.resource }
 
 // Done implements nebius.Operation.
 func (o *nebiusOp) Done() bool { return o.Status() != nil }
@@ -267,7 +295,10 @@ func (o *nebiusOp) refresh() {
 		return
 	}
 	st := status.New(codes.OK, "")
-	if opErr != nil {
+	switch {
+	case o.aborted:
+		st = status.New(codes.Aborted, "operation aborted by a subsequent operation")
+	case opErr != nil:
 		st = status.New(codes.Internal, opErr.Error())
 	}
 	o.mu.Lock()
@@ -293,8 +324,32 @@ func pageAfter[T any](items []T, key func(T) string, token string, size int64) (
 // nebiusInstances is the fake InstanceService.
 type nebiusInstances struct{ n *Nebius }
 
-func instanceOf(vm fakes.RawVM) nebius.Instance {
-	return nebius.Instance{ID: vm.Instance, Name: vm.Instance, ParentID: vm.Project, State: vm.Status, PublicIP: vm.Address}
+// instanceOf renders a raw VM: its id is the cloud's VM id, its name the
+// host's Instance.
+func (n *Nebius) instanceOf(vm fakes.RawVM) nebius.Instance {
+	n.mu.Lock()
+	boot := n.bootOf[vm.ID]
+	n.mu.Unlock()
+	return nebius.Instance{ID: vm.ID, Name: vm.Instance, ParentID: vm.Project, State: vm.Status, PublicIP: vm.Address, Labels: vm.Labels, BootDisk: boot}
+}
+
+// byID returns the VM whose instance id is id.
+func (n *Nebius) byID(id string) (fakes.RawVM, bool) { return n.cloud.RawVMByID(fakes.Nebius, id) }
+
+// actOn counts one call of method and performs a on the instance with id.
+func (n *Nebius) actOn(ctx context.Context, method, id string, a fakes.RawAction) (nebius.Operation, error) {
+	err := n.call(ctx, method)
+	switch {
+	case errors.Is(err, errCorrupt):
+		return nil, nil
+	case err != nil && !errors.Is(err, errAbort):
+		return nil, err
+	}
+	vm, ok := n.byID(id)
+	if !ok {
+		return nil, wrapGRPC(method, status.New(codes.NotFound, "instance "+id+" not found"))
+	}
+	return n.perform(ctx, method, vm.Instance, a, errors.Is(err, errAbort))
 }
 
 // Get implements nebius.InstanceService.
@@ -304,11 +359,11 @@ func (s nebiusInstances) Get(ctx context.Context, id string) (nebius.Instance, e
 	} else if err != nil {
 		return nebius.Instance{}, err
 	}
-	vm, ok := s.n.cloud.RawVM(fakes.Nebius, id)
+	vm, ok := s.n.byID(id)
 	if !ok {
 		return nebius.Instance{}, wrapGRPC(NebiusInstanceGet, status.New(codes.NotFound, "instance "+id+" not found"))
 	}
-	return instanceOf(vm), nil
+	return s.n.instanceOf(vm), nil
 }
 
 // List implements nebius.InstanceService.
@@ -325,10 +380,11 @@ func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebi
 			vms = append(vms, vm)
 		}
 	}
-	page, next := pageAfter(vms, func(vm fakes.RawVM) string { return vm.Instance }, req.PageToken, req.PageSize)
+	slices.SortFunc(vms, func(a, b fakes.RawVM) int { return strings.Compare(a.ID, b.ID) })
+	page, next := pageAfter(vms, func(vm fakes.RawVM) string { return vm.ID }, req.PageToken, req.PageSize)
 	out := nebius.InstancePage{NextPageToken: next}
 	for _, vm := range page {
-		out.Items = append(out.Items, instanceOf(vm))
+		out.Items = append(out.Items, s.n.instanceOf(vm))
 	}
 	if corrupt {
 		out.Items = append(out.Items, nebius.Instance{Name: "corrupt"})
@@ -336,35 +392,117 @@ func (s nebiusInstances) List(ctx context.Context, req nebius.ListRequest) (nebi
 	return out, nil
 }
 
+// GetByName implements nebius.InstanceService.
+func (s nebiusInstances) GetByName(ctx context.Context, parentID, name string) (nebius.Instance, error) {
+	if err := s.n.call(ctx, NebiusInstanceByName); errors.Is(err, errCorrupt) {
+		return nebius.Instance{Name: name}, nil
+	} else if err != nil {
+		return nebius.Instance{}, err
+	}
+	vm, ok := s.n.cloud.RawVM(fakes.Nebius, name)
+	if !ok || vm.Project != parentID {
+		return nebius.Instance{}, wrapGRPC(NebiusInstanceByName, status.New(codes.NotFound, "instance named "+name+" not found in "+parentID))
+	}
+	return s.n.instanceOf(vm), nil
+}
+
+// Create implements nebius.InstanceService: an instance around the host's
+// data disk (the one named by its Volume) and a boot disk Create made;
+// refused (ALREADY_EXISTS) while an instance of the name exists.
+func (s nebiusInstances) Create(ctx context.Context, req nebius.CreateInstanceRequest) (nebius.Operation, error) {
+	err := s.n.call(ctx, NebiusInstanceCreate)
+	switch {
+	case errors.Is(err, errCorrupt):
+		return nil, nil
+	case err != nil && !errors.Is(err, errAbort):
+		return nil, err
+	}
+	bad := func(msg string) error { return wrapGRPC(NebiusInstanceCreate, status.New(codes.InvalidArgument, msg)) }
+	switch {
+	case req.ParentID == "" || req.Name == "" || req.Platform == "" || req.Preset == "" || req.SubnetID == "":
+		return nil, bad("metadata.parent_id, metadata.name, spec.resources and spec.network_interfaces are required")
+	case req.BootDiskID == "" || req.DataDiskID == "":
+		return nil, bad("spec.boot_disk and the data disk are required")
+	}
+	if _, exists := s.n.cloud.RawVM(fakes.Nebius, req.Name); exists {
+		return nil, wrapGRPC(NebiusInstanceCreate, status.New(codes.AlreadyExists, "instance named "+req.Name+" already exists"))
+	}
+	if d, ok := s.n.bootDisk(req.BootDiskID); !ok || d.ParentID != req.ParentID {
+		return nil, wrapGRPC(NebiusInstanceCreate, status.New(codes.NotFound, "disk "+req.BootDiskID+" not found"))
+	}
+	v, ok := s.n.cloud.RawVolume(fakes.Nebius, req.DataDiskID)
+	if !ok || v.Instance != req.Name || v.Project != req.ParentID {
+		return nil, bad("emulator: the data disk must be the host's")
+	}
+	id, cerr := s.n.cloud.CreateVM(ctx, fakes.Nebius, req.Name, req.Labels)
+	if cerr != nil {
+		return nil, actError(NebiusInstanceCreate, cerr)
+	}
+	vm, _ := s.n.cloud.RawVM(fakes.Nebius, req.Name)
+	s.n.mu.Lock()
+	s.n.bootOf[vm.ID] = req.BootDiskID
+	s.n.mu.Unlock()
+	op := &nebiusOp{n: s.n, id: id, resource: vm.ID, aborted: errors.Is(err, errAbort)}
+	op.refresh()
+	return op, nil
+}
+
 // Start implements nebius.InstanceService.
 func (s nebiusInstances) Start(ctx context.Context, id string) (nebius.Operation, error) {
-	return s.n.act(ctx, NebiusInstanceStart, id, fakes.RawStart)
+	return s.n.actOn(ctx, NebiusInstanceStart, id, fakes.RawStart)
 }
 
 // Stop implements nebius.InstanceService.
 func (s nebiusInstances) Stop(ctx context.Context, id string) (nebius.Operation, error) {
-	return s.n.act(ctx, NebiusInstanceStop, id, fakes.RawStop)
+	return s.n.actOn(ctx, NebiusInstanceStop, id, fakes.RawStop)
 }
 
 // Delete implements nebius.InstanceService: the instance goes, its data
 // disk (not managed by the instance) stays.
 func (s nebiusInstances) Delete(ctx context.Context, id string) (nebius.Operation, error) {
-	if err := s.n.call(ctx, NebiusInstanceDelete); errors.Is(err, errCorrupt) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	if _, ok := s.n.cloud.RawVM(fakes.Nebius, id); !ok {
-		return nil, wrapGRPC(NebiusInstanceDelete, status.New(codes.NotFound, "instance "+id+" not found"))
-	}
-	return s.n.perform(ctx, NebiusInstanceDelete, id, fakes.RawDeleteVM)
+	return s.n.actOn(ctx, NebiusInstanceDelete, id, fakes.RawDeleteVM)
 }
 
 // nebiusDisks is the fake DiskService.
 type nebiusDisks struct{ n *Nebius }
 
 func (s nebiusDisks) diskOf(v fakes.RawVolume) nebius.Disk {
-	return nebius.Disk{ID: v.Volume, Name: v.Volume, ParentID: v.Project, State: v.Status, AttachedTo: v.AttachedTo}
+	s.n.mu.Lock()
+	managed := s.n.managed[v.Volume]
+	s.n.mu.Unlock()
+	return nebius.Disk{ID: v.Volume, Name: v.Volume, ParentID: v.Project, State: v.Status, AttachedTo: v.AttachedVMID, ManagedBy: managed}
+}
+
+// bootDisk returns the boot disk with id, if Create made it.
+func (n *Nebius) bootDisk(id string) (nebius.Disk, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	d, ok := n.boot[id]
+	return d, ok
+}
+
+// Create implements nebius.DiskService: a boot disk, READY at once.
+func (s nebiusDisks) Create(ctx context.Context, req nebius.CreateDiskRequest) (nebius.Operation, error) {
+	if err := s.n.call(ctx, NebiusDiskCreate); errors.Is(err, errCorrupt) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if req.ParentID == "" || req.Name == "" || req.ImageFamily == "" || req.SizeGiB <= 0 {
+		return nil, wrapGRPC(NebiusDiskCreate, status.New(codes.InvalidArgument, "metadata.parent_id, metadata.name, spec.size and spec.source_image_family are required"))
+	}
+	s.n.mu.Lock()
+	defer s.n.mu.Unlock()
+	for _, d := range s.n.boot {
+		if d.ParentID == req.ParentID && d.Name == req.Name {
+			return nil, wrapGRPC(NebiusDiskCreate, status.New(codes.AlreadyExists, "disk named "+req.Name+" already exists"))
+		}
+	}
+	s.n.nextDisk++
+	id := fmt.Sprintf("computedisk-boot%06d", s.n.nextDisk)
+	s.n.boot[id] = nebius.Disk{ID: id, Name: req.Name, ParentID: req.ParentID, State: "READY"}
+	op := &nebiusOp{n: s.n, id: "operation-" + id, resource: id, st: status.New(codes.OK, "")}
+	return op, nil
 }
 
 // Get implements nebius.DiskService.
@@ -373,6 +511,9 @@ func (s nebiusDisks) Get(ctx context.Context, id string) (nebius.Disk, error) {
 		return nebius.Disk{Name: id}, nil
 	} else if err != nil {
 		return nebius.Disk{}, err
+	}
+	if d, ok := s.n.bootDisk(id); ok {
+		return d, nil
 	}
 	v, ok := s.n.cloud.RawVolume(fakes.Nebius, id)
 	if !ok {
@@ -412,6 +553,17 @@ func (s nebiusDisks) Delete(ctx context.Context, id string) (nebius.Operation, e
 		return nil, nil
 	} else if err != nil {
 		return nil, err
+	}
+	if _, ok := s.n.bootDisk(id); ok {
+		s.n.mu.Lock()
+		defer s.n.mu.Unlock()
+		for vmID, b := range s.n.bootOf {
+			if _, live := s.n.cloud.RawVMByID(fakes.Nebius, vmID); live && b == id {
+				return nil, wrapGRPC(NebiusDiskDelete, status.New(codes.FailedPrecondition, "disk "+id+" is attached to instance "+vmID))
+			}
+		}
+		delete(s.n.boot, id)
+		return &nebiusOp{n: s.n, id: "operation-delete-" + id, resource: id, st: status.New(codes.OK, "")}, nil
 	}
 	v, ok := s.n.cloud.RawVolume(fakes.Nebius, id)
 	if !ok {

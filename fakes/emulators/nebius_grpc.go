@@ -228,8 +228,14 @@ func instanceMessage(in nebius.Instance) *nebiuspb.Instance {
 		state = unknownStateNumber
 	}
 	out := &nebiuspb.Instance{
-		Metadata: &nebiuspb.ResourceMetadata{Id: in.ID, ParentId: in.ParentID, Name: in.Name},
+		Metadata: &nebiuspb.ResourceMetadata{Id: in.ID, ParentId: in.ParentID, Name: in.Name, Labels: in.Labels},
 		Status:   &nebiuspb.InstanceStatus{State: nebiuspb.InstanceStatus_InstanceState(state)},
+	}
+	if in.BootDisk != "" {
+		out.Spec = &nebiuspb.InstanceSpec{BootDisk: &nebiuspb.AttachedDiskSpec{
+			AttachMode: nebiuspb.AttachedDiskSpec_READ_WRITE,
+			Type:       &nebiuspb.AttachedDiskSpec_ExistingDisk{ExistingDisk: &nebiuspb.ExistingDisk{Id: in.BootDisk}},
+		}}
 	}
 	if in.PublicIP != "" {
 		addr := in.PublicIP
@@ -244,7 +250,8 @@ func instanceMessage(in nebius.Instance) *nebiuspb.Instance {
 }
 
 // diskMessage renders the fake's disk as Nebius sends it. A host's data
-// disk is never managed by its instance: managed_by stays empty.
+// disk is managed by no instance (managed_by empty) unless the fake was
+// told otherwise (Nebius.MarkManaged).
 func diskMessage(d nebius.Disk) *nebiuspb.Disk {
 	state, ok := nebiuspb.DiskStatus_State_value[d.State]
 	if !ok && d.State != "" {
@@ -252,7 +259,7 @@ func diskMessage(d nebius.Disk) *nebiuspb.Disk {
 	}
 	return &nebiuspb.Disk{
 		Metadata: &nebiuspb.ResourceMetadata{Id: d.ID, ParentId: d.ParentID, Name: d.Name},
-		Status:   &nebiuspb.DiskStatus{State: nebiuspb.DiskStatus_State(state), ReadWriteAttachment: d.AttachedTo},
+		Status:   &nebiuspb.DiskStatus{State: nebiuspb.DiskStatus_State(state), ReadWriteAttachment: d.AttachedTo, ManagedBy: d.ManagedBy},
 	}
 }
 
@@ -281,6 +288,41 @@ func (s nebiusGRPCInstances) Get(ctx context.Context, req *nebiuspb.GetInstanceR
 		return nil, wireError(err, req.GetId())
 	}
 	return instanceMessage(in), nil
+}
+
+// GetByName implements nebiuspb.InstanceServiceServer.
+func (s nebiusGRPCInstances) GetByName(ctx context.Context, req *nebiuspb.GetByNameRequest) (*nebiuspb.Instance, error) {
+	if req.GetParentId() == "" || req.GetName() == "" {
+		return nil, badRequest("name", "parent_id and name are required")
+	}
+	in, err := s.e.fake.Instances().GetByName(ctx, req.GetParentId(), req.GetName())
+	if err != nil {
+		return nil, wireError(err, req.GetName())
+	}
+	return instanceMessage(in), nil
+}
+
+// Create implements nebiuspb.InstanceServiceServer: the boot disk and one
+// secondary disk, both existing disks.
+func (s nebiusGRPCInstances) Create(ctx context.Context, req *nebiuspb.CreateInstanceRequest) (*nebiuspb.Operation, error) {
+	spec := req.GetSpec()
+	if len(spec.GetSecondaryDisks()) != 1 || len(spec.GetNetworkInterfaces()) != 1 {
+		return nil, badRequest("spec", "emulator: one secondary disk and one network interface")
+	}
+	ni := spec.GetNetworkInterfaces()[0]
+	op, err := s.e.fake.Instances().Create(ctx, nebius.CreateInstanceRequest{
+		ParentID: req.GetMetadata().GetParentId(), Name: req.GetMetadata().GetName(), Labels: req.GetMetadata().GetLabels(),
+		Platform: spec.GetResources().GetPlatform(), Preset: spec.GetResources().GetPreset(),
+		SubnetID: ni.GetSubnetId(), PublicIP: ni.GetPublicIpAddress() != nil,
+		BootDiskID: spec.GetBootDisk().GetExistingDisk().GetId(), DataDiskID: spec.GetSecondaryDisks()[0].GetExistingDisk().GetId(),
+	})
+	if err != nil {
+		return nil, wireError(err, req.GetMetadata().GetName())
+	}
+	if op == nil {
+		return nil, badRequest("spec", "emulator: no operation")
+	}
+	return s.e.remember(op, op.ResourceID()), nil
 }
 
 // List implements nebiuspb.InstanceServiceServer.
@@ -369,6 +411,22 @@ func (s nebiusGRPCDisks) List(ctx context.Context, req *nebiuspb.ListDisksReques
 		out.Items = append(out.Items, diskMessage(d))
 	}
 	return out, nil
+}
+
+// Create implements nebiuspb.DiskServiceServer: a boot disk from an image
+// family.
+func (s nebiusGRPCDisks) Create(ctx context.Context, req *nebiuspb.CreateDiskRequest) (*nebiuspb.Operation, error) {
+	op, err := s.e.fake.Disks().Create(ctx, nebius.CreateDiskRequest{
+		ParentID: req.GetMetadata().GetParentId(), Name: req.GetMetadata().GetName(), Labels: req.GetMetadata().GetLabels(),
+		SizeGiB: req.GetSpec().GetSizeGibibytes(), ImageFamily: req.GetSpec().GetSourceImageFamily().GetImageFamily(),
+	})
+	if err != nil {
+		return nil, wireError(err, req.GetMetadata().GetName())
+	}
+	if op == nil {
+		return nil, badRequest("spec", "emulator: no operation")
+	}
+	return s.e.remember(op, op.ResourceID()), nil
 }
 
 // Delete implements nebiuspb.DiskServiceServer.

@@ -81,7 +81,8 @@ func TestNebiusGRPCAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &nebiuspb.Instance{
-		Metadata: &nebiuspb.ResourceMetadata{Id: w.host.Instance, ParentId: w.host.Project, Name: w.host.Instance},
+		Metadata: &nebiuspb.ResourceMetadata{Id: w.host.Instance, ParentId: w.host.Project, Name: w.host.Instance,
+			Labels: map[string]string{provider.ManagedLabel: "true"}},
 		Status: &nebiuspb.InstanceStatus{State: nebiuspb.InstanceStatus_RUNNING, NetworkInterfaces: []*nebiuspb.NetworkInterfaceStatus{
 			{PublicIpAddress: &nebiuspb.PublicIPAddressStatus{Address: "10.0.0.1/32"}},
 		}},

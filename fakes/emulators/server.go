@@ -29,7 +29,10 @@ type Server struct {
 	kind   string
 	base   string
 	render errorRenderer
-	mux    *http.ServeMux
+	// rateLimit writes the provider's rate-limit answer; status 0 means
+	// its usual one (429; Compute Engine: 403 rateLimitExceeded).
+	rateLimit errorRenderer
+	mux       *http.ServeMux
 	// requests counts every request received, recognized or not.
 	requests atomic.Int64
 
@@ -42,6 +45,9 @@ type Server struct {
 // vets each request before anything else.
 func newServer(cloud *fakes.Cloud, kind, base string, render errorRenderer, auth func(*http.Request) bool, routes func(*Server)) *Server {
 	s := &Server{cloud: cloud, kind: kind, base: base, render: render, mux: http.NewServeMux()}
+	s.rateLimit = func(w http.ResponseWriter, status int, message string) {
+		render(w, cmpOr(status, http.StatusTooManyRequests), message)
+	}
 	routes(s)
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
@@ -51,7 +57,7 @@ func newServer(cloud *fakes.Cloud, kind, base string, render errorRenderer, auth
 			return
 		}
 		if f := s.takeFault(r); f != nil {
-			f.apply(w, r, s.mux, render)
+			f.apply(w, r, s.mux, render, s.rateLimit)
 			return
 		}
 		if _, pattern := s.mux.Handler(r); pattern == "" {
@@ -146,7 +152,7 @@ func (s *Server) call(w http.ResponseWriter, method string) bool {
 		if rl.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
 		}
-		s.render(w, http.StatusTooManyRequests, "rate limit exceeded")
+		s.rateLimit(w, 0, "Rate Limit Exceeded")
 	case errors.Is(err, context.DeadlineExceeded):
 		s.render(w, http.StatusGatewayTimeout, "upstream request timeout")
 	default:

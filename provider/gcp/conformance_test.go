@@ -21,6 +21,9 @@ func TestConformance(t *testing.T) {
 	providertest.Run(t, providertest.Harness{Facts: gcp.Facts(), New: conformanceEnv})
 }
 
+// conformanceSpec is the launch spec of every conformance host.
+var conformanceSpec = provider.LaunchSpec{Flavor: "a2-highgpu-1g", Image: "projects/debian-cloud/global/images/family/debian-12", PublicIP: true}
+
 // conformanceEnv is one fresh emulator and an adapter listing 2 items a
 // page.
 func conformanceEnv(t *testing.T) *providertest.Env {
@@ -29,7 +32,7 @@ func conformanceEnv(t *testing.T) *providertest.Env {
 	cloud := fakes.NewCloud(clock, 1)
 	srv := emulators.NewGCP(cloud)
 	t.Cleanup(srv.Close)
-	p, err := gcp.New(context.Background(), gcp.Config{Clock: clock, PageSize: pageSize, AllowInsecureHTTP: true},
+	p, err := gcp.New(context.Background(), gcp.Config{Clock: clock, PageSize: pageSize, AllowInsecureHTTP: true, LaunchSpec: provider.FixedLaunch(conformanceSpec)},
 		option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
 	if err != nil {
 		t.Fatal(err)

@@ -79,18 +79,13 @@ func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) 
 		msg += " without Google's JSON error"
 	}
 	switch {
-	case gerr.Code == http.StatusTooManyRequests:
-		return &provider.RateLimitError{
-			Provider:   Name,
-			RetryAfter: retryAfter(gerr.Header, now),
-			Err:        &callError{call, nil, msg, err},
-		}
-	case gerr.Code == http.StatusForbidden && hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded"):
-		// Compute Engine's usual rate limit is a 403, not a refusal; its
-		// quota refills at the next whole minute.
+	case gerr.Code == http.StatusTooManyRequests,
+		gerr.Code == http.StatusForbidden && hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded"):
+		// Compute Engine's usual rate limit is a 403, not a refusal (429
+		// happens too); its quota refills at the next whole minute.
 		hint := retryAfter(gerr.Header, now)
 		if hint == 0 {
-			hint = now.Truncate(time.Minute).Add(time.Minute).Sub(now)
+			hint = nextMinute(now)
 		}
 		return &provider.RateLimitError{Provider: Name, RetryAfter: hint, Err: &callError{call, nil, msg, err}}
 	case gerr.Code >= 500:
@@ -99,12 +94,25 @@ func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) 
 		return &callError{call, provider.ErrBadResponse, msg, err}
 	case gerr.Code == http.StatusNotFound:
 		return &callError{call, provider.ErrNotFound, msg, err}
-	case gerr.Code == http.StatusConflict, hasReason(gerr, "resourceNotReady", "resourceInUseByAnotherResource", "alreadyExists"):
+	case hasReason(gerr, "resourceNotReady", "resourceInUseByAnotherResource"):
+		// Refused for a state that settles by itself (an instance still
+		// stopping, a disk its deleted instance still holds): worth
+		// resending within the action's deadline.
+		return &callError{call, provider.ErrRetryableConflict, msg, err}
+	case gerr.Code == http.StatusConflict, hasReason(gerr, "alreadyExists"):
 		// Refused because of a resource's current state.
 		return &callError{call, provider.ErrConflict, msg, err}
 	default:
+		// quotaExceeded and the other refusals: definitive, with Google's
+		// message.
 		return &callError{call, nil, msg, err}
 	}
+}
+
+// nextMinute is the time from now to the next whole minute, when Compute
+// Engine's per-minute quota refills; never zero.
+func nextMinute(now time.Time) time.Duration {
+	return now.Truncate(time.Minute).Add(time.Minute).Sub(now)
 }
 
 // hasReason reports whether gerr carries one of reasons.

@@ -63,8 +63,9 @@ func TestProbeFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY"}
-	if diff := cmp.Diff(want, got); diff != "" {
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY",
+		VMID: e.cloud.Truth(fakes.GCP, e.host).VMID}
+	if diff := cmp.Diff(want, got); diff != "" || got.VMID == "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}
 }
@@ -139,7 +140,8 @@ func TestProbeEveryDiskStatus(t *testing.T) {
 		t.Run(row.Raw, func(t *testing.T) {
 			e.srv.ClearHTTPFaults()
 			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Method: http.MethodGet,
-				Path: "/disks/" + e.host.Volume, Body: fmt.Sprintf(`{"name":%q,"status":%q}`, e.host.Volume, row.Raw)})
+				Path: "/disks/" + e.host.Volume, Body: fmt.Sprintf(`{"name":%q,"status":%q,"users":["https://compute.googleapis.com/compute/v1/projects/%s/zones/%s/instances/%s"]}`,
+					e.host.Volume, row.Raw, e.host.Project, e.host.Zone, e.host.Instance)})
 			got, err := e.p.Probe(context.Background(), e.host)
 			if err != nil {
 				t.Fatal(err)
@@ -195,7 +197,9 @@ func TestRateLimit(t *testing.T) {
 		want  time.Duration
 	}{
 		{"with Retry-After", emulators.Fault{Kind: emulators.FaultRateLimit, RetryAfter: 7 * time.Second}, 7 * time.Second},
-		{"without Retry-After", emulators.Fault{Kind: emulators.FaultRateLimit}, 0},
+		{"a 429", emulators.Fault{Kind: emulators.FaultRateLimit, Status: http.StatusTooManyRequests}, time.Minute - time.Duration(start.Second())*time.Second},
+		// Compute Engine's quota refills at the next whole minute.
+		{"without Retry-After", emulators.Fault{Kind: emulators.FaultRateLimit}, time.Minute - time.Duration(start.Second())*time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,7 +214,7 @@ func TestRateLimit(t *testing.T) {
 				t.Errorf("RetryAfter = %v, want %v", rl.RetryAfter, tt.want)
 			}
 			var gerr *googleapi.Error
-			if !errors.As(err, &gerr) || gerr.Code != http.StatusTooManyRequests {
+			if !errors.As(err, &gerr) || (gerr.Code != http.StatusTooManyRequests && gerr.Code != http.StatusForbidden) {
 				t.Errorf("the SDK's *googleapi.Error is not reachable from %v", err)
 			}
 		})

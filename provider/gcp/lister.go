@@ -82,6 +82,7 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 				VM:       InstanceStates.Normalize(inst.GetStatus()),
 				Raw:      inst.GetStatus(),
 				Address:  natIP(inst),
+				VMID:     vmID(inst),
 			})
 		}
 		return nil

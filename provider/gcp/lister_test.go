@@ -118,7 +118,7 @@ func TestListPageReportsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []provider.ListedVM{{Instance: "vm-1", VM: 1, Raw: "RUNNING", Address: "10.0.0.1"}}
+	want := []provider.ListedVM{{Instance: "vm-1", VM: 1, Raw: "RUNNING", Address: "10.0.0.1", VMID: e.cloud.Truth(fakes.GCP, e.host).VMID}}
 	if diff := cmp.Diff(want, page.VMs); diff != "" {
 		t.Errorf("VMs (-want +got):\n%s", diff)
 	}

@@ -3,6 +3,7 @@ package gcp
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -24,6 +25,24 @@ type operation struct {
 	p    *Provider
 	call string
 	op   *compute.Operation
+	// name is the operation's name when it was returned: every answer
+	// must be about it.
+	name string
+}
+
+// opName is the syntax of Compute Engine operation names
+// ("operation-1712345678901-61a2b3c4d5e6f-7a8b9c0d-1e2f3a4b"). The SDK
+// puts the name into the poll's path unescaped, so an answer naming
+// anything else is refused before it can address another resource.
+var opName = regexp.MustCompile(`^[a-z0-9][-a-z0-9_]{0,127}$`)
+
+// checkOpName returns an error matching provider.ErrBadResponse unless
+// name is an operation name.
+func checkOpName(call, name string) error {
+	if !opName.MatchString(name) {
+		return &callError{call, provider.ErrBadResponse, "the answer names operation " + quote(name), errIncomplete}
+	}
+	return nil
 }
 
 // Name implements provider.Operation.
@@ -38,7 +57,12 @@ func (o *operation) Wait(ctx context.Context) error {
 			return fmt.Errorf("%s: wait for %s: %w", Name, o.call, err)
 		}
 		delay = min(2*delay, pollMax)
-		if err := o.op.Poll(ctx, noRetry()); err != nil {
+		err := o.op.Poll(ctx, noRetry())
+		if name := o.op.Name(); name != o.name {
+			// The next poll would go to the path this answer names.
+			return &callError{"poll " + o.call, provider.ErrBadResponse, "an answer about operation " + quote(name) + ", not " + quote(o.name), errIncomplete}
+		}
+		if err != nil {
 			// Poll fails on a DONE operation with an HTTP error status:
 			// that is the operation's failure, not the poll's.
 			if o.op.Done() {

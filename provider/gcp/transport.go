@@ -21,8 +21,8 @@ const callHeader = "x-driftless-call"
 // it is classified as provider.ErrBadResponse.
 var errBodyTooLarge = errors.New("gcp: response body exceeds the size cap")
 
-// guardTransport bounds what one request can cost: the body is capped and a
-// request without a deadline gets one. The compute SDK reads whole bodies
+// guardTransport bounds what one request can cost: the body is capped and
+// every request gets a deadline. The compute SDK reads whole bodies
 // with io.ReadAll and builds its aggregated-list requests without the
 // caller's context, so neither is bounded otherwise.
 type guardTransport struct {
@@ -59,8 +59,11 @@ func (t guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		delete(req.Header, callHeader)
 		req.Header.Del(callHeader)
 	}
+	// Every request gets the timeout, whatever deadline its context
+	// already has: a caller's long deadline (an action's 30 minutes) must
+	// not let one hung request hold it.
 	cancel := context.CancelFunc(func() {})
-	if _, ok := req.Context().Deadline(); !ok && t.timeout > 0 {
+	if t.timeout > 0 {
 		var ctx context.Context
 		ctx, cancel = context.WithTimeout(req.Context(), t.timeout)
 		req = req.WithContext(ctx)

@@ -252,8 +252,9 @@ func TestDeprovisionDefinitiveRefusal(t *testing.T) {
 }
 
 // TestStateRefusalsAreConflicts: Hyperstack answers state preconditions
-// with 400 bad_request; those are ErrConflict (definitive for the caller,
-// retried inside a deprovision), other 400s stay plain refusals.
+// with 400 bad_request; those are retryable conflicts (ErrConflict and
+// ErrRetryableConflict, transient: a waiter resends within the action's
+// deadline), other 400s stay plain, definitive refusals.
 func TestStateRefusalsAreConflicts(t *testing.T) {
 	for _, tt := range []struct {
 		body     string
@@ -268,8 +269,9 @@ func TestStateRefusalsAreConflicts(t *testing.T) {
 		e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: 400, Method: "GET", Path: "/hard-reboot", Body: tt.body})
 		_, err := e.p.Reboot(context.Background(), e.host)
 		var api *hyperstack.APIError
-		if err == nil || errors.Is(err, provider.ErrConflict) != tt.conflict || provider.Transient(err) || !errors.As(err, &api) || api.Message == "" {
-			t.Errorf("400 %s: err = %v, want conflict %v, definitive, with the message", tt.body, err, tt.conflict)
+		if err == nil || errors.Is(err, provider.ErrConflict) != tt.conflict || errors.Is(err, provider.ErrRetryableConflict) != tt.conflict ||
+			provider.Transient(err) != tt.conflict || !errors.As(err, &api) || api.Message == "" {
+			t.Errorf("400 %s: err = %v, want a retryable conflict %v, with the message", tt.body, err, tt.conflict)
 		}
 	}
 }

@@ -1,12 +1,14 @@
 package hyperstack
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/driftless/driftless/clock"
+	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/internal/rest"
 )
 
@@ -37,12 +39,27 @@ type Config struct {
 	// BaseURL is the API root; "" means DefaultBaseURL. It must be https
 	// unless AllowInsecureHTTP is set.
 	BaseURL string
-	// APIKey authenticates every request (header api_key). Required.
+	// APIKey authenticates every request (header api_key). Required. It
+	// never appears in the Config's fmt, JSON or slog renderings.
 	APIKey string
-	// Launch describes the VM that Start creates when the host's VM is
-	// gone (a Hyperstack stop deletes it). Without it, such a Start fails
-	// with an error matching provider.ErrUnsupported.
+	// LaunchSpec gives each host's VM spec: Region is the environment
+	// name, Flavor the flavor, Image the image name, SSHKeys exactly one
+	// key pair name, PublicIP a floating IP; the other fields must be
+	// empty. Start uses it when the host's VM is gone (a deleting stop
+	// deletes it) and Reprovision always. Without it, those are
+	// unsupported (Supports says so; nothing is sent).
+	LaunchSpec provider.LaunchFunc
+	// Launch is one spec for every host.
+	//
+	// Deprecated: set LaunchSpec, e.g. provider.FixedLaunch. When
+	// LaunchSpec is nil, Launch is used for every host.
 	Launch *Launch
+	// StopMode is how Stop stops a host whose labels do not choose
+	// (StopModeLabel): StopDelete, the zero value, deletes the VM and
+	// keeps the volume; StopHibernate hibernates the VM (kept, billed only
+	// for storage and IP) and Start restores it. It sets
+	// Capabilities.StopDeletesVM.
+	StopMode StopMode
 	// HTTPClient sends requests; nil means a new http.Client. The adapter
 	// uses a copy that refuses redirects.
 	HTTPClient *http.Client
@@ -87,21 +104,70 @@ type Launch struct {
 
 // String renders the configuration without the API key.
 func (c Config) String() string {
-	return fmt.Sprintf("hyperstack.Config{BaseURL: %q, APIKey: %s, Launch: %v, AllowInsecureHTTP: %t}",
-		c.baseURL(), rest.KeyState(c.APIKey), c.Launch, c.AllowInsecureHTTP)
+	return fmt.Sprintf("hyperstack.Config{BaseURL: %q, APIKey: %s, LaunchSpec: %s, StopMode: %s, AllowInsecureHTTP: %t}",
+		c.baseURL(), rest.KeyState(c.APIKey), c.launchState(), c.stopMode(), c.AllowInsecureHTTP)
 }
 
 // Format makes every fmt verb (%v, %+v, %#v, %s, %x, ...) render String,
 // so no verb can print the API key field by field.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 
+// GoString makes %#v render String too.
+func (c Config) GoString() string { return c.String() }
+
 // LogValue implements slog.LogValuer without the API key.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("base_url", c.baseURL()),
 		slog.String("api_key", rest.KeyState(c.APIKey)),
+		slog.String("launch_spec", c.launchState()),
+		slog.String("stop_mode", string(c.stopMode())),
 		slog.Bool("allow_insecure_http", c.AllowInsecureHTTP),
 	)
+}
+
+// MarshalJSON renders the configuration without the API key (and without
+// the fields JSON cannot carry: clients, clocks, functions).
+func (c Config) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		BaseURL           string   `json:"base_url"`
+		APIKey            string   `json:"api_key"`
+		LaunchSpec        string   `json:"launch_spec"`
+		StopMode          StopMode `json:"stop_mode"`
+		AllowInsecureHTTP bool     `json:"allow_insecure_http"`
+	}{c.baseURL(), rest.KeyState(c.APIKey), c.launchState(), c.stopMode(), c.AllowInsecureHTTP})
+}
+
+// launchState says whether launch specs are configured.
+func (c Config) launchState() string {
+	if c.launcher() == nil {
+		return "unset"
+	}
+	return "set"
+}
+
+// launcher is LaunchSpec, or the deprecated Launch for every host.
+func (c Config) launcher() provider.LaunchFunc {
+	if c.LaunchSpec != nil {
+		return c.LaunchSpec
+	}
+	if c.Launch == nil {
+		return nil
+	}
+	l := *c.Launch
+	spec := provider.LaunchSpec{Region: l.EnvironmentName, Image: l.ImageName, Flavor: l.FlavorName, PublicIP: l.AssignFloatingIP}
+	if l.KeyName != "" {
+		spec.SSHKeys = []string{l.KeyName}
+	}
+	return provider.FixedLaunch(spec)
+}
+
+// stopMode is StopMode or its default.
+func (c Config) stopMode() StopMode {
+	if c.StopMode == "" {
+		return StopDelete
+	}
+	return c.StopMode
 }
 
 // baseURL is BaseURL or its default.

@@ -34,6 +34,13 @@ func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provide
 	if err != nil {
 		return nil, err
 	}
+	for _, v := range vms {
+		// Someone else's VM of the name is never deleted, nor is anything
+		// else sent for the host.
+		if err := p.checkOurs(host, v); err != nil {
+			return nil, err
+		}
+	}
 	op := &deprovision{p: p, host: host, retry: map[int64]bool{}}
 	for _, v := range vms {
 		switch err := p.deleteVM(ctx, v.ID); {
@@ -74,10 +81,17 @@ func (o *deprovision) Name() string { return "deprovision " + o.host.Instance }
 // delete was accepted (or the volume is gone), a definitive failure at
 // once, and ctx's error, wrapped with the last refusal, when ctx ends
 // first.
-func (o *deprovision) Wait(ctx context.Context) error {
+func (o *deprovision) Wait(ctx context.Context) error { return o.p.poll(ctx, o.Name(), o.step) }
+
+// poll runs step every Config.PollInterval on Config.Clock until it is
+// done: state refusals and transient failures are retried (after a rate
+// limit's hint, when longer), a definitive failure returns at once, and
+// when ctx ends first its error is returned wrapped with the last
+// refusal.
+func (p *Provider) poll(ctx context.Context, name string, step func(context.Context) (bool, error)) error {
 	var last error
 	for {
-		done, err := o.step(ctx)
+		done, err := step(ctx)
 		switch {
 		case done:
 			return nil
@@ -85,13 +99,13 @@ func (o *deprovision) Wait(ctx context.Context) error {
 			return err
 		case err != nil:
 			last = err
-			o.p.cfg.Logger.DebugContext(ctx, "hyperstack deprovision: retrying", slog.String("instance", o.host.Instance), slog.String("error", err.Error()))
+			p.cfg.Logger.DebugContext(ctx, "hyperstack: retrying", slog.String("operation", name), slog.String("error", err.Error()))
 		}
-		if err := o.sleep(ctx, max(o.p.cfg.PollInterval, provider.RetryAfter(err))); err != nil {
+		if err := p.sleep(ctx, max(p.cfg.PollInterval, provider.RetryAfter(err))); err != nil {
 			if last != nil {
-				return fmt.Errorf("%s: %s: %w (last refusal: %w)", Name, o.Name(), err, last)
+				return fmt.Errorf("%s: %s: %w (last refusal: %w)", Name, name, err, last)
 			}
-			return fmt.Errorf("%s: %s: %w", Name, o.Name(), err)
+			return fmt.Errorf("%s: %s: %w", Name, name, err)
 		}
 	}
 }
@@ -131,8 +145,8 @@ func (o *deprovision) step(ctx context.Context) (done bool, err error) {
 }
 
 // sleep waits d on the adapter's clock, or until ctx ends.
-func (o *deprovision) sleep(ctx context.Context, d time.Duration) error {
-	t := o.p.cfg.Clock.NewTimer(d)
+func (p *Provider) sleep(ctx context.Context, d time.Duration) error {
+	t := p.cfg.Clock.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

@@ -60,7 +60,11 @@ func statusError(call string, status int, body []byte) error {
 		return rest.Failed(Name, call, provider.ErrNotFound, api)
 	case status == http.StatusNotFound:
 		return rest.Failed(Name, call, provider.ErrBadResponse, api)
-	case status == http.StatusConflict, status == http.StatusBadRequest && stateConflict(env):
+	case status == http.StatusBadRequest && stateConflict(env):
+		// A state that settles by itself: worth resending within the
+		// action's deadline.
+		return rest.Failed(Name, call, provider.ErrRetryableConflict, api)
+	case status == http.StatusConflict:
 		return rest.Failed(Name, call, provider.ErrConflict, api)
 	case status >= 300 && status < 400:
 		return rest.Failed(Name, call, provider.ErrBadResponse, api)
@@ -78,7 +82,7 @@ func isNotFound(env envelope) bool {
 // refuses a request because of a resource's current state. Hyperstack
 // answers these as 400 bad_request, like a malformed request, so only the
 // message tells them apart; they are worth retrying within an action's
-// deadline, a malformed request is not.
+// deadline (provider.ErrRetryableConflict), a malformed request is not.
 var conflictMessages = []string{
 	"currently attached",         // deleting a volume a VM still holds
 	"currently being created",    // deleting a VM still being created

@@ -36,5 +36,5 @@ func Example() {
 	fmt.Println(hyperstack.Config{APIKey: "example-key"})
 	// Output:
 	// absent / present available
-	// hyperstack.Config{BaseURL: "https://infrahub-api.nexgencloud.com/v1", APIKey: [redacted], Launch: <nil>, AllowInsecureHTTP: false}
+	// hyperstack.Config{BaseURL: "https://infrahub-api.nexgencloud.com/v1", APIKey: [redacted], LaunchSpec: unset, StopMode: delete, AllowInsecureHTTP: false}
 }

@@ -13,35 +13,41 @@ import (
 //     on;
 //   - validation: Instance is a VM name of at most 50 characters
 //     (Hyperstack's limit), Volume a positive decimal volume id;
-//   - support: every action, for an adapter with Config.Launch (without
-//     it start, retry and reprovision are unsupported);
+//   - support: every action, for an adapter with launch specs. Without a
+//     spec for the host, reprovision is unsupported, and so are start and
+//     retry where the host's stop mode deletes the VM (a hibernating host
+//     restores its VM and needs none);
 //   - listing scope: the account the API key belongs to, one for every
 //     host.
 func Facts() provider.Facts {
 	return provider.Facts{
 		Name: Name, VMStates: VMStates, VolumeStates: VolumeStates,
-		Capabilities: capabilities(), Validate: checkHost,
-		Supports: func(host provider.Host, a hoststate.Action) error { return supports(host, a, true) },
+		Capabilities: capabilities(StopDelete), Validate: checkHost,
+		Supports: func(host provider.Host, a hoststate.Action) error { return supports(host, a, nil, StopDelete) },
 		Scope:    scope,
 	}
 }
 
-// capabilities is what the adapter can promise about its behaviour.
-func capabilities() provider.Capabilities {
-	return provider.Capabilities{StopDeletesVM: true, SeparateVolume: true}
+// capabilities is what the adapter can promise about its behaviour with
+// def as its default stop mode.
+func capabilities(def StopMode) provider.Capabilities {
+	return provider.Capabilities{StopDeletesVM: def != StopHibernate, SeparateVolume: true}
 }
 
-// supports says what an adapter can do; canRecreate is whether it has a
-// launch spec to recreate a VM that a stop deleted.
-func supports(_ provider.Host, a hoststate.Action, canRecreate bool) error {
-	switch a {
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
-		if !canRecreate {
-			return provider.Unsupported(Name, a, "a stop deletes the VM and Config.Launch is not set to recreate it")
-		}
-	}
+// supports says what an adapter can do for host. noSpec is why the host
+// has no launch spec (nil: it has one); def is the default stop mode.
+func supports(host provider.Host, a hoststate.Action, noSpec error, def StopMode) error {
 	if !a.Valid() {
 		return provider.Unsupported(Name, a, "not an action")
+	}
+	if noSpec == nil {
+		return nil
+	}
+	switch {
+	case a == hoststate.ActionReprovision:
+		return provider.Unsupported(Name, a, "a reprovision creates the VM from the host's launch spec: "+noSpec.Error())
+	case (a == hoststate.ActionStart || a == hoststate.ActionRetry) && stopModeOf(host, def) == StopDelete:
+		return provider.Unsupported(Name, a, "a stop deletes the VM, and a start creates it from the host's launch spec: "+noSpec.Error())
 	}
 	return nil
 }

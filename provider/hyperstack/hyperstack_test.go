@@ -69,7 +69,8 @@ func TestProbeFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "ACTIVE", RawVolume: "in-use"}
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "ACTIVE", RawVolume: "in-use",
+		VMID: e.cloud.Truth(fakes.Hyperstack, e.host).VMID}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}
@@ -125,7 +126,8 @@ func TestProbeEveryVolumeStatus(t *testing.T) {
 		t.Run(row.Raw, func(t *testing.T) {
 			e.srv.ClearHTTPFaults()
 			e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusOK, Path: "/core/volumes/1001",
-				Body: fmt.Sprintf(`{"status":true,"message":"ok","volume":{"id":1001,"name":"1001","status":%q}}`, row.Raw)})
+				Body: fmt.Sprintf(`{"status":true,"message":"ok","volume":{"id":1001,"name":"1001","status":%q,"attachments":[{"instance_id":%s,"status":"ATTACHED"}]}}`,
+					row.Raw, e.cloud.Truth(fakes.Hyperstack, e.host).VMID)})
 			got, err := e.p.Probe(context.Background(), e.host)
 			if err != nil {
 				t.Fatal(err)

@@ -61,7 +61,7 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 		}
 		for _, name := range order {
 			v := best[name]
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: v.Name, VM: VMStates.Normalize(v.Status), Raw: v.Status, Address: v.FloatingIP})
+			out.VMs = append(out.VMs, provider.ListedVM{Instance: v.Name, VM: VMStates.Normalize(v.Status), Raw: v.Status, Address: v.FloatingIP, VMID: idString(v.ID)})
 		}
 		out.Next = phaseVolumes + "1"
 		if more(len(vms), count) {

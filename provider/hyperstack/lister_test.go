@@ -79,7 +79,7 @@ func TestListPageKeepsTheNewestVMOfAName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []provider.ListedVM{{Instance: "host-1", VM: hyperstack.VMStates.Normalize("CREATING"), Raw: "CREATING"}}
+	want := []provider.ListedVM{{Instance: "host-1", VM: hyperstack.VMStates.Normalize("CREATING"), Raw: "CREATING", VMID: "9"}}
 	if diff := cmp.Diff(want, page.VMs); diff != "" {
 		t.Errorf("VMs (-want +got):\n%s", diff)
 	}

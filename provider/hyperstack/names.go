@@ -25,7 +25,31 @@ func checkHost(host provider.Host) error {
 	if _, err := volumeID(host.Volume); err != nil {
 		return err
 	}
+	return checkLabels(host.Labels)
+}
+
+// checkLabels validates host labels: they become VM labels ("key=value"
+// strings) and appear in messages. The stop mode label must name a mode.
+func checkLabels(labels map[string]string) error {
+	for k, v := range labels {
+		if k == "" || len(k) > 63 || len(v) > 255 || strings.Contains(k, "=") || !printable(k) || !printable(v) {
+			return &provider.HostError{Provider: Name, Field: "Labels", Reason: "not a usable label: " + rest.Quote(k+"="+v)}
+		}
+	}
+	if m, ok := labels[StopModeLabel]; ok && !StopMode(m).valid() {
+		return &provider.HostError{Provider: Name, Field: "Labels", Reason: StopModeLabel + " must be \"delete\" or \"hibernate\", not " + rest.Quote(m)}
+	}
 	return nil
+}
+
+// printable reports whether s is printable ASCII.
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // volumeID parses a volume reference: a positive decimal id.

@@ -45,7 +45,7 @@ func New(cfg Config) (*Provider, error) {
 	client, err := rest.New(rest.Options{
 		Name: Name, BaseURL: cfg.BaseURL, AllowInsecureHTTP: cfg.AllowInsecureHTTP, HTTPClient: cfg.HTTPClient,
 		Authorize:    func(h http.Header) { h.Set("api_key", key) },
-		MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger,
+		MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger, Secret: key,
 	})
 	if err != nil {
 		return nil, err
@@ -65,21 +65,26 @@ func (p *Provider) LogValue() slog.Value { return p.cfg.LogValue() }
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
 
-// Capabilities implements provider.Provider (see [Facts]).
-func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
+// Capabilities implements provider.Provider (see [Facts]):
+// StopDeletesVM follows Config.StopMode.
+func (p *Provider) Capabilities() provider.Capabilities { return capabilities(p.cfg.stopMode()) }
 
-// Supports implements provider.Provider (see [Facts]): without
-// Config.Launch a VM that a stop deleted cannot be recreated, so start,
-// retry and reprovision are unsupported.
+// Supports implements provider.Provider (see [Facts]): without a launch
+// spec for the host, reprovision is unsupported, and so are start and
+// retry when the host's stop mode deletes the VM. It asks the LaunchFunc,
+// never the API.
 func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
-	return supports(host, a, p.cfg.Launch != nil)
+	_, noSpec := p.launchSpec(host)
+	return supports(host, a, noSpec, p.cfg.stopMode())
 }
 
 // Validate implements provider.Provider (see [Facts]).
 func (p *Provider) Validate(host provider.Host) error { return checkHost(host) }
 
 // Probe implements provider.Provider: a search for the VM by name and a
-// volume Get.
+// volume Get. A running VM that does not hold the volume (its
+// attachments do not name the VM) reports the volume transitional: the
+// host does not have its data.
 func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
 	if err := checkHost(host); err != nil {
 		return hoststate.Observation{}, err
@@ -93,12 +98,16 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		obs.RawVM = vms[0].Status
 		obs.VM = VMStates.Normalize(vms[0].Status)
 		obs.Address = vms[0].FloatingIP
+		obs.VMID = idString(vms[0].ID)
 	}
 	vol, err := p.getVolume(ctx, host.Volume)
 	switch {
 	case err == nil:
 		obs.RawVolume = vol.Status
 		obs.Volume = VolumeStates.Normalize(vol.Status)
+		if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && !vol.attachedTo(vms[0].ID) {
+			obs.Volume = hoststate.VolumeTransitional
+		}
 	case !errors.Is(err, provider.ErrNotFound):
 		return hoststate.Observation{}, err
 	}
@@ -106,9 +115,10 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 }
 
 // Start implements provider.Provider as the package documentation
-// describes: start or restore an existing VM, do nothing for one already up,
-// refuse (provider.ErrConflict) while an old VM still goes down, and
-// otherwise create the VM around the available volume.
+// describes: start or restore an existing VM, do nothing for one already
+// up, refuse while an old VM still goes down (provider.ErrRetryableConflict,
+// so a waiter resends within the action's deadline), and otherwise create
+// the VM around the available volume from the host's launch spec.
 func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	if err := checkHost(host); err != nil {
 		return nil, err
@@ -119,12 +129,17 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 	}
 	for _, v := range vms {
 		switch VMStates.Normalize(v.Status) {
-		case hoststate.VMStopping, hoststate.VMError, hoststate.VMUnknown:
+		case hoststate.VMStopping:
+			return nil, fmt.Errorf("%s: start %s: VM %d is still %s: %w", Name, rest.Quote(host.Instance), v.ID, rest.Quote(v.Status), provider.ErrRetryableConflict)
+		case hoststate.VMError, hoststate.VMUnknown:
 			return nil, fmt.Errorf("%s: start %s: VM %d is %s: %w", Name, rest.Quote(host.Instance), v.ID, rest.Quote(v.Status), provider.ErrConflict)
 		}
 	}
 	if len(vms) > 0 {
 		v := vms[0]
+		if err := p.checkOurs(host, v); err != nil {
+			return nil, err
+		}
 		switch strings.ToUpper(v.Status) {
 		case "SHUTOFF":
 			return nil, p.vmAction(ctx, "start", v.ID)
@@ -133,30 +148,53 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 		}
 		return nil, nil // running or booting: nothing to do
 	}
-	if p.cfg.Launch == nil {
-		return nil, fmt.Errorf("%s: start %s: the VM is gone and Config.Launch is not set to recreate it: %w", Name, rest.Quote(host.Instance), provider.ErrUnsupported)
+	return nil, p.create(ctx, host)
+}
+
+// create creates host's VM from its launch spec around its volume, which
+// must be available: a volume still settling (reserved, detaching) is a
+// provider.ErrRetryableConflict, so is Hyperstack's "name is not
+// available" while the old VM of the name is still being deleted.
+func (p *Provider) create(ctx context.Context, host provider.Host) error {
+	spec, err := p.launchSpec(host)
+	if err != nil {
+		return err
 	}
 	vol, err := p.getVolume(ctx, host.Volume)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !strings.EqualFold(vol.Status, "available") {
-		return nil, fmt.Errorf("%s: start %s: volume %d is %s, not available: %w", Name, rest.Quote(host.Instance), vol.ID, rest.Quote(vol.Status), provider.ErrConflict)
+		class := provider.ErrRetryableConflict
+		if VolumeStates.Normalize(vol.Status) != hoststate.VolumeTransitional && !strings.EqualFold(vol.Status, "in-use") {
+			class = provider.ErrConflict // failed or unknown: it will not settle by itself
+		}
+		return fmt.Errorf("%s: create %s: volume %d is %s, not available: %w", Name, rest.Quote(host.Instance), vol.ID, rest.Quote(vol.Status), class)
 	}
-	l := p.cfg.Launch
 	_, err = p.call(ctx, "create VM "+rest.Quote(host.Instance), http.MethodPost, []string{"core", "virtual-machines"}, nil, createRequest{
-		Name: host.Instance, EnvironmentName: l.EnvironmentName, ImageName: l.ImageName, FlavorName: l.FlavorName,
-		KeyName: l.KeyName, VolumeName: vol.Name, AssignFloatingIP: l.AssignFloatingIP, Count: 1,
+		Name: host.Instance, EnvironmentName: spec.Region, ImageName: spec.Image, FlavorName: spec.Flavor,
+		KeyName: spec.SSHKeys[0], VolumeName: vol.Name, AssignFloatingIP: spec.PublicIP, Count: 1,
+		Labels: labelList(provider.OwnershipLabels(host)),
 	})
-	return nil, err
+	return err
 }
 
-// Stop implements provider.Provider: it deletes the VM and keeps the
-// volume. With no VM the error matches provider.ErrNotFound.
+// Stop implements provider.Provider in the host's stop mode: delete the
+// VM and keep the volume, or hibernate the VM (a VM already hibernating or
+// hibernated needs nothing). With no VM the error matches
+// provider.ErrNotFound; a VM that is not ours is never touched
+// (provider.ErrNotOurs).
 func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	v, err := p.requireVM(ctx, host, "stop")
 	if err != nil {
 		return nil, err
+	}
+	if stopModeOf(host, p.cfg.stopMode()) == StopHibernate {
+		switch strings.ToUpper(v.Status) {
+		case "HIBERNATING", "HIBERNATED":
+			return nil, nil
+		}
+		return nil, p.vmAction(ctx, "hibernate", v.ID)
 	}
 	return nil, p.deleteVM(ctx, v.ID)
 }
@@ -170,8 +208,17 @@ func (p *Provider) Reboot(ctx context.Context, host provider.Host) (provider.Ope
 	return nil, p.vmAction(ctx, "hard-reboot", v.ID)
 }
 
+// checkOurs returns a *provider.NotOursError unless v carries host's
+// ownership labels.
+func (p *Provider) checkOurs(host provider.Host, v vm) error {
+	if ok, missing := provider.Owns(v.Labels.asMap(), host); !ok {
+		return &provider.NotOursError{Provider: Name, Instance: host.Instance, VMID: idString(v.ID), Missing: missing}
+	}
+	return nil
+}
+
 // requireVM validates host and returns its newest VM, or an error matching
-// provider.ErrNotFound.
+// provider.ErrNotFound, or provider.ErrNotOurs for a VM that is not ours.
 func (p *Provider) requireVM(ctx context.Context, host provider.Host, verb string) (vm, error) {
 	if err := checkHost(host); err != nil {
 		return vm{}, err
@@ -183,7 +230,7 @@ func (p *Provider) requireVM(ctx context.Context, host provider.Host, verb strin
 	if len(vms) == 0 {
 		return vm{}, fmt.Errorf("%s: %s %s: no VM with that name: %w", Name, verb, rest.Quote(host.Instance), provider.ErrNotFound)
 	}
-	return vms[0], nil
+	return vms[0], p.checkOurs(host, vms[0])
 }
 
 // findVMs returns the VMs named exactly name, newest (highest id) first.

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // vm is the part of Hyperstack's instance object the adapter reads.
@@ -14,13 +17,86 @@ type vm struct {
 	Status     string `json:"status"`
 	FloatingIP string `json:"floating_ip"`
 	CreatedAt  string `json:"created_at"`
+	Labels     labels `json:"labels"`
 }
 
 // volume is the part of Hyperstack's volume object the adapter reads.
 type volume struct {
-	ID     int64  `json:"id"`
-	Name   string `json:"name"`
-	Status string `json:"status"`
+	ID          int64        `json:"id"`
+	Name        string       `json:"name"`
+	Status      string       `json:"status"`
+	Attachments []attachment `json:"attachments"`
+}
+
+// attachment is one VM a volume is attached to.
+type attachment struct {
+	InstanceID int64  `json:"instance_id"`
+	Status     string `json:"status"`
+}
+
+// attachedTo reports whether the volume is attached to the VM with id.
+func (v volume) attachedTo(id int64) bool {
+	for _, a := range v.Attachments {
+		if a.InstanceID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// labels are a VM's labels, "key=value" strings as the create request set
+// them. Hyperstack renders them as strings or as {"label": ...} objects;
+// both decode, and a value that is neither is malformed.
+type labels []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *labels) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*l = nil
+		return nil
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("labels: %w", err)
+	}
+	out := make(labels, 0, len(raw))
+	for _, r := range raw {
+		var s string
+		if err := json.Unmarshal(r, &s); err == nil {
+			out = append(out, s)
+			continue
+		}
+		var obj struct {
+			Label *string `json:"label"`
+		}
+		if err := json.Unmarshal(r, &obj); err != nil || obj.Label == nil {
+			return fmt.Errorf("labels: an item is neither a string nor a label object")
+		}
+		out = append(out, *obj.Label)
+	}
+	*l = out
+	return nil
+}
+
+// asMap returns the "key=value" labels as a map (a label without "=" is a
+// key with an empty value).
+func (l labels) asMap() map[string]string {
+	out := make(map[string]string, len(l))
+	for _, s := range l {
+		k, v, _ := strings.Cut(s, "=")
+		out[k] = v
+	}
+	return out
+}
+
+// labelList renders labels as the "key=value" strings of a create
+// request, sorted.
+func labelList(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+"="+m[k])
+	}
+	return out
 }
 
 // envelope is the frame of every answer: {"status":..,"message":..} plus
@@ -153,14 +229,15 @@ func checkVolume(v volume) error {
 
 // createRequest is the body of POST /core/virtual-machines.
 type createRequest struct {
-	Name             string `json:"name"`
-	EnvironmentName  string `json:"environment_name"`
-	ImageName        string `json:"image_name"`
-	FlavorName       string `json:"flavor_name"`
-	KeyName          string `json:"key_name"`
-	VolumeName       string `json:"volume_name"`
-	AssignFloatingIP bool   `json:"assign_floating_ip"`
-	Count            int    `json:"count"`
+	Name             string   `json:"name"`
+	EnvironmentName  string   `json:"environment_name"`
+	ImageName        string   `json:"image_name"`
+	FlavorName       string   `json:"flavor_name"`
+	KeyName          string   `json:"key_name"`
+	VolumeName       string   `json:"volume_name"`
+	AssignFloatingIP bool     `json:"assign_floating_ip"`
+	Count            int      `json:"count"`
+	Labels           []string `json:"labels,omitempty"`
 }
 
 // idString renders an id for paths and references.

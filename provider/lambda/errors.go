@@ -19,6 +19,10 @@ const (
 	CodeInternalError        = "global/internal-error"
 	CodeInsufficientCapacity = "instance-operations/launch/insufficient-capacity"
 	CodeFilesystemInUse      = "filesystems/filesystem-in-use"
+	CodeUnknown              = "global/unknown"
+	CodeInvalidAddress       = "global/invalid-address"
+	CodeFileSystemWrongPlace = "global/file-system-in-wrong-region"
+	CodeKeyInUse             = "ssh-keys/key-in-use"
 )
 
 // maxRetryAfter caps a Retry-After hint so a hostile header cannot park the
@@ -45,7 +49,8 @@ func (e *APIError) Error() string {
 		s += " " + e.Code
 	}
 	if e.Message != "" {
-		s += ": " + e.Message
+		// Quoted: a newline in Lambda's text cannot forge a log line.
+		s += ": " + strconv.Quote(e.Message)
 	}
 	return s
 }
@@ -66,15 +71,22 @@ func statusError(call string, status int, header http.Header, body []byte, now t
 	switch {
 	case status == http.StatusTooManyRequests:
 		return &provider.RateLimitError{Provider: Name, RetryAfter: retryAfter(header, now), Err: rest.Failed(Name, call, nil, api)}
-	case status >= 500, code == CodeInternalError, code == CodeInsufficientCapacity:
+	case status >= 500, code == CodeInternalError, code == CodeUnknown, code == CodeInsufficientCapacity:
+		// An unknown error and a capacity shortage pass: worth a retry
+		// after a backoff.
 		return rest.Failed(Name, call, provider.ErrUnavailable, api)
 	case !ok:
 		return rest.Failed(Name, call, provider.ErrBadResponse, api)
 	case code == CodeNotFound:
 		return rest.Failed(Name, call, provider.ErrNotFound, api)
 	case code == CodeFilesystemInUse:
+		// The file system is held by an instance still terminating.
+		return rest.Failed(Name, call, provider.ErrRetryableConflict, api)
+	case code == CodeKeyInUse:
 		return rest.Failed(Name, call, provider.ErrConflict, api)
 	default:
+		// Invalid parameters, addresses, a file system in another region,
+		// a quota, a rejected key: definitive, with Lambda's message.
 		return rest.Failed(Name, call, nil, api)
 	}
 }

@@ -8,20 +8,32 @@ import (
 	"github.com/driftless/driftless/provider/internal/rest"
 )
 
-// instanceID is the instance ids the adapter accepts (Lambda's are 32 hex
-// digits; this is looser but keeps ids printable and path-safe).
-var instanceID = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_]{0,127}$`)
+// reference is the host references the adapter accepts: printable and
+// path-safe.
+var reference = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_]{0,127}$`)
+
+// idShape is a Lambda instance id: 32 lower-case hex digits. A host
+// reference of that shape is an instance id; any other is an instance
+// name.
+var idShape = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// byName reports whether host is referenced by its instance's name (the
+// instances the adapter launches), not by an instance id.
+func byName(host provider.Host) bool { return !idShape.MatchString(host.Instance) }
 
 // Facts returns what driftless knows of Lambda Cloud, the single source
 // the adapter answers from and the simulated cloud in package fakes takes:
 //   - table: [InstanceStates]; no volume table, since Lambda has no
 //     separate data volume;
 //   - capabilities: none — no stop, no separate volume, no operations;
-//   - validation: Instance is an instance id, Volume empty;
-//   - support: reboot (restart) and deprovision (terminate) only. Lambda
-//     has no stop (stopping a Lambda host means deprovisioning it), and
-//     this adapter does not launch instances, so start, retry and
-//     reprovision are unsupported;
+//   - validation: Instance is an instance id (32 hex digits) or an
+//     instance name, Volume empty;
+//   - support: start and retry (a launch) for a host referenced by name
+//     — a launch makes a new instance id, so a host referenced by id
+//     cannot be relaunched under its reference —, reboot (restart) and
+//     deprovision (terminate). Lambda has no stop (stopping a Lambda host
+//     means deprovisioning it) and no data volume a reprovision could
+//     keep;
 //   - listing scope: the account the API key belongs to.
 func Facts() provider.Facts {
 	return provider.Facts{
@@ -33,15 +45,21 @@ func Facts() provider.Facts {
 // capabilities is what the adapter can promise about its behaviour.
 func capabilities() provider.Capabilities { return provider.Capabilities{} }
 
-// supports allows restart and terminate.
-func supports(_ provider.Host, a hoststate.Action) error {
+// supports allows launch (for hosts referenced by name), restart and
+// terminate.
+func supports(host provider.Host, a hoststate.Action) error {
 	switch a {
 	case hoststate.ActionReboot, hoststate.ActionDeprovision:
 		return nil
 	case hoststate.ActionStop:
 		return provider.Unsupported(Name, a, "Lambda has no stop; deprovision instead")
-	case hoststate.ActionStart, hoststate.ActionRetry, hoststate.ActionReprovision:
-		return provider.Unsupported(Name, a, "this adapter does not launch instances")
+	case hoststate.ActionStart, hoststate.ActionRetry:
+		if !byName(host) {
+			return provider.Unsupported(Name, a, "a start launches a new instance with a new id, and this host is referenced by instance id (reference it by name)")
+		}
+		return nil
+	case hoststate.ActionReprovision:
+		return provider.Unsupported(Name, a, "Lambda has no separate data volume to keep; deprovision and start instead")
 	}
 	return provider.Unsupported(Name, a, "not an action")
 }
@@ -51,8 +69,8 @@ func validate(host provider.Host) error {
 	switch {
 	case host.Instance == "":
 		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "empty instance id"}
-	case !instanceID.MatchString(host.Instance):
-		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not an instance id: " + rest.Quote(host.Instance)}
+	case !reference.MatchString(host.Instance):
+		return &provider.HostError{Provider: Name, Field: "Instance", Reason: "not an instance id or name: " + rest.Quote(host.Instance)}
 	case host.Volume != "":
 		return &provider.HostError{Provider: Name, Field: "Volume", Reason: "lambda hosts have no separate data volume"}
 	}

@@ -65,7 +65,7 @@ func TestProbeFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumeNone, Address: "10.0.0.1", RawVM: "active"}
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumeNone, Address: "10.0.0.1", RawVM: "active", VMID: e.host.Instance}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}
@@ -329,7 +329,8 @@ func TestValidate(t *testing.T) {
 
 func TestListPage(t *testing.T) {
 	e := newEnv(t, fakes.Durations{}, nil)
-	for _, id := range []string{"b2", "a1", "c3"} {
+	b2, a1, c3 := strings.Repeat("b2", 16), strings.Repeat("a1", 16), strings.Repeat("c3", 16)
+	for _, id := range []string{b2, a1, c3} {
 		if err := e.srv.AddHost(provider.Host{Instance: id}, true); err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +344,7 @@ func TestListPage(t *testing.T) {
 		ids = append(ids, v.Instance)
 	}
 	slices.Sort(ids)
-	if diff := cmp.Diff([]string{e.host.Instance, "a1", "b2", "c3"}, ids); diff != "" || page.Next != "" || page.Volumes != nil {
+	if diff := cmp.Diff([]string{e.host.Instance, a1, b2, c3}, ids); diff != "" || page.Next != "" || page.Volumes != nil {
 		t.Errorf("listing (-want +got):\n%s next %q volumes %v", diff, page.Next, page.Volumes)
 	}
 	for _, tt := range []struct{ scope, token string }{{"us-east-1", ""}, {"lambda", "2"}} {

@@ -126,3 +126,28 @@ func checkInstance(in instance) error {
 type actionRequest struct {
 	InstanceIDs []string `json:"instance_ids"`
 }
+
+// launchRequest is the body of POST /instance-operations/launch.
+type launchRequest struct {
+	RegionName       string   `json:"region_name"`
+	InstanceTypeName string   `json:"instance_type_name"`
+	SSHKeyNames      []string `json:"ssh_key_names"`
+	FileSystemNames  []string `json:"file_system_names,omitempty"`
+	Name             string   `json:"name,omitempty"`
+}
+
+// decodeLaunch parses the answer of a launch: the new instances' ids.
+func decodeLaunch(body []byte) ([]string, error) {
+	var data struct {
+		InstanceIDs []string `json:"instance_ids"`
+	}
+	if err := decodeData(body, &data); err != nil {
+		return nil, err
+	}
+	for _, id := range data.InstanceIDs {
+		if id == "" {
+			return nil, errors.New("an empty instance id")
+		}
+	}
+	return data.InstanceIDs, nil
+}

@@ -67,7 +67,13 @@ func classify(call string, err error) error {
 			return &provider.RateLimitError{Provider: Name, RetryAfter: retryDelay(st), Err: &callError{call, nil, err}}
 		case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.Canceled, codes.Internal:
 			return &callError{call, provider.ErrUnavailable, err}
-		case codes.FailedPrecondition, codes.AlreadyExists:
+		case codes.FailedPrecondition:
+			// The resource's state forbids the call (BadResourceState):
+			// an instance still stopping, a disk still attached. It
+			// settles by itself, so it is worth resending within the
+			// action's deadline.
+			return &callError{call, provider.ErrRetryableConflict, err}
+		case codes.AlreadyExists:
 			return &callError{call, provider.ErrConflict, err}
 		default:
 			return &callError{call, nil, err}

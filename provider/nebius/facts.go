@@ -18,9 +18,11 @@ var nid = regexp.MustCompile(`^[a-z0-9][-a-z0-9_.]{0,127}$`)
 //   - capabilities: a stopped instance stays (STOPPED) with its disks,
 //     and actions are operations to wait on;
 //   - validation: Project (the parent id), Instance and Volume are Nebius
-//     ids; none may be empty;
+//     ids, Instance either an instance id (computeinstance-...) or the
+//     instance's name; none may be empty;
 //   - support: everything but reboot — the compute API has start, stop
-//     and delete, but no restart;
+//     and delete, but no restart —, and reprovision only for a host
+//     referenced by name: a recreated instance has a new id;
 //   - listing scope: the project.
 func Facts() provider.Facts {
 	return provider.Facts{
@@ -34,11 +36,14 @@ func capabilities() provider.Capabilities {
 	return provider.Capabilities{SeparateVolume: true, NativeWait: true}
 }
 
-// supports refuses reboot, which the compute API lacks.
-func supports(_ provider.Host, a hoststate.Action) error {
+// supports refuses reboot, which the compute API lacks, and the
+// reprovision of a host referenced by instance id.
+func supports(host provider.Host, a hoststate.Action) error {
 	switch {
 	case a == hoststate.ActionReboot:
 		return provider.Unsupported(Name, a, "the compute API has no restart (stop, then start)")
+	case a == hoststate.ActionReprovision && !byName(host):
+		return provider.Unsupported(Name, a, "a recreated instance has a new id, and this host is referenced by instance id (reference it by name)")
 	case !a.Valid():
 		return provider.Unsupported(Name, a, "not an action")
 	}
@@ -65,6 +70,13 @@ func checkID(field, s string) error {
 	}
 	return nil
 }
+
+// instancePrefix starts every Nebius instance id.
+const instancePrefix = "computeinstance-"
+
+// byName reports whether host is referenced by its instance's name (unique
+// in the project) rather than by its instance id.
+func byName(host provider.Host) bool { return !strings.HasPrefix(host.Instance, instancePrefix) }
 
 // scope is the listing scope: the project.
 func scope(host provider.Host) string { return host.Project }

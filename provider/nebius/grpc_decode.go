@@ -25,7 +25,8 @@ func instanceFrom(method, want, parent string, in *nebiuspb.Instance) (Instance,
 	if st == nil {
 		return Instance{}, badResponse(method, "instance %s has no status", cut(md.GetId()))
 	}
-	out := Instance{ID: md.GetId(), Name: md.GetName(), ParentID: md.GetParentId(), State: enumName(st.GetState())}
+	out := Instance{ID: md.GetId(), Name: md.GetName(), ParentID: md.GetParentId(), State: enumName(st.GetState()),
+		Labels: md.GetLabels(), BootDisk: in.GetSpec().GetBootDisk().GetExistingDisk().GetId()}
 	for _, ni := range st.GetNetworkInterfaces() {
 		raw := ni.GetPublicIpAddress().GetAddress()
 		if raw == "" {
@@ -53,7 +54,7 @@ func diskFrom(method, want, parent string, d *nebiuspb.Disk) (Disk, error) {
 	}
 	return Disk{
 		ID: md.GetId(), Name: md.GetName(), ParentID: md.GetParentId(),
-		State: enumName(st.GetState()), AttachedTo: st.GetReadWriteAttachment(),
+		State: enumName(st.GetState()), AttachedTo: st.GetReadWriteAttachment(), ManagedBy: st.GetManagedBy(),
 	}, nil
 }
 

@@ -25,6 +25,15 @@ var _ Operation = (*grpcOperation)(nil)
 // ID implements Operation.
 func (o *grpcOperation) ID() string { return o.get().GetId() }
 
+// ResourceID implements Operation: the resource the operation acts on (a
+// Create's new resource).
+func (o *grpcOperation) ResourceID() string {
+	if id := o.get().GetResourceId(); id != "" {
+		return id
+	}
+	return o.resource
+}
+
 // Done implements Operation: an operation is done once its status is set.
 func (o *grpcOperation) Done() bool { return o.get().GetStatus() != nil }
 

@@ -11,14 +11,17 @@ import (
 // Method names, as errors and log records say them (the gRPC method
 // without its package).
 const (
-	methodInstanceGet    = "InstanceService/Get"
-	methodInstanceList   = "InstanceService/List"
-	methodInstanceStart  = "InstanceService/Start"
-	methodInstanceStop   = "InstanceService/Stop"
-	methodInstanceDelete = "InstanceService/Delete"
-	methodDiskGet        = "DiskService/Get"
-	methodDiskList       = "DiskService/List"
-	methodDiskDelete     = "DiskService/Delete"
+	methodInstanceGetByName = "InstanceService/GetByName"
+	methodInstanceCreate    = "InstanceService/Create"
+	methodDiskCreate        = "DiskService/Create"
+	methodInstanceGet       = "InstanceService/Get"
+	methodInstanceList      = "InstanceService/List"
+	methodInstanceStart     = "InstanceService/Start"
+	methodInstanceStop      = "InstanceService/Stop"
+	methodInstanceDelete    = "InstanceService/Delete"
+	methodDiskGet           = "DiskService/Get"
+	methodDiskList          = "DiskService/List"
+	methodDiskDelete        = "DiskService/Delete"
 )
 
 // grpcInstances is InstanceService over nebius.compute.v1.InstanceService.
@@ -33,6 +36,43 @@ func (s grpcInstances) Get(ctx context.Context, id string) (Instance, error) {
 		return Instance{}, err
 	}
 	return instanceFrom(methodInstanceGet, id, "", in)
+}
+
+// GetByName implements InstanceService.
+func (s grpcInstances) GetByName(ctx context.Context, parentID, name string) (Instance, error) {
+	in, err := invoke(ctx, s.c, methodInstanceGetByName, s.c.instances.GetByName, &nebiuspb.GetByNameRequest{ParentId: parentID, Name: name})
+	if err != nil {
+		return Instance{}, err
+	}
+	out, err := instanceFrom(methodInstanceGetByName, "", parentID, in)
+	if err == nil && out.Name != name {
+		err = badResponse(methodInstanceGetByName, "answer about instance named %q, asked for %q", cut(out.Name), cut(name))
+	}
+	return out, err
+}
+
+// Create implements InstanceService: the boot and data disks attach as
+// existing disks, read-write, so the instance manages neither.
+func (s grpcInstances) Create(ctx context.Context, req CreateInstanceRequest) (Operation, error) {
+	ni := &nebiuspb.NetworkInterfaceSpec{SubnetId: req.SubnetID, Name: "eth0", IpAddress: &nebiuspb.IPAddress{}}
+	if req.PublicIP {
+		ni.PublicIpAddress = &nebiuspb.PublicIPAddress{}
+	}
+	attach := func(id string) *nebiuspb.AttachedDiskSpec {
+		return &nebiuspb.AttachedDiskSpec{
+			AttachMode: nebiuspb.AttachedDiskSpec_READ_WRITE,
+			Type:       &nebiuspb.AttachedDiskSpec_ExistingDisk{ExistingDisk: &nebiuspb.ExistingDisk{Id: id}},
+		}
+	}
+	return startOperation(ctx, s.c, methodInstanceCreate, "", s.c.instances.Create, &nebiuspb.CreateInstanceRequest{
+		Metadata: &nebiuspb.ResourceMetadata{ParentId: req.ParentID, Name: req.Name, Labels: req.Labels},
+		Spec: &nebiuspb.InstanceSpec{
+			Resources:         &nebiuspb.ResourcesSpec{Platform: req.Platform, Size: &nebiuspb.ResourcesSpec_Preset{Preset: req.Preset}},
+			NetworkInterfaces: []*nebiuspb.NetworkInterfaceSpec{ni},
+			BootDisk:          attach(req.BootDiskID),
+			SecondaryDisks:    []*nebiuspb.AttachedDiskSpec{attach(req.DataDiskID)},
+		},
+	})
 }
 
 // List implements InstanceService.
@@ -106,6 +146,19 @@ func (s grpcDisks) List(ctx context.Context, req ListRequest) (DiskPage, error) 
 		page.Items = append(page.Items, d)
 	}
 	return page, nil
+}
+
+// Create implements DiskService: a NETWORK_SSD boot disk from an image
+// family.
+func (s grpcDisks) Create(ctx context.Context, req CreateDiskRequest) (Operation, error) {
+	return startOperation(ctx, s.c, methodDiskCreate, "", s.c.disks.Create, &nebiuspb.CreateDiskRequest{
+		Metadata: &nebiuspb.ResourceMetadata{ParentId: req.ParentID, Name: req.Name, Labels: req.Labels},
+		Spec: &nebiuspb.DiskSpec{
+			Size:   &nebiuspb.DiskSpec_SizeGibibytes{SizeGibibytes: req.SizeGiB},
+			Type:   nebiuspb.DiskSpec_NETWORK_SSD,
+			Source: &nebiuspb.DiskSpec_SourceImageFamily{SourceImageFamily: &nebiuspb.SourceImageFamily{ImageFamily: req.ImageFamily}},
+		},
+	})
 }
 
 // Delete implements DiskService.

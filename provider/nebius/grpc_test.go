@@ -122,8 +122,8 @@ func TestGRPCProbe(t *testing.T) {
 		host provider.Host
 		want hoststate.Observation
 	}{
-		{"running", e.host, hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY"}},
-		{"stopped", stopped, hoststate.Observation{VM: hoststate.VMStopped, Volume: hoststate.VolumePresent, RawVM: "STOPPED", RawVolume: "READY"}},
+		{"running", e.host, hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY", VMID: e.host.Instance}},
+		{"stopped", stopped, hoststate.Observation{VM: hoststate.VMStopped, Volume: hoststate.VolumePresent, RawVM: "STOPPED", RawVolume: "READY", VMID: stopped.Instance}},
 		{"absent", provider.Host{Project: "project-e00abc", Instance: "computeinstance-none", Volume: "computedisk-none"},
 			hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}},
 		{"instance deleted in the console", gone, hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumePresent, RawVolume: "READY"}},
@@ -422,7 +422,7 @@ func TestGRPCErrorClasses(t *testing.T) {
 
 func TestGRPCRefusalSaysWhy(t *testing.T) {
 	e := newGRPCEnv(t, fakes.Durations{})
-	e.emu.InjectWireFault(emulators.NebiusWireFault{Kind: emulators.NebiusQuotaFailure})
+	e.emu.InjectWireFault(emulators.NebiusWireFault{Kind: emulators.NebiusQuotaFailure, Method: emulators.NebiusInstanceStop})
 	_, err := e.p.Stop(context.Background(), e.host)
 	var re *nebius.RefusalError
 	if !errors.As(err, &re) {

@@ -18,7 +18,8 @@ const (
 func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister: pages of the project's instances,
-// then pages of its disks, keyed by id.
+// then pages of its disks, keyed by id; each named instance is listed
+// under its name too, for hosts referenced by name.
 func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
 	if err := checkID("scope", scope); err != nil {
 		return provider.ListPage{}, err
@@ -45,7 +46,14 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 			if in.ID == "" || in.State == "" {
 				return provider.ListPage{}, &callError{"list instances of " + scope, provider.ErrBadResponse, errIncomplete}
 			}
-			out.VMs = append(out.VMs, provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP})
+			vm := provider.ListedVM{Instance: in.ID, VM: InstanceStates.Normalize(in.State), Raw: in.State, Address: in.PublicIP, VMID: in.ID}
+			out.VMs = append(out.VMs, vm)
+			if in.Name != "" && in.Name != in.ID && byName(provider.Host{Instance: in.Name}) && checkID("name", in.Name) == nil {
+				// Names are unique in a project: hosts referenced by name
+				// find their instance under it.
+				vm.Instance = in.Name
+				out.VMs = append(out.VMs, vm)
+			}
 		}
 		out.Next = phaseInstances + page.NextPageToken
 		if page.NextPageToken == "" {

@@ -59,7 +59,7 @@ func (e *env) probe(t *testing.T) hoststate.Observation {
 
 func TestProbeFound(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
-	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY"}
+	want := hoststate.Observation{VM: hoststate.VMRunning, Volume: hoststate.VolumePresent, Address: "10.0.0.1", RawVM: "RUNNING", RawVolume: "READY", VMID: e.host.Instance}
 	if diff := cmp.Diff(want, e.probe(t)); diff != "" {
 		t.Errorf("Probe (-want +got):\n%s", diff)
 	}
@@ -202,7 +202,10 @@ func (plainError) Get(context.Context, string) (nebius.Instance, error) {
 	return nebius.Instance{}, errors.New("dial: resolver returned no addresses")
 }
 
-func (plainError) Stop(context.Context, string) (nebius.Operation, error) { return nil, nil }
+// noOperation is a service whose Stop returns no operation.
+type noOperation struct{ nebius.InstanceService }
+
+func (noOperation) Stop(context.Context, string) (nebius.Operation, error) { return nil, nil }
 
 func TestNonGRPCErrorsAndMissingOperations(t *testing.T) {
 	e := newEnv(t, fakes.Durations{})
@@ -213,6 +216,9 @@ func TestNonGRPCErrorsAndMissingOperations(t *testing.T) {
 	_, err = p.Probe(context.Background(), e.host)
 	if err == nil || provider.Transient(err) || errors.Is(err, provider.ErrNotFound) {
 		t.Errorf("a plain error: %v, want an unclassified error", err)
+	}
+	if p, err = nebius.New(noOperation{e.fake.Instances()}, e.fake.Disks(), nebius.Config{}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := p.Stop(context.Background(), e.host); !errors.Is(err, provider.ErrBadResponse) {
 		t.Errorf("a nil operation: %v, want ErrBadResponse", err)

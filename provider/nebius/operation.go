@@ -25,7 +25,10 @@ func (o *operation) Name() string { return o.op.ID() }
 
 // Wait implements provider.Operation: it polls until the operation is done
 // and returns an error matching provider.ErrOperationFailed when it
-// finished with a non-OK status.
+// finished with a non-OK status — but provider.ErrOverridden when it ended
+// ABORTED: a later operation on the resource (a console stop during our
+// start) overtook it, which is drift for the reconciler, not a failed
+// action.
 func (o *operation) Wait(ctx context.Context) error {
 	for !o.op.Done() {
 		t := o.p.cfg.Clock.NewTimer(PollInterval)
@@ -38,6 +41,10 @@ func (o *operation) Wait(ctx context.Context) error {
 		if err := o.op.Poll(ctx); err != nil {
 			return classify("poll "+o.call, err)
 		}
+	}
+	if st := o.op.Status(); st != nil && st.Code() == codes.Aborted {
+		return fmt.Errorf("%s: %s: operation %s was aborted by a later one: %s: %w",
+			Name, o.call, o.op.ID(), quote(st.Message()), provider.ErrOverridden)
 	}
 	if st := o.op.Status(); st != nil && st.Code() != codes.OK {
 		return fmt.Errorf("%s: %s: operation %s finished with %s: %w: %w",

@@ -27,6 +27,12 @@ type Config struct {
 	Logger *slog.Logger
 	// PageSize is the listing page size; 0 means DefaultPageSize.
 	PageSize int64
+	// LaunchSpec gives each host's instance spec for Reprovision: Flavor
+	// is the platform, Preset its preset, Image the boot image family,
+	// Network the subnet id, PublicIP a public address, BootDiskGiB the
+	// boot disk size; the other fields must be empty. Without it,
+	// reprovision is unsupported (Supports says so; nothing is sent).
+	LaunchSpec provider.LaunchFunc
 }
 
 // Provider is the Nebius adapter. It implements provider.Provider,
@@ -68,8 +74,17 @@ func (p *Provider) Name() string { return Name }
 // Capabilities implements provider.Provider (see [Facts]).
 func (p *Provider) Capabilities() provider.Capabilities { return capabilities() }
 
-// Supports implements provider.Provider (see [Facts]).
-func (p *Provider) Supports(host provider.Host, a hoststate.Action) error { return supports(host, a) }
+// Supports implements provider.Provider (see [Facts]): a reprovision also
+// needs the host's launch spec (Config.LaunchSpec).
+func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
+	if err := supports(host, a); err != nil || a != hoststate.ActionReprovision {
+		return err
+	}
+	if _, err := p.launchSpec(host); err != nil {
+		return provider.Unsupported(Name, a, "a reprovision creates the instance from the host's launch spec: "+err.Error())
+	}
+	return nil
+}
 
 // Reboot implements provider.Provider: unsupported (see [Facts]).
 func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Operation, error) {
@@ -82,24 +97,24 @@ func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Opera
 // Validate implements provider.Provider (see [Facts]).
 func (p *Provider) Validate(host provider.Host) error { return validate(host) }
 
-// Probe implements provider.Provider: an instance Get and a disk Get.
+// Probe implements provider.Provider: an instance Get (GetByName for a
+// host referenced by name) and a disk Get. A running instance that does
+// not hold the data disk (its read_write_attachment names another, or
+// none) reports the volume transitional.
 func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
 	if err := p.Validate(host); err != nil {
 		return hoststate.Observation{}, err
 	}
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
-	inst, err := p.instances.Get(ctx, host.Instance)
+	inst, absent, err := p.instance(ctx, host)
 	switch {
-	case err == nil && (inst.ID != host.Instance || inst.State == ""):
-		return hoststate.Observation{}, &callError{"get instance " + host.Instance, provider.ErrBadResponse, errForeign}
-	case err == nil:
+	case err != nil:
+		return hoststate.Observation{}, err
+	case !absent:
 		obs.RawVM = inst.State
 		obs.VM = InstanceStates.Normalize(inst.State)
 		obs.Address = inst.PublicIP
-	default:
-		if err = classify("get instance "+host.Instance, err); !errors.Is(err, provider.ErrNotFound) {
-			return hoststate.Observation{}, err
-		}
+		obs.VMID = inst.ID
 	}
 	disk, err := p.disks.Get(ctx, host.Volume)
 	switch {
@@ -108,6 +123,9 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	case err == nil:
 		obs.RawVolume = disk.State
 		obs.Volume = DiskStates.Normalize(disk.State)
+		if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && disk.AttachedTo != inst.ID {
+			obs.Volume = hoststate.VolumeTransitional
+		}
 	default:
 		if err = classify("get disk "+host.Volume, err); !errors.Is(err, provider.ErrNotFound) {
 			return hoststate.Observation{}, err
@@ -116,53 +134,131 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	return obs, nil
 }
 
+// instance reads host's instance: by id, or by name in Host.Project.
+// absent is Nebius's NOT_FOUND.
+func (p *Provider) instance(ctx context.Context, host provider.Host) (Instance, bool, error) {
+	call := "get instance " + host.Instance
+	var inst Instance
+	var err error
+	if byName(host) {
+		inst, err = p.instances.GetByName(ctx, host.Project, host.Instance)
+	} else {
+		inst, err = p.instances.Get(ctx, host.Instance)
+	}
+	switch {
+	case err == nil && (inst.State == "" || inst.ID == "" || (byName(host) && inst.Name != host.Instance) || (!byName(host) && inst.ID != host.Instance)):
+		return Instance{}, false, &callError{call, provider.ErrBadResponse, errForeign}
+	case err == nil:
+		return inst, false, nil
+	}
+	if err = classify(call, err); errors.Is(err, provider.ErrNotFound) {
+		return Instance{}, true, nil
+	}
+	return Instance{}, false, err
+}
+
+// ours reads host's instance for an action (verb): an error matching
+// provider.ErrNotFound when it is gone, provider.ErrNotOurs when a host
+// referenced by name finds someone else's instance of the name. (A host
+// referenced by id is its instance: the immutable id is the proof.)
+func (p *Provider) ours(ctx context.Context, host provider.Host, verb string) (Instance, error) {
+	if err := p.Validate(host); err != nil {
+		return Instance{}, err
+	}
+	inst, absent, err := p.instance(ctx, host)
+	switch {
+	case err != nil:
+		return Instance{}, err
+	case absent:
+		return Instance{}, fmt.Errorf("%s: %s %s: no such instance: %w", Name, verb, quote(host.Instance), provider.ErrNotFound)
+	}
+	return inst, checkOurs(host, inst)
+}
+
+// checkOurs returns a *provider.NotOursError when host is referenced by
+// name and inst lacks its ownership labels.
+func checkOurs(host provider.Host, inst Instance) error {
+	if !byName(host) {
+		return nil
+	}
+	if ok, missing := provider.Owns(inst.Labels, host); !ok {
+		return &provider.NotOursError{Provider: Name, Instance: host.Instance, VMID: inst.ID, Missing: missing}
+	}
+	return nil
+}
+
 // Start implements provider.Provider.
 func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Operation, error) {
-	return p.act(ctx, host, "start instance "+host.Instance, func() (Operation, error) {
-		return p.instances.Start(ctx, host.Instance)
-	})
+	inst, err := p.ours(ctx, host, "start")
+	if err != nil {
+		return nil, err
+	}
+	return asOp(p.act(ctx, host, "start instance "+inst.ID, func() (Operation, error) {
+		return p.instances.Start(ctx, inst.ID)
+	}))
 }
 
 // Stop implements provider.Provider: the instance becomes STOPPED and keeps
 // its disks.
 func (p *Provider) Stop(ctx context.Context, host provider.Host) (provider.Operation, error) {
-	return p.act(ctx, host, "stop instance "+host.Instance, func() (Operation, error) {
-		return p.instances.Stop(ctx, host.Instance)
-	})
+	inst, err := p.ours(ctx, host, "stop")
+	if err != nil {
+		return nil, err
+	}
+	return asOp(p.act(ctx, host, "stop instance "+inst.ID, func() (Operation, error) {
+		return p.instances.Stop(ctx, inst.ID)
+	}))
 }
 
 // Deprovision implements provider.Provider: it deletes the instance
 // and, inside the returned Operation's Wait once the instance is gone, the
-// data disk. When the instance is already gone only the disk is deleted;
-// when both are gone the error matches provider.ErrNotFound.
+// data disk. When the instance is already gone — a deprovision
+// interrupted between the two deletes included — only the disk is
+// deleted; when both are gone the error matches provider.ErrNotFound.
 func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	deleteDisk := func(ctx context.Context) (provider.Operation, error) {
-		op, err := p.act(ctx, host, "delete disk "+host.Volume, func() (Operation, error) {
+		op, err := asOp(p.act(ctx, host, "delete disk "+host.Volume, func() (Operation, error) {
 			return p.disks.Delete(ctx, host.Volume)
-		})
+		}))
 		if errors.Is(err, provider.ErrNotFound) {
 			return nil, nil
 		}
 		return op, err
 	}
-	op, err := p.act(ctx, host, "delete instance "+host.Instance, func() (Operation, error) {
-		return p.instances.Delete(ctx, host.Instance)
-	})
+	inst, err := p.ours(ctx, host, "deprovision")
 	switch {
 	case errors.Is(err, provider.ErrNotFound):
 		op, err := deleteDisk(ctx)
 		if op == nil && err == nil {
-			return nil, fmt.Errorf("%s: deprovision %s: instance and disk already gone: %w", Name, host.Instance, provider.ErrNotFound)
+			return nil, fmt.Errorf("%s: deprovision %s: instance and disk already gone: %w", Name, quote(host.Instance), provider.ErrNotFound)
 		}
 		return op, err
+	case err != nil:
+		return nil, err
+	}
+	op, err := p.act(ctx, host, "delete instance "+inst.ID, func() (Operation, error) {
+		return p.instances.Delete(ctx, inst.ID)
+	})
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		return deleteDisk(ctx)
 	case err != nil:
 		return nil, err
 	}
 	return provider.Then(op, deleteDisk), nil
 }
 
+// asOp returns op as a provider.Operation: nil (not a nil *operation)
+// when the call failed.
+func asOp(op *operation, err error) (provider.Operation, error) {
+	if op == nil || err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
 // act validates host, sends one mutating call and wraps its operation.
-func (p *Provider) act(ctx context.Context, host provider.Host, what string, call func() (Operation, error)) (provider.Operation, error) {
+func (p *Provider) act(ctx context.Context, host provider.Host, what string, call func() (Operation, error)) (*operation, error) {
 	if err := p.Validate(host); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,12 @@ type Instance struct {
 	// PublicIP is the first network interface's public address without
 	// its prefix length ("" if none).
 	PublicIP string
+	// Labels are metadata.labels: the ownership labels of an instance the
+	// adapter created (provider.OwnershipLabels).
+	Labels map[string]string
+	// BootDisk is spec.boot_disk's existing disk id ("" when the answer
+	// has none), which a reprovision replaces.
+	BootDisk string
 }
 
 // Disk is what the adapter reads of a compute/v1 Disk.
@@ -33,6 +39,10 @@ type Disk struct {
 	State string
 	// AttachedTo is status.read_write_attachment, the instance holding it.
 	AttachedTo string
+	// ManagedBy is status.managed_by: the instance whose deletion deletes
+	// this disk, "" for a disk that outlives every instance (what a data
+	// disk must be).
+	ManagedBy string
 }
 
 // ListRequest is a List call: ListInstancesRequest / ListDisksRequest.
@@ -74,6 +84,42 @@ type Operation interface {
 	Status() *status.Status
 	// Poll fetches the operation's current state from the server.
 	Poll(ctx context.Context) error
+	// ResourceID is the id of the resource the operation acts on: the new
+	// resource's id for a Create.
+	ResourceID() string
+}
+
+// CreateInstanceRequest is a CreateInstanceRequest: an instance named Name
+// in project ParentID with the boot disk and data disk attached (both
+// existing disks, so neither is managed by the instance: deleting it
+// keeps them).
+type CreateInstanceRequest struct {
+	// ParentID is the project; Name the instance's name, unique in it.
+	ParentID, Name string
+	// Labels are metadata.labels.
+	Labels map[string]string
+	// Platform and Preset are spec.resources.
+	Platform, Preset string
+	// SubnetID is the network interface's subnet; PublicIP asks for a
+	// public address on it.
+	SubnetID string
+	PublicIP bool
+	// BootDiskID is spec.boot_disk, DataDiskID the one secondary disk,
+	// attached read-write.
+	BootDiskID, DataDiskID string
+}
+
+// CreateDiskRequest is a CreateDiskRequest of a boot disk: a NETWORK_SSD
+// of SizeGiB made from the newest image of ImageFamily.
+type CreateDiskRequest struct {
+	// ParentID is the project; Name the disk's name, unique in it.
+	ParentID, Name string
+	// Labels are metadata.labels.
+	Labels map[string]string
+	// SizeGiB is spec.size_gibibytes.
+	SizeGiB int64
+	// ImageFamily is spec.source_image_family.image_family.
+	ImageFamily string
 }
 
 // InstanceService is the shape of gosdk's compute/v1 InstanceService that
@@ -81,6 +127,10 @@ type Operation interface {
 type InstanceService interface {
 	// Get reads one instance by id.
 	Get(ctx context.Context, id string) (Instance, error)
+	// GetByName reads the instance named name in project parentID.
+	GetByName(ctx context.Context, parentID, name string) (Instance, error)
+	// Create creates an instance.
+	Create(ctx context.Context, req CreateInstanceRequest) (Operation, error)
 	// List reads one page of a project's instances.
 	List(ctx context.Context, req ListRequest) (InstancePage, error)
 	// Start starts a stopped instance.
@@ -98,6 +148,8 @@ type DiskService interface {
 	Get(ctx context.Context, id string) (Disk, error)
 	// List reads one page of a project's disks.
 	List(ctx context.Context, req ListRequest) (DiskPage, error)
+	// Create creates a (boot) disk.
+	Create(ctx context.Context, req CreateDiskRequest) (Operation, error)
 	// Delete deletes a disk.
 	Delete(ctx context.Context, id string) (Operation, error)
 }

@@ -102,7 +102,7 @@ func testListPages(w *world) {
 	for _, h := range hosts {
 		want := w.expect(h)
 		got := vms[h.Instance]
-		if diff := cmp.Diff(provider.ListedVM{Instance: h.Instance, VM: want.VM, Raw: want.RawVM, Address: want.Address}, got); diff != "" {
+		if diff := cmp.Diff(provider.ListedVM{Instance: h.Instance, VM: want.VM, Raw: want.RawVM, Address: want.Address, VMID: want.VMID}, got); diff != "" {
 			w.t.Errorf("listed VM of %s (-truth +listed):\n%s", h.Instance, diff)
 		}
 		if !w.facts.Capabilities.SeparateVolume {

@@ -124,6 +124,14 @@ func (p *Provider) Reboot(_ context.Context, host provider.Host) (provider.Opera
 	return nil, p.Supports(host, hoststate.ActionReboot)
 }
 
+// Reprovision implements provider.Provider: unsupported (see [Facts]).
+func (p *Provider) Reprovision(_ context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	return nil, p.Supports(host, hoststate.ActionReprovision)
+}
+
 // Deprovision implements provider.Provider: unsupported (see [Facts]).
 func (p *Provider) Deprovision(_ context.Context, host provider.Host) (provider.Operation, error) {
 	if err := p.Validate(host); err != nil {

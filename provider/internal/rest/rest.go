@@ -45,6 +45,10 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Logger receives one debug line per call (never headers or bodies).
 	Logger *slog.Logger
+	// Secret is the credential Authorize sends; a provider that echoes it
+	// back in an answer (an error message quoting the rejected key) gets
+	// it replaced by "[redacted]" before anything reads the body.
+	Secret string
 }
 
 // Client sends JSON requests to one API. Safe for concurrent use.
@@ -132,6 +136,9 @@ func (c *Client) Do(ctx context.Context, call, method string, path []string, que
 		slog.String("method", method), slog.String("path", u.Path), slog.Int("status", resp.StatusCode))
 	if err != nil {
 		return Response{}, err
+	}
+	if c.o.Secret != "" {
+		b = bytes.ReplaceAll(b, []byte(c.o.Secret), []byte(KeyState(c.o.Secret)))
 	}
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }

@@ -24,6 +24,61 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type DiskSpec_DiskType int32
+
+const (
+	DiskSpec_UNSPECIFIED                DiskSpec_DiskType = 0
+	DiskSpec_NETWORK_SSD                DiskSpec_DiskType = 1
+	DiskSpec_NETWORK_HDD                DiskSpec_DiskType = 2
+	DiskSpec_NETWORK_SSD_NON_REPLICATED DiskSpec_DiskType = 3
+	DiskSpec_NETWORK_SSD_IO_M3          DiskSpec_DiskType = 4
+)
+
+// Enum value maps for DiskSpec_DiskType.
+var (
+	DiskSpec_DiskType_name = map[int32]string{
+		0: "UNSPECIFIED",
+		1: "NETWORK_SSD",
+		2: "NETWORK_HDD",
+		3: "NETWORK_SSD_NON_REPLICATED",
+		4: "NETWORK_SSD_IO_M3",
+	}
+	DiskSpec_DiskType_value = map[string]int32{
+		"UNSPECIFIED":                0,
+		"NETWORK_SSD":                1,
+		"NETWORK_HDD":                2,
+		"NETWORK_SSD_NON_REPLICATED": 3,
+		"NETWORK_SSD_IO_M3":          4,
+	}
+)
+
+func (x DiskSpec_DiskType) Enum() *DiskSpec_DiskType {
+	p := new(DiskSpec_DiskType)
+	*p = x
+	return p
+}
+
+func (x DiskSpec_DiskType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DiskSpec_DiskType) Descriptor() protoreflect.EnumDescriptor {
+	return file_nebius_compute_v1_disk_proto_enumTypes[0].Descriptor()
+}
+
+func (DiskSpec_DiskType) Type() protoreflect.EnumType {
+	return &file_nebius_compute_v1_disk_proto_enumTypes[0]
+}
+
+func (x DiskSpec_DiskType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DiskSpec_DiskType.Descriptor instead.
+func (DiskSpec_DiskType) EnumDescriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{1, 0}
+}
+
 type DiskStatus_State int32
 
 const (
@@ -69,11 +124,11 @@ func (x DiskStatus_State) String() string {
 }
 
 func (DiskStatus_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_nebius_compute_v1_disk_proto_enumTypes[0].Descriptor()
+	return file_nebius_compute_v1_disk_proto_enumTypes[1].Descriptor()
 }
 
 func (DiskStatus_State) Type() protoreflect.EnumType {
-	return &file_nebius_compute_v1_disk_proto_enumTypes[0]
+	return &file_nebius_compute_v1_disk_proto_enumTypes[1]
 }
 
 func (x DiskStatus_State) Number() protoreflect.EnumNumber {
@@ -82,15 +137,15 @@ func (x DiskStatus_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DiskStatus_State.Descriptor instead.
 func (DiskStatus_State) EnumDescriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{1, 0}
+	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{3, 0}
 }
 
 // A disk.
 // Upstream: nebius/compute/v1/disk.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: spec = 2.
 type Disk struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Metadata      *ResourceMetadata      `protobuf:"bytes,1,opt,name=metadata,proto3" json:"metadata,omitempty"`
+	Spec          *DiskSpec              `protobuf:"bytes,2,opt,name=spec,proto3" json:"spec,omitempty"`
 	Status        *DiskStatus            `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -133,11 +188,179 @@ func (x *Disk) GetMetadata() *ResourceMetadata {
 	return nil
 }
 
+func (x *Disk) GetSpec() *DiskSpec {
+	if x != nil {
+		return x.Spec
+	}
+	return nil
+}
+
 func (x *Disk) GetStatus() *DiskStatus {
 	if x != nil {
 		return x.Status
 	}
 	return nil
+}
+
+// What a disk is made of: the parts a boot disk's create sets.
+// Upstream: nebius/compute/v1/disk.proto, nebius/api@0b636cf18700202b9143b5c0ceebae05b6cc5459.
+// Left out: size_bytes = 1, size_kibibytes = 2, size_mebibytes = 3,
+// block_size_bytes = 5, placement_policy = 7, source_image_id = 8.
+type DiskSpec struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Size:
+	//
+	//	*DiskSpec_SizeGibibytes
+	Size isDiskSpec_Size   `protobuf_oneof:"size"`
+	Type DiskSpec_DiskType `protobuf:"varint,6,opt,name=type,proto3,enum=nebius.compute.v1.DiskSpec_DiskType" json:"type,omitempty"`
+	// Types that are valid to be assigned to Source:
+	//
+	//	*DiskSpec_SourceImageFamily
+	Source        isDiskSpec_Source `protobuf_oneof:"source"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DiskSpec) Reset() {
+	*x = DiskSpec{}
+	mi := &file_nebius_compute_v1_disk_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DiskSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DiskSpec) ProtoMessage() {}
+
+func (x *DiskSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_disk_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DiskSpec.ProtoReflect.Descriptor instead.
+func (*DiskSpec) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *DiskSpec) GetSize() isDiskSpec_Size {
+	if x != nil {
+		return x.Size
+	}
+	return nil
+}
+
+func (x *DiskSpec) GetSizeGibibytes() int64 {
+	if x != nil {
+		if x, ok := x.Size.(*DiskSpec_SizeGibibytes); ok {
+			return x.SizeGibibytes
+		}
+	}
+	return 0
+}
+
+func (x *DiskSpec) GetType() DiskSpec_DiskType {
+	if x != nil {
+		return x.Type
+	}
+	return DiskSpec_UNSPECIFIED
+}
+
+func (x *DiskSpec) GetSource() isDiskSpec_Source {
+	if x != nil {
+		return x.Source
+	}
+	return nil
+}
+
+func (x *DiskSpec) GetSourceImageFamily() *SourceImageFamily {
+	if x != nil {
+		if x, ok := x.Source.(*DiskSpec_SourceImageFamily); ok {
+			return x.SourceImageFamily
+		}
+	}
+	return nil
+}
+
+type isDiskSpec_Size interface {
+	isDiskSpec_Size()
+}
+
+type DiskSpec_SizeGibibytes struct {
+	SizeGibibytes int64 `protobuf:"varint,4,opt,name=size_gibibytes,json=sizeGibibytes,proto3,oneof"`
+}
+
+func (*DiskSpec_SizeGibibytes) isDiskSpec_Size() {}
+
+type isDiskSpec_Source interface {
+	isDiskSpec_Source()
+}
+
+type DiskSpec_SourceImageFamily struct {
+	SourceImageFamily *SourceImageFamily `protobuf:"bytes,10,opt,name=source_image_family,json=sourceImageFamily,proto3,oneof"`
+}
+
+func (*DiskSpec_SourceImageFamily) isDiskSpec_Source() {}
+
+// Upstream: nebius/compute/v1/disk.proto, nebius/api@0b636cf18700202b9143b5c0ceebae05b6cc5459.
+type SourceImageFamily struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ImageFamily   string                 `protobuf:"bytes,1,opt,name=image_family,json=imageFamily,proto3" json:"image_family,omitempty"`
+	ParentId      string                 `protobuf:"bytes,2,opt,name=parent_id,json=parentId,proto3" json:"parent_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SourceImageFamily) Reset() {
+	*x = SourceImageFamily{}
+	mi := &file_nebius_compute_v1_disk_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SourceImageFamily) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SourceImageFamily) ProtoMessage() {}
+
+func (x *SourceImageFamily) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_disk_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SourceImageFamily.ProtoReflect.Descriptor instead.
+func (*SourceImageFamily) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SourceImageFamily) GetImageFamily() string {
+	if x != nil {
+		return x.ImageFamily
+	}
+	return ""
+}
+
+func (x *SourceImageFamily) GetParentId() string {
+	if x != nil {
+		return x.ParentId
+	}
+	return ""
 }
 
 // Upstream: nebius/compute/v1/disk.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
@@ -158,7 +381,7 @@ type DiskStatus struct {
 
 func (x *DiskStatus) Reset() {
 	*x = DiskStatus{}
-	mi := &file_nebius_compute_v1_disk_proto_msgTypes[1]
+	mi := &file_nebius_compute_v1_disk_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -170,7 +393,7 @@ func (x *DiskStatus) String() string {
 func (*DiskStatus) ProtoMessage() {}
 
 func (x *DiskStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_disk_proto_msgTypes[1]
+	mi := &file_nebius_compute_v1_disk_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -183,7 +406,7 @@ func (x *DiskStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DiskStatus.ProtoReflect.Descriptor instead.
 func (*DiskStatus) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{1}
+	return file_nebius_compute_v1_disk_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *DiskStatus) GetState() DiskStatus_State {
@@ -211,10 +434,27 @@ var File_nebius_compute_v1_disk_proto protoreflect.FileDescriptor
 
 const file_nebius_compute_v1_disk_proto_rawDesc = "" +
 	"\n" +
-	"\x1cnebius/compute/v1/disk.proto\x12\x11nebius.compute.v1\x1a\x1fnebius/common/v1/metadata.proto\"}\n" +
+	"\x1cnebius/compute/v1/disk.proto\x12\x11nebius.compute.v1\x1a\x1fnebius/common/v1/metadata.proto\"\xae\x01\n" +
 	"\x04Disk\x12>\n" +
-	"\bmetadata\x18\x01 \x01(\v2\".nebius.common.v1.ResourceMetadataR\bmetadata\x125\n" +
-	"\x06status\x18\x03 \x01(\v2\x1d.nebius.compute.v1.DiskStatusR\x06status\"\x80\x02\n" +
+	"\bmetadata\x18\x01 \x01(\v2\".nebius.common.v1.ResourceMetadataR\bmetadata\x12/\n" +
+	"\x04spec\x18\x02 \x01(\v2\x1b.nebius.compute.v1.DiskSpecR\x04spec\x125\n" +
+	"\x06status\x18\x03 \x01(\v2\x1d.nebius.compute.v1.DiskStatusR\x06status\"\xcd\x02\n" +
+	"\bDiskSpec\x12'\n" +
+	"\x0esize_gibibytes\x18\x04 \x01(\x03H\x00R\rsizeGibibytes\x128\n" +
+	"\x04type\x18\x06 \x01(\x0e2$.nebius.compute.v1.DiskSpec.DiskTypeR\x04type\x12V\n" +
+	"\x13source_image_family\x18\n" +
+	" \x01(\v2$.nebius.compute.v1.SourceImageFamilyH\x01R\x11sourceImageFamily\"t\n" +
+	"\bDiskType\x12\x0f\n" +
+	"\vUNSPECIFIED\x10\x00\x12\x0f\n" +
+	"\vNETWORK_SSD\x10\x01\x12\x0f\n" +
+	"\vNETWORK_HDD\x10\x02\x12\x1e\n" +
+	"\x1aNETWORK_SSD_NON_REPLICATED\x10\x03\x12\x15\n" +
+	"\x11NETWORK_SSD_IO_M3\x10\x04B\x06\n" +
+	"\x04sizeB\b\n" +
+	"\x06source\"S\n" +
+	"\x11SourceImageFamily\x12!\n" +
+	"\fimage_family\x18\x01 \x01(\tR\vimageFamily\x12\x1b\n" +
+	"\tparent_id\x18\x02 \x01(\tR\bparentId\"\x80\x02\n" +
 	"\n" +
 	"DiskStatus\x129\n" +
 	"\x05state\x18\x01 \x01(\x0e2#.nebius.compute.v1.DiskStatus.StateR\x05state\x122\n" +
@@ -243,23 +483,29 @@ func file_nebius_compute_v1_disk_proto_rawDescGZIP() []byte {
 	return file_nebius_compute_v1_disk_proto_rawDescData
 }
 
-var file_nebius_compute_v1_disk_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_nebius_compute_v1_disk_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_nebius_compute_v1_disk_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_nebius_compute_v1_disk_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_nebius_compute_v1_disk_proto_goTypes = []any{
-	(DiskStatus_State)(0),    // 0: nebius.compute.v1.DiskStatus.State
-	(*Disk)(nil),             // 1: nebius.compute.v1.Disk
-	(*DiskStatus)(nil),       // 2: nebius.compute.v1.DiskStatus
-	(*ResourceMetadata)(nil), // 3: nebius.common.v1.ResourceMetadata
+	(DiskSpec_DiskType)(0),    // 0: nebius.compute.v1.DiskSpec.DiskType
+	(DiskStatus_State)(0),     // 1: nebius.compute.v1.DiskStatus.State
+	(*Disk)(nil),              // 2: nebius.compute.v1.Disk
+	(*DiskSpec)(nil),          // 3: nebius.compute.v1.DiskSpec
+	(*SourceImageFamily)(nil), // 4: nebius.compute.v1.SourceImageFamily
+	(*DiskStatus)(nil),        // 5: nebius.compute.v1.DiskStatus
+	(*ResourceMetadata)(nil),  // 6: nebius.common.v1.ResourceMetadata
 }
 var file_nebius_compute_v1_disk_proto_depIdxs = []int32{
-	3, // 0: nebius.compute.v1.Disk.metadata:type_name -> nebius.common.v1.ResourceMetadata
-	2, // 1: nebius.compute.v1.Disk.status:type_name -> nebius.compute.v1.DiskStatus
-	0, // 2: nebius.compute.v1.DiskStatus.state:type_name -> nebius.compute.v1.DiskStatus.State
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	6, // 0: nebius.compute.v1.Disk.metadata:type_name -> nebius.common.v1.ResourceMetadata
+	3, // 1: nebius.compute.v1.Disk.spec:type_name -> nebius.compute.v1.DiskSpec
+	5, // 2: nebius.compute.v1.Disk.status:type_name -> nebius.compute.v1.DiskStatus
+	0, // 3: nebius.compute.v1.DiskSpec.type:type_name -> nebius.compute.v1.DiskSpec.DiskType
+	4, // 4: nebius.compute.v1.DiskSpec.source_image_family:type_name -> nebius.compute.v1.SourceImageFamily
+	1, // 5: nebius.compute.v1.DiskStatus.state:type_name -> nebius.compute.v1.DiskStatus.State
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_nebius_compute_v1_disk_proto_init() }
@@ -268,13 +514,17 @@ func file_nebius_compute_v1_disk_proto_init() {
 		return
 	}
 	file_nebius_common_v1_metadata_proto_init()
+	file_nebius_compute_v1_disk_proto_msgTypes[1].OneofWrappers = []any{
+		(*DiskSpec_SizeGibibytes)(nil),
+		(*DiskSpec_SourceImageFamily)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nebius_compute_v1_disk_proto_rawDesc), len(file_nebius_compute_v1_disk_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   2,
+			NumEnums:      2,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

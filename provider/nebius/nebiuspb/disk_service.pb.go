@@ -184,6 +184,59 @@ func (x *ListDisksResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Upstream: nebius/compute/v1/disk_service.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type CreateDiskRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Metadata      *ResourceMetadata      `protobuf:"bytes,1,opt,name=metadata,proto3" json:"metadata,omitempty"`
+	Spec          *DiskSpec              `protobuf:"bytes,2,opt,name=spec,proto3" json:"spec,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateDiskRequest) Reset() {
+	*x = CreateDiskRequest{}
+	mi := &file_nebius_compute_v1_disk_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDiskRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDiskRequest) ProtoMessage() {}
+
+func (x *CreateDiskRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_disk_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDiskRequest.ProtoReflect.Descriptor instead.
+func (*CreateDiskRequest) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_disk_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CreateDiskRequest) GetMetadata() *ResourceMetadata {
+	if x != nil {
+		return x.Metadata
+	}
+	return nil
+}
+
+func (x *CreateDiskRequest) GetSpec() *DiskSpec {
+	if x != nil {
+		return x.Spec
+	}
+	return nil
+}
+
 // Upstream: nebius/compute/v1/disk_service.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
 type DeleteDiskRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -194,7 +247,7 @@ type DeleteDiskRequest struct {
 
 func (x *DeleteDiskRequest) Reset() {
 	*x = DeleteDiskRequest{}
-	mi := &file_nebius_compute_v1_disk_service_proto_msgTypes[3]
+	mi := &file_nebius_compute_v1_disk_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -206,7 +259,7 @@ func (x *DeleteDiskRequest) String() string {
 func (*DeleteDiskRequest) ProtoMessage() {}
 
 func (x *DeleteDiskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_disk_service_proto_msgTypes[3]
+	mi := &file_nebius_compute_v1_disk_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -219,7 +272,7 @@ func (x *DeleteDiskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDiskRequest.ProtoReflect.Descriptor instead.
 func (*DeleteDiskRequest) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_disk_service_proto_rawDescGZIP(), []int{3}
+	return file_nebius_compute_v1_disk_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *DeleteDiskRequest) GetId() string {
@@ -233,7 +286,7 @@ var File_nebius_compute_v1_disk_service_proto protoreflect.FileDescriptor
 
 const file_nebius_compute_v1_disk_service_proto_rawDesc = "" +
 	"\n" +
-	"$nebius/compute/v1/disk_service.proto\x12\x11nebius.compute.v1\x1a nebius/common/v1/operation.proto\x1a\x1cnebius/compute/v1/disk.proto\" \n" +
+	"$nebius/compute/v1/disk_service.proto\x12\x11nebius.compute.v1\x1a\x1fnebius/common/v1/metadata.proto\x1a nebius/common/v1/operation.proto\x1a\x1cnebius/compute/v1/disk.proto\" \n" +
 	"\x0eGetDiskRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"k\n" +
 	"\x10ListDisksRequest\x12\x1b\n" +
@@ -243,11 +296,15 @@ const file_nebius_compute_v1_disk_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"j\n" +
 	"\x11ListDisksResponse\x12-\n" +
 	"\x05items\x18\x01 \x03(\v2\x17.nebius.compute.v1.DiskR\x05items\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"#\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x84\x01\n" +
+	"\x11CreateDiskRequest\x12>\n" +
+	"\bmetadata\x18\x01 \x01(\v2\".nebius.common.v1.ResourceMetadataR\bmetadata\x12/\n" +
+	"\x04spec\x18\x02 \x01(\v2\x1b.nebius.compute.v1.DiskSpecR\x04spec\"#\n" +
 	"\x11DeleteDiskRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id2\xf0\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id2\xbd\x02\n" +
 	"\vDiskService\x12A\n" +
-	"\x03Get\x12!.nebius.compute.v1.GetDiskRequest\x1a\x17.nebius.compute.v1.Disk\x12Q\n" +
+	"\x03Get\x12!.nebius.compute.v1.GetDiskRequest\x1a\x17.nebius.compute.v1.Disk\x12K\n" +
+	"\x06Create\x12$.nebius.compute.v1.CreateDiskRequest\x1a\x1b.nebius.common.v1.Operation\x12Q\n" +
 	"\x04List\x12#.nebius.compute.v1.ListDisksRequest\x1a$.nebius.compute.v1.ListDisksResponse\x12K\n" +
 	"\x06Delete\x12$.nebius.compute.v1.DeleteDiskRequest\x1a\x1b.nebius.common.v1.OperationBBZ@github.com/driftless/driftless/provider/nebius/nebiuspb;nebiuspbb\x06proto3"
 
@@ -263,28 +320,35 @@ func file_nebius_compute_v1_disk_service_proto_rawDescGZIP() []byte {
 	return file_nebius_compute_v1_disk_service_proto_rawDescData
 }
 
-var file_nebius_compute_v1_disk_service_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_nebius_compute_v1_disk_service_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_nebius_compute_v1_disk_service_proto_goTypes = []any{
 	(*GetDiskRequest)(nil),    // 0: nebius.compute.v1.GetDiskRequest
 	(*ListDisksRequest)(nil),  // 1: nebius.compute.v1.ListDisksRequest
 	(*ListDisksResponse)(nil), // 2: nebius.compute.v1.ListDisksResponse
-	(*DeleteDiskRequest)(nil), // 3: nebius.compute.v1.DeleteDiskRequest
-	(*Disk)(nil),              // 4: nebius.compute.v1.Disk
-	(*Operation)(nil),         // 5: nebius.common.v1.Operation
+	(*CreateDiskRequest)(nil), // 3: nebius.compute.v1.CreateDiskRequest
+	(*DeleteDiskRequest)(nil), // 4: nebius.compute.v1.DeleteDiskRequest
+	(*Disk)(nil),              // 5: nebius.compute.v1.Disk
+	(*ResourceMetadata)(nil),  // 6: nebius.common.v1.ResourceMetadata
+	(*DiskSpec)(nil),          // 7: nebius.compute.v1.DiskSpec
+	(*Operation)(nil),         // 8: nebius.common.v1.Operation
 }
 var file_nebius_compute_v1_disk_service_proto_depIdxs = []int32{
-	4, // 0: nebius.compute.v1.ListDisksResponse.items:type_name -> nebius.compute.v1.Disk
-	0, // 1: nebius.compute.v1.DiskService.Get:input_type -> nebius.compute.v1.GetDiskRequest
-	1, // 2: nebius.compute.v1.DiskService.List:input_type -> nebius.compute.v1.ListDisksRequest
-	3, // 3: nebius.compute.v1.DiskService.Delete:input_type -> nebius.compute.v1.DeleteDiskRequest
-	4, // 4: nebius.compute.v1.DiskService.Get:output_type -> nebius.compute.v1.Disk
-	2, // 5: nebius.compute.v1.DiskService.List:output_type -> nebius.compute.v1.ListDisksResponse
-	5, // 6: nebius.compute.v1.DiskService.Delete:output_type -> nebius.common.v1.Operation
-	4, // [4:7] is the sub-list for method output_type
-	1, // [1:4] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	5, // 0: nebius.compute.v1.ListDisksResponse.items:type_name -> nebius.compute.v1.Disk
+	6, // 1: nebius.compute.v1.CreateDiskRequest.metadata:type_name -> nebius.common.v1.ResourceMetadata
+	7, // 2: nebius.compute.v1.CreateDiskRequest.spec:type_name -> nebius.compute.v1.DiskSpec
+	0, // 3: nebius.compute.v1.DiskService.Get:input_type -> nebius.compute.v1.GetDiskRequest
+	3, // 4: nebius.compute.v1.DiskService.Create:input_type -> nebius.compute.v1.CreateDiskRequest
+	1, // 5: nebius.compute.v1.DiskService.List:input_type -> nebius.compute.v1.ListDisksRequest
+	4, // 6: nebius.compute.v1.DiskService.Delete:input_type -> nebius.compute.v1.DeleteDiskRequest
+	5, // 7: nebius.compute.v1.DiskService.Get:output_type -> nebius.compute.v1.Disk
+	8, // 8: nebius.compute.v1.DiskService.Create:output_type -> nebius.common.v1.Operation
+	2, // 9: nebius.compute.v1.DiskService.List:output_type -> nebius.compute.v1.ListDisksResponse
+	8, // 10: nebius.compute.v1.DiskService.Delete:output_type -> nebius.common.v1.Operation
+	7, // [7:11] is the sub-list for method output_type
+	3, // [3:7] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_nebius_compute_v1_disk_service_proto_init() }
@@ -292,6 +356,7 @@ func file_nebius_compute_v1_disk_service_proto_init() {
 	if File_nebius_compute_v1_disk_service_proto != nil {
 		return
 	}
+	file_nebius_common_v1_metadata_proto_init()
 	file_nebius_common_v1_operation_proto_init()
 	file_nebius_compute_v1_disk_proto_init()
 	type x struct{}
@@ -300,7 +365,7 @@ func file_nebius_compute_v1_disk_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nebius_compute_v1_disk_service_proto_rawDesc), len(file_nebius_compute_v1_disk_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	DiskService_Get_FullMethodName    = "/nebius.compute.v1.DiskService/Get"
+	DiskService_Create_FullMethodName = "/nebius.compute.v1.DiskService/Create"
 	DiskService_List_FullMethodName   = "/nebius.compute.v1.DiskService/List"
 	DiskService_Delete_FullMethodName = "/nebius.compute.v1.DiskService/Delete"
 )
@@ -33,9 +34,11 @@ const (
 //
 // Served at compute.api.nebius.cloud:443.
 // Upstream: nebius/compute/v1/disk_service.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: GetByName, Create, Update, ListOperationsByParent.
+// Left out: GetByName, Update, ListOperationsByParent.
 type DiskServiceClient interface {
 	Get(ctx context.Context, in *GetDiskRequest, opts ...grpc.CallOption) (*Disk, error)
+	// Creates a disk; its operation's resource_id is the new id.
+	Create(ctx context.Context, in *CreateDiskRequest, opts ...grpc.CallOption) (*Operation, error)
 	List(ctx context.Context, in *ListDisksRequest, opts ...grpc.CallOption) (*ListDisksResponse, error)
 	Delete(ctx context.Context, in *DeleteDiskRequest, opts ...grpc.CallOption) (*Operation, error)
 }
@@ -52,6 +55,16 @@ func (c *diskServiceClient) Get(ctx context.Context, in *GetDiskRequest, opts ..
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Disk)
 	err := c.cc.Invoke(ctx, DiskService_Get_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *diskServiceClient) Create(ctx context.Context, in *CreateDiskRequest, opts ...grpc.CallOption) (*Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Operation)
+	err := c.cc.Invoke(ctx, DiskService_Create_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -84,9 +97,11 @@ func (c *diskServiceClient) Delete(ctx context.Context, in *DeleteDiskRequest, o
 //
 // Served at compute.api.nebius.cloud:443.
 // Upstream: nebius/compute/v1/disk_service.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: GetByName, Create, Update, ListOperationsByParent.
+// Left out: GetByName, Update, ListOperationsByParent.
 type DiskServiceServer interface {
 	Get(context.Context, *GetDiskRequest) (*Disk, error)
+	// Creates a disk; its operation's resource_id is the new id.
+	Create(context.Context, *CreateDiskRequest) (*Operation, error)
 	List(context.Context, *ListDisksRequest) (*ListDisksResponse, error)
 	Delete(context.Context, *DeleteDiskRequest) (*Operation, error)
 	mustEmbedUnimplementedDiskServiceServer()
@@ -101,6 +116,9 @@ type UnimplementedDiskServiceServer struct{}
 
 func (UnimplementedDiskServiceServer) Get(context.Context, *GetDiskRequest) (*Disk, error) {
 	return nil, status.Error(codes.Unimplemented, "method Get not implemented")
+}
+func (UnimplementedDiskServiceServer) Create(context.Context, *CreateDiskRequest) (*Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method Create not implemented")
 }
 func (UnimplementedDiskServiceServer) List(context.Context, *ListDisksRequest) (*ListDisksResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method List not implemented")
@@ -143,6 +161,24 @@ func _DiskService_Get_Handler(srv interface{}, ctx context.Context, dec func(int
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(DiskServiceServer).Get(ctx, req.(*GetDiskRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DiskService_Create_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateDiskRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DiskServiceServer).Create(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DiskService_Create_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DiskServiceServer).Create(ctx, req.(*CreateDiskRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -193,6 +229,10 @@ var DiskService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Get",
 			Handler:    _DiskService_Get_Handler,
+		},
+		{
+			MethodName: "Create",
+			Handler:    _DiskService_Create_Handler,
 		},
 		{
 			MethodName: "List",

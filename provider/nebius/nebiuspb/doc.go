@@ -1,8 +1,10 @@
 // Package nebiuspb is the generated Go code of a small subset of the public
 // Nebius AI Cloud gRPC API (github.com/nebius/api): compute/v1
-// InstanceService (Get, List, Start, Stop, Delete) and DiskService (Get,
-// List, Delete), common/v1 OperationService.Get, and the messages they
-// carry, including the ServiceError detail of failed calls.
+// InstanceService (Get, GetByName, List, Create, Start, Stop, Delete) and
+// DiskService (Get, List, Create, Delete), common/v1 OperationService.Get,
+// and the messages they carry — metadata with labels, the parts of an
+// instance's and a disk's spec a create sets, the ServiceError detail of
+// failed calls.
 //
 // The .proto files under proto/ were written for this module because
 // gosdk, which ships the real generated code, cannot be a dependency here

@@ -54,9 +54,9 @@ func TestGeneratedCodeIsFresh(t *testing.T) {
 
 var (
 	blockRE = regexp.MustCompile(`^(message|enum|service|oneof)\s+(\w+)\s*\{$`)
-	fieldRE = regexp.MustCompile(`^(?:repeated\s+)?([\w.]+)\s+(\w+)\s*=\s*(\d+);$`)
+	fieldRE = regexp.MustCompile(`^(?:repeated\s+)?([\w.]+|map<\w+,\s*\w+>)\s+(\w+)\s*=\s*(\d+);$`)
 	valueRE = regexp.MustCompile(`^(\w+)\s*=\s*(\d+);$`)
-	rpcRE   = regexp.MustCompile(`^rpc\s+(\w+)\((\w+)\)\s+returns\s+\(([\w.]+)\);$`)
+	rpcRE   = regexp.MustCompile(`^rpc\s+(\w+)\(([\w.]+)\)\s+returns\s+\(([\w.]+)\);$`)
 )
 
 // declaredIn lists the declarations of a .proto file of this subset's
@@ -109,7 +109,7 @@ func declaredIn(t *testing.T, text string) []string {
 			if r == nil {
 				t.Fatalf("a service line this test cannot read: %q", line)
 			}
-			out = append(out, fmt.Sprintf("%s rpc %s(%s) %s", scope(), r[1], r[2], r[3][strings.LastIndex(r[3], ".")+1:]))
+			out = append(out, fmt.Sprintf("%s rpc %s(%s) %s", scope(), r[1], r[2][strings.LastIndex(r[2], ".")+1:], r[3][strings.LastIndex(r[3], ".")+1:]))
 		}
 	}
 	slices.Sort(out)
@@ -131,6 +131,9 @@ func registered(fd protoreflect.FileDescriptor) []string {
 		}
 	}
 	message = func(m protoreflect.MessageDescriptor) {
+		if m.IsMapEntry() {
+			return // a map field's entry type: the .proto declares the field only
+		}
 		out = append(out, "message "+local(m))
 		for i := range m.Fields().Len() {
 			f := m.Fields().Get(i)

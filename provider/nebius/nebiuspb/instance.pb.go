@@ -24,6 +24,55 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type AttachedDiskSpec_AttachMode int32
+
+const (
+	AttachedDiskSpec_UNSPECIFIED AttachedDiskSpec_AttachMode = 0
+	AttachedDiskSpec_READ_ONLY   AttachedDiskSpec_AttachMode = 1
+	AttachedDiskSpec_READ_WRITE  AttachedDiskSpec_AttachMode = 2
+)
+
+// Enum value maps for AttachedDiskSpec_AttachMode.
+var (
+	AttachedDiskSpec_AttachMode_name = map[int32]string{
+		0: "UNSPECIFIED",
+		1: "READ_ONLY",
+		2: "READ_WRITE",
+	}
+	AttachedDiskSpec_AttachMode_value = map[string]int32{
+		"UNSPECIFIED": 0,
+		"READ_ONLY":   1,
+		"READ_WRITE":  2,
+	}
+)
+
+func (x AttachedDiskSpec_AttachMode) Enum() *AttachedDiskSpec_AttachMode {
+	p := new(AttachedDiskSpec_AttachMode)
+	*p = x
+	return p
+}
+
+func (x AttachedDiskSpec_AttachMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AttachedDiskSpec_AttachMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_nebius_compute_v1_instance_proto_enumTypes[0].Descriptor()
+}
+
+func (AttachedDiskSpec_AttachMode) Type() protoreflect.EnumType {
+	return &file_nebius_compute_v1_instance_proto_enumTypes[0]
+}
+
+func (x AttachedDiskSpec_AttachMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AttachedDiskSpec_AttachMode.Descriptor instead.
+func (AttachedDiskSpec_AttachMode) EnumDescriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{3, 0}
+}
+
 type InstanceStatus_InstanceState int32
 
 const (
@@ -75,11 +124,11 @@ func (x InstanceStatus_InstanceState) String() string {
 }
 
 func (InstanceStatus_InstanceState) Descriptor() protoreflect.EnumDescriptor {
-	return file_nebius_compute_v1_instance_proto_enumTypes[0].Descriptor()
+	return file_nebius_compute_v1_instance_proto_enumTypes[1].Descriptor()
 }
 
 func (InstanceStatus_InstanceState) Type() protoreflect.EnumType {
-	return &file_nebius_compute_v1_instance_proto_enumTypes[0]
+	return &file_nebius_compute_v1_instance_proto_enumTypes[1]
 }
 
 func (x InstanceStatus_InstanceState) Number() protoreflect.EnumNumber {
@@ -88,15 +137,15 @@ func (x InstanceStatus_InstanceState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use InstanceStatus_InstanceState.Descriptor instead.
 func (InstanceStatus_InstanceState) EnumDescriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{1, 0}
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{5, 0}
 }
 
 // A VM instance.
 // Upstream: nebius/compute/v1/instance.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: spec = 2.
 type Instance struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Metadata      *ResourceMetadata      `protobuf:"bytes,1,opt,name=metadata,proto3" json:"metadata,omitempty"`
+	Spec          *InstanceSpec          `protobuf:"bytes,2,opt,name=spec,proto3" json:"spec,omitempty"`
 	Status        *InstanceStatus        `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -139,11 +188,295 @@ func (x *Instance) GetMetadata() *ResourceMetadata {
 	return nil
 }
 
+func (x *Instance) GetSpec() *InstanceSpec {
+	if x != nil {
+		return x.Spec
+	}
+	return nil
+}
+
 func (x *Instance) GetStatus() *InstanceStatus {
 	if x != nil {
 		return x.Status
 	}
 	return nil
+}
+
+// What an instance is made of: the parts a create sets and a reprovision
+// reads back (the boot disk it replaces).
+// Upstream: nebius/compute/v1/instance.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+// Left out: service_account_id = 1, gpu_cluster = 3, filesystems = 7,
+// cloud_init_user_data = 8, stopped = 13, recovery_policy = 15,
+// preemptible = 19, hostname = 20, reservation_policy = 23.
+type InstanceSpec struct {
+	state             protoimpl.MessageState  `protogen:"open.v1"`
+	Resources         *ResourcesSpec          `protobuf:"bytes,2,opt,name=resources,proto3" json:"resources,omitempty"`
+	NetworkInterfaces []*NetworkInterfaceSpec `protobuf:"bytes,4,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
+	BootDisk          *AttachedDiskSpec       `protobuf:"bytes,5,opt,name=boot_disk,json=bootDisk,proto3" json:"boot_disk,omitempty"`
+	SecondaryDisks    []*AttachedDiskSpec     `protobuf:"bytes,6,rep,name=secondary_disks,json=secondaryDisks,proto3" json:"secondary_disks,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *InstanceSpec) Reset() {
+	*x = InstanceSpec{}
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceSpec) ProtoMessage() {}
+
+func (x *InstanceSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceSpec.ProtoReflect.Descriptor instead.
+func (*InstanceSpec) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *InstanceSpec) GetResources() *ResourcesSpec {
+	if x != nil {
+		return x.Resources
+	}
+	return nil
+}
+
+func (x *InstanceSpec) GetNetworkInterfaces() []*NetworkInterfaceSpec {
+	if x != nil {
+		return x.NetworkInterfaces
+	}
+	return nil
+}
+
+func (x *InstanceSpec) GetBootDisk() *AttachedDiskSpec {
+	if x != nil {
+		return x.BootDisk
+	}
+	return nil
+}
+
+func (x *InstanceSpec) GetSecondaryDisks() []*AttachedDiskSpec {
+	if x != nil {
+		return x.SecondaryDisks
+	}
+	return nil
+}
+
+// Upstream: nebius/compute/v1/instance.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type ResourcesSpec struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Platform string                 `protobuf:"bytes,1,opt,name=platform,proto3" json:"platform,omitempty"`
+	// Types that are valid to be assigned to Size:
+	//
+	//	*ResourcesSpec_Preset
+	Size          isResourcesSpec_Size `protobuf_oneof:"size"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResourcesSpec) Reset() {
+	*x = ResourcesSpec{}
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResourcesSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResourcesSpec) ProtoMessage() {}
+
+func (x *ResourcesSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResourcesSpec.ProtoReflect.Descriptor instead.
+func (*ResourcesSpec) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ResourcesSpec) GetPlatform() string {
+	if x != nil {
+		return x.Platform
+	}
+	return ""
+}
+
+func (x *ResourcesSpec) GetSize() isResourcesSpec_Size {
+	if x != nil {
+		return x.Size
+	}
+	return nil
+}
+
+func (x *ResourcesSpec) GetPreset() string {
+	if x != nil {
+		if x, ok := x.Size.(*ResourcesSpec_Preset); ok {
+			return x.Preset
+		}
+	}
+	return ""
+}
+
+type isResourcesSpec_Size interface {
+	isResourcesSpec_Size()
+}
+
+type ResourcesSpec_Preset struct {
+	Preset string `protobuf:"bytes,2,opt,name=preset,proto3,oneof"`
+}
+
+func (*ResourcesSpec_Preset) isResourcesSpec_Size() {}
+
+// Upstream: nebius/compute/v1/instance.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type AttachedDiskSpec struct {
+	state      protoimpl.MessageState      `protogen:"open.v1"`
+	AttachMode AttachedDiskSpec_AttachMode `protobuf:"varint,1,opt,name=attach_mode,json=attachMode,proto3,enum=nebius.compute.v1.AttachedDiskSpec_AttachMode" json:"attach_mode,omitempty"`
+	// Types that are valid to be assigned to Type:
+	//
+	//	*AttachedDiskSpec_ExistingDisk
+	Type          isAttachedDiskSpec_Type `protobuf_oneof:"type"`
+	DeviceId      string                  `protobuf:"bytes,3,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttachedDiskSpec) Reset() {
+	*x = AttachedDiskSpec{}
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachedDiskSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachedDiskSpec) ProtoMessage() {}
+
+func (x *AttachedDiskSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachedDiskSpec.ProtoReflect.Descriptor instead.
+func (*AttachedDiskSpec) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *AttachedDiskSpec) GetAttachMode() AttachedDiskSpec_AttachMode {
+	if x != nil {
+		return x.AttachMode
+	}
+	return AttachedDiskSpec_UNSPECIFIED
+}
+
+func (x *AttachedDiskSpec) GetType() isAttachedDiskSpec_Type {
+	if x != nil {
+		return x.Type
+	}
+	return nil
+}
+
+func (x *AttachedDiskSpec) GetExistingDisk() *ExistingDisk {
+	if x != nil {
+		if x, ok := x.Type.(*AttachedDiskSpec_ExistingDisk); ok {
+			return x.ExistingDisk
+		}
+	}
+	return nil
+}
+
+func (x *AttachedDiskSpec) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+type isAttachedDiskSpec_Type interface {
+	isAttachedDiskSpec_Type()
+}
+
+type AttachedDiskSpec_ExistingDisk struct {
+	ExistingDisk *ExistingDisk `protobuf:"bytes,2,opt,name=existing_disk,json=existingDisk,proto3,oneof"`
+}
+
+func (*AttachedDiskSpec_ExistingDisk) isAttachedDiskSpec_Type() {}
+
+// Upstream: nebius/compute/v1/instance.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type ExistingDisk struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExistingDisk) Reset() {
+	*x = ExistingDisk{}
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExistingDisk) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExistingDisk) ProtoMessage() {}
+
+func (x *ExistingDisk) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExistingDisk.ProtoReflect.Descriptor instead.
+func (*ExistingDisk) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ExistingDisk) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
 }
 
 // Upstream: nebius/compute/v1/instance.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
@@ -159,7 +492,7 @@ type InstanceStatus struct {
 
 func (x *InstanceStatus) Reset() {
 	*x = InstanceStatus{}
-	mi := &file_nebius_compute_v1_instance_proto_msgTypes[1]
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -171,7 +504,7 @@ func (x *InstanceStatus) String() string {
 func (*InstanceStatus) ProtoMessage() {}
 
 func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_instance_proto_msgTypes[1]
+	mi := &file_nebius_compute_v1_instance_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -184,7 +517,7 @@ func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatus.ProtoReflect.Descriptor instead.
 func (*InstanceStatus) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{1}
+	return file_nebius_compute_v1_instance_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *InstanceStatus) GetState() InstanceStatus_InstanceState {
@@ -205,10 +538,34 @@ var File_nebius_compute_v1_instance_proto protoreflect.FileDescriptor
 
 const file_nebius_compute_v1_instance_proto_rawDesc = "" +
 	"\n" +
-	" nebius/compute/v1/instance.proto\x12\x11nebius.compute.v1\x1a\x1fnebius/common/v1/metadata.proto\x1a)nebius/compute/v1/network_interface.proto\"\x85\x01\n" +
+	" nebius/compute/v1/instance.proto\x12\x11nebius.compute.v1\x1a\x1fnebius/common/v1/metadata.proto\x1a)nebius/compute/v1/network_interface.proto\"\xba\x01\n" +
 	"\bInstance\x12>\n" +
-	"\bmetadata\x18\x01 \x01(\v2\".nebius.common.v1.ResourceMetadataR\bmetadata\x129\n" +
-	"\x06status\x18\x03 \x01(\v2!.nebius.compute.v1.InstanceStatusR\x06status\"\xbf\x02\n" +
+	"\bmetadata\x18\x01 \x01(\v2\".nebius.common.v1.ResourceMetadataR\bmetadata\x123\n" +
+	"\x04spec\x18\x02 \x01(\v2\x1f.nebius.compute.v1.InstanceSpecR\x04spec\x129\n" +
+	"\x06status\x18\x03 \x01(\v2!.nebius.compute.v1.InstanceStatusR\x06status\"\xb6\x02\n" +
+	"\fInstanceSpec\x12>\n" +
+	"\tresources\x18\x02 \x01(\v2 .nebius.compute.v1.ResourcesSpecR\tresources\x12V\n" +
+	"\x12network_interfaces\x18\x04 \x03(\v2'.nebius.compute.v1.NetworkInterfaceSpecR\x11networkInterfaces\x12@\n" +
+	"\tboot_disk\x18\x05 \x01(\v2#.nebius.compute.v1.AttachedDiskSpecR\bbootDisk\x12L\n" +
+	"\x0fsecondary_disks\x18\x06 \x03(\v2#.nebius.compute.v1.AttachedDiskSpecR\x0esecondaryDisks\"M\n" +
+	"\rResourcesSpec\x12\x1a\n" +
+	"\bplatform\x18\x01 \x01(\tR\bplatform\x12\x18\n" +
+	"\x06preset\x18\x02 \x01(\tH\x00R\x06presetB\x06\n" +
+	"\x04size\"\x8e\x02\n" +
+	"\x10AttachedDiskSpec\x12O\n" +
+	"\vattach_mode\x18\x01 \x01(\x0e2..nebius.compute.v1.AttachedDiskSpec.AttachModeR\n" +
+	"attachMode\x12F\n" +
+	"\rexisting_disk\x18\x02 \x01(\v2\x1f.nebius.compute.v1.ExistingDiskH\x00R\fexistingDisk\x12\x1b\n" +
+	"\tdevice_id\x18\x03 \x01(\tR\bdeviceId\"<\n" +
+	"\n" +
+	"AttachMode\x12\x0f\n" +
+	"\vUNSPECIFIED\x10\x00\x12\r\n" +
+	"\tREAD_ONLY\x10\x01\x12\x0e\n" +
+	"\n" +
+	"READ_WRITE\x10\x02B\x06\n" +
+	"\x04type\"\x1e\n" +
+	"\fExistingDisk\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\xbf\x02\n" +
 	"\x0eInstanceStatus\x12E\n" +
 	"\x05state\x18\x01 \x01(\x0e2/.nebius.compute.v1.InstanceStatus.InstanceStateR\x05state\x12X\n" +
 	"\x12network_interfaces\x18\x02 \x03(\v2).nebius.compute.v1.NetworkInterfaceStatusR\x11networkInterfaces\"\x8b\x01\n" +
@@ -235,25 +592,38 @@ func file_nebius_compute_v1_instance_proto_rawDescGZIP() []byte {
 	return file_nebius_compute_v1_instance_proto_rawDescData
 }
 
-var file_nebius_compute_v1_instance_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_nebius_compute_v1_instance_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_nebius_compute_v1_instance_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_nebius_compute_v1_instance_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_nebius_compute_v1_instance_proto_goTypes = []any{
-	(InstanceStatus_InstanceState)(0), // 0: nebius.compute.v1.InstanceStatus.InstanceState
-	(*Instance)(nil),                  // 1: nebius.compute.v1.Instance
-	(*InstanceStatus)(nil),            // 2: nebius.compute.v1.InstanceStatus
-	(*ResourceMetadata)(nil),          // 3: nebius.common.v1.ResourceMetadata
-	(*NetworkInterfaceStatus)(nil),    // 4: nebius.compute.v1.NetworkInterfaceStatus
+	(AttachedDiskSpec_AttachMode)(0),  // 0: nebius.compute.v1.AttachedDiskSpec.AttachMode
+	(InstanceStatus_InstanceState)(0), // 1: nebius.compute.v1.InstanceStatus.InstanceState
+	(*Instance)(nil),                  // 2: nebius.compute.v1.Instance
+	(*InstanceSpec)(nil),              // 3: nebius.compute.v1.InstanceSpec
+	(*ResourcesSpec)(nil),             // 4: nebius.compute.v1.ResourcesSpec
+	(*AttachedDiskSpec)(nil),          // 5: nebius.compute.v1.AttachedDiskSpec
+	(*ExistingDisk)(nil),              // 6: nebius.compute.v1.ExistingDisk
+	(*InstanceStatus)(nil),            // 7: nebius.compute.v1.InstanceStatus
+	(*ResourceMetadata)(nil),          // 8: nebius.common.v1.ResourceMetadata
+	(*NetworkInterfaceSpec)(nil),      // 9: nebius.compute.v1.NetworkInterfaceSpec
+	(*NetworkInterfaceStatus)(nil),    // 10: nebius.compute.v1.NetworkInterfaceStatus
 }
 var file_nebius_compute_v1_instance_proto_depIdxs = []int32{
-	3, // 0: nebius.compute.v1.Instance.metadata:type_name -> nebius.common.v1.ResourceMetadata
-	2, // 1: nebius.compute.v1.Instance.status:type_name -> nebius.compute.v1.InstanceStatus
-	0, // 2: nebius.compute.v1.InstanceStatus.state:type_name -> nebius.compute.v1.InstanceStatus.InstanceState
-	4, // 3: nebius.compute.v1.InstanceStatus.network_interfaces:type_name -> nebius.compute.v1.NetworkInterfaceStatus
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	8,  // 0: nebius.compute.v1.Instance.metadata:type_name -> nebius.common.v1.ResourceMetadata
+	3,  // 1: nebius.compute.v1.Instance.spec:type_name -> nebius.compute.v1.InstanceSpec
+	7,  // 2: nebius.compute.v1.Instance.status:type_name -> nebius.compute.v1.InstanceStatus
+	4,  // 3: nebius.compute.v1.InstanceSpec.resources:type_name -> nebius.compute.v1.ResourcesSpec
+	9,  // 4: nebius.compute.v1.InstanceSpec.network_interfaces:type_name -> nebius.compute.v1.NetworkInterfaceSpec
+	5,  // 5: nebius.compute.v1.InstanceSpec.boot_disk:type_name -> nebius.compute.v1.AttachedDiskSpec
+	5,  // 6: nebius.compute.v1.InstanceSpec.secondary_disks:type_name -> nebius.compute.v1.AttachedDiskSpec
+	0,  // 7: nebius.compute.v1.AttachedDiskSpec.attach_mode:type_name -> nebius.compute.v1.AttachedDiskSpec.AttachMode
+	6,  // 8: nebius.compute.v1.AttachedDiskSpec.existing_disk:type_name -> nebius.compute.v1.ExistingDisk
+	1,  // 9: nebius.compute.v1.InstanceStatus.state:type_name -> nebius.compute.v1.InstanceStatus.InstanceState
+	10, // 10: nebius.compute.v1.InstanceStatus.network_interfaces:type_name -> nebius.compute.v1.NetworkInterfaceStatus
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_nebius_compute_v1_instance_proto_init() }
@@ -263,13 +633,19 @@ func file_nebius_compute_v1_instance_proto_init() {
 	}
 	file_nebius_common_v1_metadata_proto_init()
 	file_nebius_compute_v1_network_interface_proto_init()
+	file_nebius_compute_v1_instance_proto_msgTypes[2].OneofWrappers = []any{
+		(*ResourcesSpec_Preset)(nil),
+	}
+	file_nebius_compute_v1_instance_proto_msgTypes[3].OneofWrappers = []any{
+		(*AttachedDiskSpec_ExistingDisk)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nebius_compute_v1_instance_proto_rawDesc), len(file_nebius_compute_v1_instance_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   2,
+			NumEnums:      2,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

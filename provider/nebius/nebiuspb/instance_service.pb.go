@@ -183,6 +183,59 @@ func (x *ListInstancesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Upstream: nebius/compute/v1/instance_service.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type CreateInstanceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Metadata      *ResourceMetadata      `protobuf:"bytes,1,opt,name=metadata,proto3" json:"metadata,omitempty"`
+	Spec          *InstanceSpec          `protobuf:"bytes,2,opt,name=spec,proto3" json:"spec,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateInstanceRequest) Reset() {
+	*x = CreateInstanceRequest{}
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateInstanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateInstanceRequest) ProtoMessage() {}
+
+func (x *CreateInstanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateInstanceRequest.ProtoReflect.Descriptor instead.
+func (*CreateInstanceRequest) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CreateInstanceRequest) GetMetadata() *ResourceMetadata {
+	if x != nil {
+		return x.Metadata
+	}
+	return nil
+}
+
+func (x *CreateInstanceRequest) GetSpec() *InstanceSpec {
+	if x != nil {
+		return x.Spec
+	}
+	return nil
+}
+
 // Upstream: nebius/compute/v1/instance_service.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
 type DeleteInstanceRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -193,7 +246,7 @@ type DeleteInstanceRequest struct {
 
 func (x *DeleteInstanceRequest) Reset() {
 	*x = DeleteInstanceRequest{}
-	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[3]
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -205,7 +258,7 @@ func (x *DeleteInstanceRequest) String() string {
 func (*DeleteInstanceRequest) ProtoMessage() {}
 
 func (x *DeleteInstanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[3]
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -218,7 +271,7 @@ func (x *DeleteInstanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteInstanceRequest.ProtoReflect.Descriptor instead.
 func (*DeleteInstanceRequest) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{3}
+	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *DeleteInstanceRequest) GetId() string {
@@ -238,7 +291,7 @@ type StartInstanceRequest struct {
 
 func (x *StartInstanceRequest) Reset() {
 	*x = StartInstanceRequest{}
-	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[4]
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -250,7 +303,7 @@ func (x *StartInstanceRequest) String() string {
 func (*StartInstanceRequest) ProtoMessage() {}
 
 func (x *StartInstanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[4]
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -263,7 +316,7 @@ func (x *StartInstanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartInstanceRequest.ProtoReflect.Descriptor instead.
 func (*StartInstanceRequest) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{4}
+	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *StartInstanceRequest) GetId() string {
@@ -283,7 +336,7 @@ type StopInstanceRequest struct {
 
 func (x *StopInstanceRequest) Reset() {
 	*x = StopInstanceRequest{}
-	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[5]
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -295,7 +348,7 @@ func (x *StopInstanceRequest) String() string {
 func (*StopInstanceRequest) ProtoMessage() {}
 
 func (x *StopInstanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[5]
+	mi := &file_nebius_compute_v1_instance_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -308,7 +361,7 @@ func (x *StopInstanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopInstanceRequest.ProtoReflect.Descriptor instead.
 func (*StopInstanceRequest) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{5}
+	return file_nebius_compute_v1_instance_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *StopInstanceRequest) GetId() string {
@@ -322,7 +375,7 @@ var File_nebius_compute_v1_instance_service_proto protoreflect.FileDescriptor
 
 const file_nebius_compute_v1_instance_service_proto_rawDesc = "" +
 	"\n" +
-	"(nebius/compute/v1/instance_service.proto\x12\x11nebius.compute.v1\x1a nebius/common/v1/operation.proto\x1a nebius/compute/v1/instance.proto\"$\n" +
+	"(nebius/compute/v1/instance_service.proto\x12\x11nebius.compute.v1\x1a\x1fnebius/common/v1/metadata.proto\x1a nebius/common/v1/operation.proto\x1a nebius/compute/v1/instance.proto\"$\n" +
 	"\x12GetInstanceRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"o\n" +
 	"\x14ListInstancesRequest\x12\x1b\n" +
@@ -332,15 +385,20 @@ const file_nebius_compute_v1_instance_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"r\n" +
 	"\x15ListInstancesResponse\x121\n" +
 	"\x05items\x18\x01 \x03(\v2\x1b.nebius.compute.v1.InstanceR\x05items\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"'\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8c\x01\n" +
+	"\x15CreateInstanceRequest\x12>\n" +
+	"\bmetadata\x18\x01 \x01(\v2\".nebius.common.v1.ResourceMetadataR\bmetadata\x123\n" +
+	"\x04spec\x18\x02 \x01(\v2\x1f.nebius.compute.v1.InstanceSpecR\x04spec\"'\n" +
 	"\x15DeleteInstanceRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"&\n" +
 	"\x14StartInstanceRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"%\n" +
 	"\x13StopInstanceRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id2\xa4\x03\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id2\xc3\x04\n" +
 	"\x0fInstanceService\x12I\n" +
-	"\x03Get\x12%.nebius.compute.v1.GetInstanceRequest\x1a\x1b.nebius.compute.v1.Instance\x12Y\n" +
+	"\x03Get\x12%.nebius.compute.v1.GetInstanceRequest\x1a\x1b.nebius.compute.v1.Instance\x12L\n" +
+	"\tGetByName\x12\".nebius.common.v1.GetByNameRequest\x1a\x1b.nebius.compute.v1.Instance\x12O\n" +
+	"\x06Create\x12(.nebius.compute.v1.CreateInstanceRequest\x1a\x1b.nebius.common.v1.Operation\x12Y\n" +
 	"\x04List\x12'.nebius.compute.v1.ListInstancesRequest\x1a(.nebius.compute.v1.ListInstancesResponse\x12O\n" +
 	"\x06Delete\x12(.nebius.compute.v1.DeleteInstanceRequest\x1a\x1b.nebius.common.v1.Operation\x12M\n" +
 	"\x05Start\x12'.nebius.compute.v1.StartInstanceRequest\x1a\x1b.nebius.common.v1.Operation\x12K\n" +
@@ -358,34 +416,44 @@ func file_nebius_compute_v1_instance_service_proto_rawDescGZIP() []byte {
 	return file_nebius_compute_v1_instance_service_proto_rawDescData
 }
 
-var file_nebius_compute_v1_instance_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_nebius_compute_v1_instance_service_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_nebius_compute_v1_instance_service_proto_goTypes = []any{
 	(*GetInstanceRequest)(nil),    // 0: nebius.compute.v1.GetInstanceRequest
 	(*ListInstancesRequest)(nil),  // 1: nebius.compute.v1.ListInstancesRequest
 	(*ListInstancesResponse)(nil), // 2: nebius.compute.v1.ListInstancesResponse
-	(*DeleteInstanceRequest)(nil), // 3: nebius.compute.v1.DeleteInstanceRequest
-	(*StartInstanceRequest)(nil),  // 4: nebius.compute.v1.StartInstanceRequest
-	(*StopInstanceRequest)(nil),   // 5: nebius.compute.v1.StopInstanceRequest
-	(*Instance)(nil),              // 6: nebius.compute.v1.Instance
-	(*Operation)(nil),             // 7: nebius.common.v1.Operation
+	(*CreateInstanceRequest)(nil), // 3: nebius.compute.v1.CreateInstanceRequest
+	(*DeleteInstanceRequest)(nil), // 4: nebius.compute.v1.DeleteInstanceRequest
+	(*StartInstanceRequest)(nil),  // 5: nebius.compute.v1.StartInstanceRequest
+	(*StopInstanceRequest)(nil),   // 6: nebius.compute.v1.StopInstanceRequest
+	(*Instance)(nil),              // 7: nebius.compute.v1.Instance
+	(*ResourceMetadata)(nil),      // 8: nebius.common.v1.ResourceMetadata
+	(*InstanceSpec)(nil),          // 9: nebius.compute.v1.InstanceSpec
+	(*GetByNameRequest)(nil),      // 10: nebius.common.v1.GetByNameRequest
+	(*Operation)(nil),             // 11: nebius.common.v1.Operation
 }
 var file_nebius_compute_v1_instance_service_proto_depIdxs = []int32{
-	6, // 0: nebius.compute.v1.ListInstancesResponse.items:type_name -> nebius.compute.v1.Instance
-	0, // 1: nebius.compute.v1.InstanceService.Get:input_type -> nebius.compute.v1.GetInstanceRequest
-	1, // 2: nebius.compute.v1.InstanceService.List:input_type -> nebius.compute.v1.ListInstancesRequest
-	3, // 3: nebius.compute.v1.InstanceService.Delete:input_type -> nebius.compute.v1.DeleteInstanceRequest
-	4, // 4: nebius.compute.v1.InstanceService.Start:input_type -> nebius.compute.v1.StartInstanceRequest
-	5, // 5: nebius.compute.v1.InstanceService.Stop:input_type -> nebius.compute.v1.StopInstanceRequest
-	6, // 6: nebius.compute.v1.InstanceService.Get:output_type -> nebius.compute.v1.Instance
-	2, // 7: nebius.compute.v1.InstanceService.List:output_type -> nebius.compute.v1.ListInstancesResponse
-	7, // 8: nebius.compute.v1.InstanceService.Delete:output_type -> nebius.common.v1.Operation
-	7, // 9: nebius.compute.v1.InstanceService.Start:output_type -> nebius.common.v1.Operation
-	7, // 10: nebius.compute.v1.InstanceService.Stop:output_type -> nebius.common.v1.Operation
-	6, // [6:11] is the sub-list for method output_type
-	1, // [1:6] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	7,  // 0: nebius.compute.v1.ListInstancesResponse.items:type_name -> nebius.compute.v1.Instance
+	8,  // 1: nebius.compute.v1.CreateInstanceRequest.metadata:type_name -> nebius.common.v1.ResourceMetadata
+	9,  // 2: nebius.compute.v1.CreateInstanceRequest.spec:type_name -> nebius.compute.v1.InstanceSpec
+	0,  // 3: nebius.compute.v1.InstanceService.Get:input_type -> nebius.compute.v1.GetInstanceRequest
+	10, // 4: nebius.compute.v1.InstanceService.GetByName:input_type -> nebius.common.v1.GetByNameRequest
+	3,  // 5: nebius.compute.v1.InstanceService.Create:input_type -> nebius.compute.v1.CreateInstanceRequest
+	1,  // 6: nebius.compute.v1.InstanceService.List:input_type -> nebius.compute.v1.ListInstancesRequest
+	4,  // 7: nebius.compute.v1.InstanceService.Delete:input_type -> nebius.compute.v1.DeleteInstanceRequest
+	5,  // 8: nebius.compute.v1.InstanceService.Start:input_type -> nebius.compute.v1.StartInstanceRequest
+	6,  // 9: nebius.compute.v1.InstanceService.Stop:input_type -> nebius.compute.v1.StopInstanceRequest
+	7,  // 10: nebius.compute.v1.InstanceService.Get:output_type -> nebius.compute.v1.Instance
+	7,  // 11: nebius.compute.v1.InstanceService.GetByName:output_type -> nebius.compute.v1.Instance
+	11, // 12: nebius.compute.v1.InstanceService.Create:output_type -> nebius.common.v1.Operation
+	2,  // 13: nebius.compute.v1.InstanceService.List:output_type -> nebius.compute.v1.ListInstancesResponse
+	11, // 14: nebius.compute.v1.InstanceService.Delete:output_type -> nebius.common.v1.Operation
+	11, // 15: nebius.compute.v1.InstanceService.Start:output_type -> nebius.common.v1.Operation
+	11, // 16: nebius.compute.v1.InstanceService.Stop:output_type -> nebius.common.v1.Operation
+	10, // [10:17] is the sub-list for method output_type
+	3,  // [3:10] is the sub-list for method input_type
+	3,  // [3:3] is the sub-list for extension type_name
+	3,  // [3:3] is the sub-list for extension extendee
+	0,  // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_nebius_compute_v1_instance_service_proto_init() }
@@ -393,6 +461,7 @@ func file_nebius_compute_v1_instance_service_proto_init() {
 	if File_nebius_compute_v1_instance_service_proto != nil {
 		return
 	}
+	file_nebius_common_v1_metadata_proto_init()
 	file_nebius_common_v1_operation_proto_init()
 	file_nebius_compute_v1_instance_proto_init()
 	type x struct{}
@@ -401,7 +470,7 @@ func file_nebius_compute_v1_instance_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nebius_compute_v1_instance_service_proto_rawDesc), len(file_nebius_compute_v1_instance_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

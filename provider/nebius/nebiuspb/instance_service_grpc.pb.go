@@ -22,11 +22,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	InstanceService_Get_FullMethodName    = "/nebius.compute.v1.InstanceService/Get"
-	InstanceService_List_FullMethodName   = "/nebius.compute.v1.InstanceService/List"
-	InstanceService_Delete_FullMethodName = "/nebius.compute.v1.InstanceService/Delete"
-	InstanceService_Start_FullMethodName  = "/nebius.compute.v1.InstanceService/Start"
-	InstanceService_Stop_FullMethodName   = "/nebius.compute.v1.InstanceService/Stop"
+	InstanceService_Get_FullMethodName       = "/nebius.compute.v1.InstanceService/Get"
+	InstanceService_GetByName_FullMethodName = "/nebius.compute.v1.InstanceService/GetByName"
+	InstanceService_Create_FullMethodName    = "/nebius.compute.v1.InstanceService/Create"
+	InstanceService_List_FullMethodName      = "/nebius.compute.v1.InstanceService/List"
+	InstanceService_Delete_FullMethodName    = "/nebius.compute.v1.InstanceService/Delete"
+	InstanceService_Start_FullMethodName     = "/nebius.compute.v1.InstanceService/Start"
+	InstanceService_Stop_FullMethodName      = "/nebius.compute.v1.InstanceService/Stop"
 )
 
 // InstanceServiceClient is the client API for InstanceService service.
@@ -35,10 +37,13 @@ const (
 //
 // Served at compute.api.nebius.cloud:443.
 // Upstream: nebius/compute/v1/instance_service.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: GetByName, BatchGet, ListInstancesByNVLInstanceGroup, Create,
-// Update, ListOperationsByParent.
+// Left out: BatchGet, ListInstancesByNVLInstanceGroup, Update,
+// ListOperationsByParent.
 type InstanceServiceClient interface {
 	Get(ctx context.Context, in *GetInstanceRequest, opts ...grpc.CallOption) (*Instance, error)
+	GetByName(ctx context.Context, in *GetByNameRequest, opts ...grpc.CallOption) (*Instance, error)
+	// Creates an instance; its operation's resource_id is the new id.
+	Create(ctx context.Context, in *CreateInstanceRequest, opts ...grpc.CallOption) (*Operation, error)
 	List(ctx context.Context, in *ListInstancesRequest, opts ...grpc.CallOption) (*ListInstancesResponse, error)
 	// Deletes the instance and its managed disks.
 	Delete(ctx context.Context, in *DeleteInstanceRequest, opts ...grpc.CallOption) (*Operation, error)
@@ -58,6 +63,26 @@ func (c *instanceServiceClient) Get(ctx context.Context, in *GetInstanceRequest,
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Instance)
 	err := c.cc.Invoke(ctx, InstanceService_Get_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *instanceServiceClient) GetByName(ctx context.Context, in *GetByNameRequest, opts ...grpc.CallOption) (*Instance, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Instance)
+	err := c.cc.Invoke(ctx, InstanceService_GetByName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *instanceServiceClient) Create(ctx context.Context, in *CreateInstanceRequest, opts ...grpc.CallOption) (*Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Operation)
+	err := c.cc.Invoke(ctx, InstanceService_Create_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +135,13 @@ func (c *instanceServiceClient) Stop(ctx context.Context, in *StopInstanceReques
 //
 // Served at compute.api.nebius.cloud:443.
 // Upstream: nebius/compute/v1/instance_service.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: GetByName, BatchGet, ListInstancesByNVLInstanceGroup, Create,
-// Update, ListOperationsByParent.
+// Left out: BatchGet, ListInstancesByNVLInstanceGroup, Update,
+// ListOperationsByParent.
 type InstanceServiceServer interface {
 	Get(context.Context, *GetInstanceRequest) (*Instance, error)
+	GetByName(context.Context, *GetByNameRequest) (*Instance, error)
+	// Creates an instance; its operation's resource_id is the new id.
+	Create(context.Context, *CreateInstanceRequest) (*Operation, error)
 	List(context.Context, *ListInstancesRequest) (*ListInstancesResponse, error)
 	// Deletes the instance and its managed disks.
 	Delete(context.Context, *DeleteInstanceRequest) (*Operation, error)
@@ -131,6 +159,12 @@ type UnimplementedInstanceServiceServer struct{}
 
 func (UnimplementedInstanceServiceServer) Get(context.Context, *GetInstanceRequest) (*Instance, error) {
 	return nil, status.Error(codes.Unimplemented, "method Get not implemented")
+}
+func (UnimplementedInstanceServiceServer) GetByName(context.Context, *GetByNameRequest) (*Instance, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetByName not implemented")
+}
+func (UnimplementedInstanceServiceServer) Create(context.Context, *CreateInstanceRequest) (*Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method Create not implemented")
 }
 func (UnimplementedInstanceServiceServer) List(context.Context, *ListInstancesRequest) (*ListInstancesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method List not implemented")
@@ -179,6 +213,42 @@ func _InstanceService_Get_Handler(srv interface{}, ctx context.Context, dec func
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(InstanceServiceServer).Get(ctx, req.(*GetInstanceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _InstanceService_GetByName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetByNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InstanceServiceServer).GetByName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InstanceService_GetByName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InstanceServiceServer).GetByName(ctx, req.(*GetByNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _InstanceService_Create_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateInstanceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InstanceServiceServer).Create(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InstanceService_Create_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InstanceServiceServer).Create(ctx, req.(*CreateInstanceRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -265,6 +335,14 @@ var InstanceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Get",
 			Handler:    _InstanceService_Get_Handler,
+		},
+		{
+			MethodName: "GetByName",
+			Handler:    _InstanceService_GetByName_Handler,
+		},
+		{
+			MethodName: "Create",
+			Handler:    _InstanceService_Create_Handler,
 		},
 		{
 			MethodName: "List",

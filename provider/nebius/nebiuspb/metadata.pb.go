@@ -27,15 +27,18 @@ const (
 
 // Common resource metadata.
 // Upstream: nebius/common/v1/metadata.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
-// Left out: resource_version = 4, created_at = 5, updated_at = 6, labels = 7.
+// Left out: resource_version = 4, created_at = 5, updated_at = 6.
 type ResourceMetadata struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Identifier for the resource, unique for its resource type.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// Identifier of the parent resource (the project).
 	ParentId string `protobuf:"bytes,2,opt,name=parent_id,json=parentId,proto3" json:"parent_id,omitempty"`
-	// Human readable name for the resource.
-	Name          string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Human readable name for the resource, unique for its resource type
+	// within the parent.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Labels: the ownership labels of the instances driftless creates.
+	Labels        map[string]string `protobuf:"bytes,7,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -91,15 +94,83 @@ func (x *ResourceMetadata) GetName() string {
 	return ""
 }
 
+func (x *ResourceMetadata) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+// A GetByName call: a resource by its name within its parent.
+// Upstream: nebius/common/v1/metadata.proto, nebius/api@278fae8a991b106c8f94a6e2693cfbfbd086d2b7.
+type GetByNameRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ParentId      string                 `protobuf:"bytes,1,opt,name=parent_id,json=parentId,proto3" json:"parent_id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetByNameRequest) Reset() {
+	*x = GetByNameRequest{}
+	mi := &file_nebius_common_v1_metadata_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetByNameRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetByNameRequest) ProtoMessage() {}
+
+func (x *GetByNameRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_common_v1_metadata_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetByNameRequest.ProtoReflect.Descriptor instead.
+func (*GetByNameRequest) Descriptor() ([]byte, []int) {
+	return file_nebius_common_v1_metadata_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GetByNameRequest) GetParentId() string {
+	if x != nil {
+		return x.ParentId
+	}
+	return ""
+}
+
+func (x *GetByNameRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 var File_nebius_common_v1_metadata_proto protoreflect.FileDescriptor
 
 const file_nebius_common_v1_metadata_proto_rawDesc = "" +
 	"\n" +
-	"\x1fnebius/common/v1/metadata.proto\x12\x10nebius.common.v1\"S\n" +
+	"\x1fnebius/common/v1/metadata.proto\x12\x10nebius.common.v1\"\xd6\x01\n" +
 	"\x10ResourceMetadata\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\tparent_id\x18\x02 \x01(\tR\bparentId\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04nameBBZ@github.com/driftless/driftless/provider/nebius/nebiuspb;nebiuspbb\x06proto3"
+	"\x04name\x18\x03 \x01(\tR\x04name\x12F\n" +
+	"\x06labels\x18\a \x03(\v2..nebius.common.v1.ResourceMetadata.LabelsEntryR\x06labels\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"C\n" +
+	"\x10GetByNameRequest\x12\x1b\n" +
+	"\tparent_id\x18\x01 \x01(\tR\bparentId\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04nameBBZ@github.com/driftless/driftless/provider/nebius/nebiuspb;nebiuspbb\x06proto3"
 
 var (
 	file_nebius_common_v1_metadata_proto_rawDescOnce sync.Once
@@ -113,16 +184,19 @@ func file_nebius_common_v1_metadata_proto_rawDescGZIP() []byte {
 	return file_nebius_common_v1_metadata_proto_rawDescData
 }
 
-var file_nebius_common_v1_metadata_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_nebius_common_v1_metadata_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_nebius_common_v1_metadata_proto_goTypes = []any{
 	(*ResourceMetadata)(nil), // 0: nebius.common.v1.ResourceMetadata
+	(*GetByNameRequest)(nil), // 1: nebius.common.v1.GetByNameRequest
+	nil,                      // 2: nebius.common.v1.ResourceMetadata.LabelsEntry
 }
 var file_nebius_common_v1_metadata_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	2, // 0: nebius.common.v1.ResourceMetadata.labels:type_name -> nebius.common.v1.ResourceMetadata.LabelsEntry
+	1, // [1:1] is the sub-list for method output_type
+	1, // [1:1] is the sub-list for method input_type
+	1, // [1:1] is the sub-list for extension type_name
+	1, // [1:1] is the sub-list for extension extendee
+	0, // [0:1] is the sub-list for field type_name
 }
 
 func init() { file_nebius_common_v1_metadata_proto_init() }
@@ -136,7 +210,7 @@ func file_nebius_common_v1_metadata_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nebius_common_v1_metadata_proto_rawDesc), len(file_nebius_common_v1_metadata_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

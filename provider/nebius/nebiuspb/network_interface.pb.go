@@ -24,6 +24,199 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// One network interface of an instance's spec.
+// Upstream: nebius/compute/v1/network_interface.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+// Left out: aliases = 6, security_groups = 7.
+type NetworkInterfaceSpec struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Name     string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// A private address; the empty message asks for one.
+	IpAddress *IPAddress `protobuf:"bytes,3,opt,name=ip_address,json=ipAddress,proto3" json:"ip_address,omitempty"`
+	// A public address; the empty message asks for one, its absence for none.
+	PublicIpAddress *PublicIPAddress `protobuf:"bytes,4,opt,name=public_ip_address,json=publicIpAddress,proto3" json:"public_ip_address,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *NetworkInterfaceSpec) Reset() {
+	*x = NetworkInterfaceSpec{}
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkInterfaceSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkInterfaceSpec) ProtoMessage() {}
+
+func (x *NetworkInterfaceSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkInterfaceSpec.ProtoReflect.Descriptor instead.
+func (*NetworkInterfaceSpec) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *NetworkInterfaceSpec) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceSpec) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceSpec) GetIpAddress() *IPAddress {
+	if x != nil {
+		return x.IpAddress
+	}
+	return nil
+}
+
+func (x *NetworkInterfaceSpec) GetPublicIpAddress() *PublicIPAddress {
+	if x != nil {
+		return x.PublicIpAddress
+	}
+	return nil
+}
+
+// Upstream: nebius/compute/v1/network_interface.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type IPAddress struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AllocationId  string                 `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IPAddress) Reset() {
+	*x = IPAddress{}
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IPAddress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IPAddress) ProtoMessage() {}
+
+func (x *IPAddress) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IPAddress.ProtoReflect.Descriptor instead.
+func (*IPAddress) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *IPAddress) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+// Upstream: nebius/compute/v1/network_interface.proto, nebius/api@93a68912dc530030850ad7f724d80984a849c785.
+type PublicIPAddress struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Allocation:
+	//
+	//	*PublicIPAddress_AllocationId
+	Allocation    isPublicIPAddress_Allocation `protobuf_oneof:"allocation"`
+	Static        bool                         `protobuf:"varint,3,opt,name=static,proto3" json:"static,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublicIPAddress) Reset() {
+	*x = PublicIPAddress{}
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublicIPAddress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublicIPAddress) ProtoMessage() {}
+
+func (x *PublicIPAddress) ProtoReflect() protoreflect.Message {
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublicIPAddress.ProtoReflect.Descriptor instead.
+func (*PublicIPAddress) Descriptor() ([]byte, []int) {
+	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PublicIPAddress) GetAllocation() isPublicIPAddress_Allocation {
+	if x != nil {
+		return x.Allocation
+	}
+	return nil
+}
+
+func (x *PublicIPAddress) GetAllocationId() string {
+	if x != nil {
+		if x, ok := x.Allocation.(*PublicIPAddress_AllocationId); ok {
+			return x.AllocationId
+		}
+	}
+	return ""
+}
+
+func (x *PublicIPAddress) GetStatic() bool {
+	if x != nil {
+		return x.Static
+	}
+	return false
+}
+
+type isPublicIPAddress_Allocation interface {
+	isPublicIPAddress_Allocation()
+}
+
+type PublicIPAddress_AllocationId struct {
+	AllocationId string `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3,oneof"`
+}
+
+func (*PublicIPAddress_AllocationId) isPublicIPAddress_Allocation() {}
+
 // The state of one network interface of an instance.
 // Upstream: nebius/compute/v1/network_interface.proto, nebius/api@51010021ae6bb0f46356745e1dbde2bd38f1d9cf.
 // Left out: index = 1, name = 2, ip_address = 3, aliases = 6,
@@ -37,7 +230,7 @@ type NetworkInterfaceStatus struct {
 
 func (x *NetworkInterfaceStatus) Reset() {
 	*x = NetworkInterfaceStatus{}
-	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[0]
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -49,7 +242,7 @@ func (x *NetworkInterfaceStatus) String() string {
 func (*NetworkInterfaceStatus) ProtoMessage() {}
 
 func (x *NetworkInterfaceStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[0]
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -62,7 +255,7 @@ func (x *NetworkInterfaceStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfaceStatus.ProtoReflect.Descriptor instead.
 func (*NetworkInterfaceStatus) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{0}
+	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *NetworkInterfaceStatus) GetPublicIpAddress() *PublicIPAddressStatus {
@@ -84,7 +277,7 @@ type PublicIPAddressStatus struct {
 
 func (x *PublicIPAddressStatus) Reset() {
 	*x = PublicIPAddressStatus{}
-	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[1]
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -96,7 +289,7 @@ func (x *PublicIPAddressStatus) String() string {
 func (*PublicIPAddressStatus) ProtoMessage() {}
 
 func (x *PublicIPAddressStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[1]
+	mi := &file_nebius_compute_v1_network_interface_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -109,7 +302,7 @@ func (x *PublicIPAddressStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublicIPAddressStatus.ProtoReflect.Descriptor instead.
 func (*PublicIPAddressStatus) Descriptor() ([]byte, []int) {
-	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{1}
+	return file_nebius_compute_v1_network_interface_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PublicIPAddressStatus) GetAddress() string {
@@ -123,7 +316,20 @@ var File_nebius_compute_v1_network_interface_proto protoreflect.FileDescriptor
 
 const file_nebius_compute_v1_network_interface_proto_rawDesc = "" +
 	"\n" +
-	")nebius/compute/v1/network_interface.proto\x12\x11nebius.compute.v1\"n\n" +
+	")nebius/compute/v1/network_interface.proto\x12\x11nebius.compute.v1\"\xd4\x01\n" +
+	"\x14NetworkInterfaceSpec\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12;\n" +
+	"\n" +
+	"ip_address\x18\x03 \x01(\v2\x1c.nebius.compute.v1.IPAddressR\tipAddress\x12N\n" +
+	"\x11public_ip_address\x18\x04 \x01(\v2\".nebius.compute.v1.PublicIPAddressR\x0fpublicIpAddress\"0\n" +
+	"\tIPAddress\x12#\n" +
+	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\"^\n" +
+	"\x0fPublicIPAddress\x12%\n" +
+	"\rallocation_id\x18\x01 \x01(\tH\x00R\fallocationId\x12\x16\n" +
+	"\x06static\x18\x03 \x01(\bR\x06staticB\f\n" +
+	"\n" +
+	"allocation\"n\n" +
 	"\x16NetworkInterfaceStatus\x12T\n" +
 	"\x11public_ip_address\x18\x04 \x01(\v2(.nebius.compute.v1.PublicIPAddressStatusR\x0fpublicIpAddress\"1\n" +
 	"\x15PublicIPAddressStatus\x12\x18\n" +
@@ -141,18 +347,23 @@ func file_nebius_compute_v1_network_interface_proto_rawDescGZIP() []byte {
 	return file_nebius_compute_v1_network_interface_proto_rawDescData
 }
 
-var file_nebius_compute_v1_network_interface_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_nebius_compute_v1_network_interface_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_nebius_compute_v1_network_interface_proto_goTypes = []any{
-	(*NetworkInterfaceStatus)(nil), // 0: nebius.compute.v1.NetworkInterfaceStatus
-	(*PublicIPAddressStatus)(nil),  // 1: nebius.compute.v1.PublicIPAddressStatus
+	(*NetworkInterfaceSpec)(nil),   // 0: nebius.compute.v1.NetworkInterfaceSpec
+	(*IPAddress)(nil),              // 1: nebius.compute.v1.IPAddress
+	(*PublicIPAddress)(nil),        // 2: nebius.compute.v1.PublicIPAddress
+	(*NetworkInterfaceStatus)(nil), // 3: nebius.compute.v1.NetworkInterfaceStatus
+	(*PublicIPAddressStatus)(nil),  // 4: nebius.compute.v1.PublicIPAddressStatus
 }
 var file_nebius_compute_v1_network_interface_proto_depIdxs = []int32{
-	1, // 0: nebius.compute.v1.NetworkInterfaceStatus.public_ip_address:type_name -> nebius.compute.v1.PublicIPAddressStatus
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	1, // 0: nebius.compute.v1.NetworkInterfaceSpec.ip_address:type_name -> nebius.compute.v1.IPAddress
+	2, // 1: nebius.compute.v1.NetworkInterfaceSpec.public_ip_address:type_name -> nebius.compute.v1.PublicIPAddress
+	4, // 2: nebius.compute.v1.NetworkInterfaceStatus.public_ip_address:type_name -> nebius.compute.v1.PublicIPAddressStatus
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_nebius_compute_v1_network_interface_proto_init() }
@@ -160,13 +371,16 @@ func file_nebius_compute_v1_network_interface_proto_init() {
 	if File_nebius_compute_v1_network_interface_proto != nil {
 		return
 	}
+	file_nebius_compute_v1_network_interface_proto_msgTypes[2].OneofWrappers = []any{
+		(*PublicIPAddress_AllocationId)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nebius_compute_v1_network_interface_proto_rawDesc), len(file_nebius_compute_v1_network_interface_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,0 +1,136 @@
+package nebius
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+)
+
+// Reprovision implements provider.Provider for a host referenced by name:
+// it recreates the instance around its kept data disk. The data disk must
+// exist and be managed by no instance (a managed disk would go with the
+// instance: provider.ErrConflict, nothing sent); the old instance must be
+// STOPPED (else provider.ErrConflict) and ours (provider.ErrNotOurs). The
+// old instance is deleted; the returned Operation's Wait then deletes its
+// old boot disk (unless the instance managed it, and it went along),
+// creates a new boot disk from the launch spec's image family, and
+// creates the instance from the launch spec with the boot disk and the
+// same data disk attached (a new instance id). An instance already gone
+// (an interrupted reprovision) is simply created. Without a launch spec,
+// or for a host referenced by id, nothing is sent (provider.ErrUnsupported).
+func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
+	if err := p.Validate(host); err != nil {
+		return nil, err
+	}
+	if err := p.Supports(host, hoststate.ActionReprovision); err != nil {
+		return nil, err
+	}
+	spec, err := p.launchSpec(host)
+	if err != nil {
+		return nil, err
+	}
+	disk, err := p.disks.Get(ctx, host.Volume)
+	switch {
+	case err != nil:
+		return nil, classify("get disk "+host.Volume, err)
+	case disk.ID != host.Volume:
+		return nil, &callError{"get disk " + host.Volume, provider.ErrBadResponse, errForeign}
+	case disk.ManagedBy != "":
+		return nil, fmt.Errorf("%s: reprovision %s: the data disk %s is managed by instance %s, which would delete it: %w",
+			Name, quote(host.Instance), quote(host.Volume), quote(disk.ManagedBy), provider.ErrConflict)
+	}
+	seq := &sequence{name: "reprovision " + host.Instance}
+	inst, absent, err := p.instance(ctx, host)
+	switch {
+	case err != nil:
+		return nil, err
+	case !absent:
+		if err := checkOurs(host, inst); err != nil {
+			return nil, err
+		}
+		if s := strings.ToUpper(inst.State); s != "STOPPED" {
+			return nil, fmt.Errorf("%s: reprovision %s: the instance is %s; stop it first: %w", Name, quote(host.Instance), quote(s), provider.ErrConflict)
+		}
+		del, err := p.act(ctx, host, "delete instance "+inst.ID, func() (Operation, error) { return p.instances.Delete(ctx, inst.ID) })
+		if err != nil && !errors.Is(err, provider.ErrNotFound) {
+			return nil, err
+		}
+		if del != nil {
+			seq.first = del
+		}
+		if old := inst.BootDisk; old != "" && old != host.Volume {
+			seq.steps = append(seq.steps, func(ctx context.Context) (provider.Operation, error) {
+				op, err := asOp(p.act(ctx, host, "delete boot disk "+old, func() (Operation, error) { return p.disks.Delete(ctx, old) }))
+				if errors.Is(err, provider.ErrNotFound) {
+					return nil, nil // managed by the instance: gone with it
+				}
+				return op, err
+			})
+		}
+	}
+	var boot *operation
+	size := spec.BootDiskGiB
+	if size == 0 {
+		size = DefaultBootDiskGiB
+	}
+	labels := provider.OwnershipLabels(host)
+	seq.steps = append(seq.steps,
+		func(ctx context.Context) (provider.Operation, error) {
+			name := fmt.Sprintf("%s-boot-%x", host.Instance, p.cfg.Clock.Now().UnixNano())
+			op, err := p.act(ctx, host, "create boot disk "+name, func() (Operation, error) {
+				return p.disks.Create(ctx, CreateDiskRequest{ParentID: host.Project, Name: name, Labels: labels, SizeGiB: size, ImageFamily: spec.Image})
+			})
+			boot = op
+			return asOp(op, err)
+		},
+		func(ctx context.Context) (provider.Operation, error) {
+			bootID := boot.op.ResourceID()
+			if checkID("boot disk", bootID) != nil {
+				return nil, &callError{"create boot disk", provider.ErrBadResponse, errors.New("the operation names no disk")}
+			}
+			return asOp(p.act(ctx, host, "create instance "+host.Instance, func() (Operation, error) {
+				return p.instances.Create(ctx, CreateInstanceRequest{
+					ParentID: host.Project, Name: host.Instance, Labels: labels, Platform: spec.Flavor, Preset: spec.Preset,
+					SubnetID: spec.Network, PublicIP: spec.PublicIP, BootDiskID: bootID, DataDiskID: host.Volume,
+				})
+			}))
+		})
+	return seq, nil
+}
+
+// sequence is an Operation of steps run one after the other, each waited
+// for: first (already sent, may be nil), then steps, each started once the
+// one before is done.
+type sequence struct {
+	name  string
+	first provider.Operation
+	steps []func(ctx context.Context) (provider.Operation, error)
+}
+
+// Name implements provider.Operation.
+func (s *sequence) Name() string { return s.name }
+
+// Wait implements provider.Operation.
+func (s *sequence) Wait(ctx context.Context) error {
+	if s.first != nil {
+		if err := s.first.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	for _, step := range s.steps {
+		op, err := step(ctx)
+		if err != nil {
+			return err
+		}
+		if op != nil {
+			if err := op.Wait(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
