@@ -45,12 +45,10 @@ type row struct {
 	version int64
 }
 
-// minTime and maxTime bound the times a record may hold: JSON encodes
-// four-digit years only, and timestamptz starts before year 1.
-var (
-	minTime = time.Time{}
-	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
-)
+// maxTime bounds the times a record may hold, from year 1 (the zero
+// time) to 9999: JSON encodes four-digit years only, and timestamptz
+// starts before year 1.
+func maxTime() time.Time { return time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC) }
 
 // encode validates w's record and returns it as stored, with its column
 // values. Invalid input is an error matching store.ErrInvalidRecord.
@@ -89,7 +87,7 @@ func encode(rec hoststate.Record) (row, error) {
 func storable(rec hoststate.Record) (hoststate.Record, error) {
 	rec = store.AtPrecision(rec, precision)
 	for _, t := range []*time.Time{&rec.Since, &rec.ActionAt, &rec.Deadline, &rec.NextCheck, &rec.ObservedAt, &rec.LastSeen} {
-		if t.Before(minTime) || t.After(maxTime) {
+		if t.Before(time.Time{}) || t.After(maxTime()) {
 			return rec, fmt.Errorf("%w: %q holds a time outside years 1–9999: %v", store.ErrInvalidRecord, rec.ID, *t)
 		}
 		*t = utc(*t)
@@ -208,10 +206,10 @@ func finite(ts pgtype.Timestamptz) (time.Time, error) {
 // can have, so a filter far in the past or future still reads sensibly.
 func dbTime(t time.Time) time.Time {
 	switch {
-	case t.Before(minTime):
-		return minTime
-	case t.After(maxTime):
-		return maxTime
+	case t.Before(time.Time{}):
+		return time.Time{}
+	case t.After(maxTime()):
+		return maxTime()
 	}
 	return t
 }

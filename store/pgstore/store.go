@@ -29,6 +29,8 @@ type Store struct {
 	schema  string
 	channel string // NOTIFY channel of this schema's change feed
 	t       tables
+	// statusNames are the valid status names, for updateOne.
+	statusNames []string
 }
 
 var _ store.Store = (*Store)(nil)
@@ -63,7 +65,7 @@ func Open(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	q := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
 	return &Store{
-		pool: pool, cfg: cfg, log: cfg.Logger, schema: schema, channel: channelName(schema),
+		pool: pool, cfg: cfg, log: cfg.Logger, schema: schema, channel: channelName(schema), statusNames: validStatusNames(),
 		t: tables{hosts: q("driftless_hosts"), history: q("driftless_history"), leases: q("driftless_leases"), reports: q("driftless_reports")},
 	}, nil
 }
