@@ -46,7 +46,9 @@ func TestLaunch(t *testing.T) {
 	if _, err := provider.Launch("x", nil, host); !errors.Is(err, provider.ErrNoLaunchSpec) || !errors.Is(err, provider.ErrUnsupported) {
 		t.Errorf("no LaunchFunc: %v, want ErrNoLaunchSpec (ErrUnsupported)", err)
 	}
-	refuse := func(provider.Host) (provider.LaunchSpec, error) { return provider.LaunchSpec{}, errors.New("not this one") }
+	refuse := func(provider.Host) (provider.LaunchSpec, error) {
+		return provider.LaunchSpec{}, errors.New("not this one")
+	}
 	if _, err := provider.Launch("x", refuse, host); !errors.Is(err, provider.ErrUnsupported) || !strings.Contains(err.Error(), "not this one") {
 		t.Errorf("a refusing LaunchFunc: %v", err)
 	}
