@@ -27,8 +27,13 @@ const (
 // (provider.Facts): the same Name, Capabilities, Validate, Supports and
 // status tables, and, where the adapter lists, the same Lister.Scope
 // (then it implements provider.Lister too; the self-host adapter does
-// not list). Hyperstack's is the adapter with a launch spec (it can
-// recreate a stopped host's VM).
+// not list). Each is the adapter configured to do all its provider can:
+// with launch specs, so Hyperstack recreates a stopped host's VM, Lambda
+// launches a host referenced by name, and GCP, Nebius (a host referenced
+// by name) and Hyperstack reprovision. VMs report their ids
+// (Observation.VMID); a running VM whose volume the cloud detached
+// (Cloud.DetachVolume) reports the volume transitional, as the adapters
+// do.
 //
 // Each method validates the host first (an error matching
 // provider.ErrInvalidHost, no call counted), then refuses an action the

@@ -14,9 +14,31 @@
 //     [ErrUnsupported] (Lambda cannot stop), [ErrRateLimited] (a
 //     [*RateLimitError] with a retry-after hint), [ErrUnavailable] (5xx,
 //     timeouts), [ErrInvalidHost] (a [*HostError], returned before any
-//     request), [ErrConflict] (the current state forbids the action),
-//     [ErrNotFound] (an action's target is missing), [ErrBadResponse] and
-//     [ErrOperationFailed]. [Transient] tells which are worth a retry.
+//     request), [ErrConflict] (the current state forbids the action) and
+//     [ErrRetryableConflict] (a state that settles by itself: a name
+//     still held, a volume still detaching), [ErrNotFound] (an action's
+//     target is missing), [ErrNotOurs] (a [*NotOursError]: someone else's
+//     VM of the host's name; nothing was sent), [ErrBadResponse],
+//     [ErrOperationFailed] and [ErrOverridden] (a later operation
+//     overtook ours: drift, not a failed action). [Transient] tells which
+//     are worth a retry: rate limits, unavailability and retryable
+//     conflicts, so a waiter resends those within the action's deadline.
+//   - Recreating is explicit. Reprovision recreates a stopped host's VM
+//     around its kept data volume (a new VM id, the same volume);
+//     [ActionCall] maps each action to its method. What a VM is created
+//     from is a [LaunchSpec] per host, given by the [LaunchFunc] in the
+//     adapter's configuration: one adapter serves a fleet of regions and
+//     flavors. A host without one cannot be recreated, and Supports says
+//     so without a request.
+//   - Ownership is checked. Every VM an adapter creates carries
+//     [OwnershipLabels] (the host's labels and [ManagedLabel]); where the
+//     provider has labels, an action on a VM of the host's name that lacks
+//     them ([Owns]) is refused before anything is sent. Probes report the
+//     provider's immutable VM id (Observation.VMID, ListedVM.VMID), which
+//     the record pins: a VM with another id is another VM.
+//   - Sends are idempotent where the provider allows: [WithRequestID]
+//     carries the key of one send, which adapters of providers that
+//     deduplicate (GCP's requestId) derive their calls' keys from.
 //   - Tables fail closed. Each provider has one raw→normalized table per
 //     resource, in its adapter package, built once as a package-level
 //     [VMTable] or [VolumeTable] (gcp.InstanceStates, gcp.DiskStates,

@@ -58,3 +58,43 @@ func ExampleVolumeTable_Normalize() {
 	// error → unknown
 	// unknown
 }
+
+// One adapter serves a fleet of several regions and flavors: its
+// LaunchFunc gives each host its own spec, and refuses the hosts it has
+// none for (their creating actions are then unsupported).
+func ExampleLaunchFunc() {
+	launch := provider.LaunchFunc(func(h provider.Host) (provider.LaunchSpec, error) {
+		switch h.Region {
+		case "us-east-1":
+			return provider.LaunchSpec{Region: h.Region, Flavor: "gpu_1x_a10", SSHKeys: []string{"ops"}}, nil
+		case "europe-central-1":
+			return provider.LaunchSpec{Region: h.Region, Flavor: "gpu_8x_h100_sxm5", SSHKeys: []string{"ops"}}, nil
+		}
+		return provider.LaunchSpec{}, fmt.Errorf("no flavor for region %q", h.Region)
+	})
+	for _, region := range []string{"us-east-1", "mars-1"} {
+		spec, err := provider.Launch("lambda", launch, provider.Host{Instance: "host-1", Region: region})
+		fmt.Println(spec.Flavor, err)
+	}
+	// Output:
+	// gpu_1x_a10 <nil>
+	//  lambda: provider: no launch spec for the host for "host-1": no flavor for region "mars-1"
+}
+
+// The VMs an adapter creates carry the host's labels and the managed
+// label; a VM of the host's name without them is someone else's.
+func ExampleOwns() {
+	host := provider.Host{Instance: "host-1", Labels: map[string]string{"cp-host": "h-42", "driftless.stop-mode": "hibernate"}}
+	fmt.Println(provider.OwnershipLabels(host))
+	for _, vm := range []map[string]string{
+		{"cp-host": "h-42", "driftless-managed": "true", "team": "ml"},
+		{"cp-host": "h-42"},
+	} {
+		ok, missing := provider.Owns(vm, host)
+		fmt.Printf("%t %q\n", ok, missing)
+	}
+	// Output:
+	// map[cp-host:h-42 driftless-managed:true]
+	// true ""
+	// false "driftless-managed=true"
+}

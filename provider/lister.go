@@ -31,10 +31,14 @@ type ListPage struct {
 
 // ListedVM is one VM of a listing, keyed by the Host.Instance it matches.
 type ListedVM struct {
+	// Instance is the Host.Instance the VM matches (an adapter whose hosts
+	// may be referenced by name or by id lists a VM under both).
 	Instance string
-	VM       hoststate.VMState
-	Raw      string
-	Address  string
+	// VM is the normalized state, Raw the provider's status.
+	VM  hoststate.VMState
+	Raw string
+	// Address is the public address ("" if none).
+	Address string
 	// VMID is the provider's immutable id of the VM listed, as
 	// hoststate.Observation.VMID; "" when the adapter has none.
 	VMID string

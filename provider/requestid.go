@@ -9,9 +9,10 @@ type requestIDKey struct{}
 // of an action: the same id on every retry of that send, a new one for
 // the next action. Adapters of providers that deduplicate mutating calls
 // (GCP's requestId) derive each call's key from it, so a send retried
-// after a timeout is not performed twice. The waiter sets it from the
-// host and the record's ActionSeq; without one an adapter makes a fresh
-// key per call, which still makes the SDK's own resends safe.
+// after a timeout is not performed twice. A caller that resends — the
+// waiter — is to set it from the host's id and the record's ActionSeq;
+// without one an adapter makes a fresh key per call, which keeps a single
+// call's resends safe but not a resent action.
 func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }

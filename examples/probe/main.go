@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	fs.StringVar(&o.host.Project, "project", "", "gcp project, nebius parent id")
 	fs.StringVar(&o.host.Zone, "zone", "", "gcp zone")
 	fs.StringVar(&o.host.Region, "region", "", "region, where the provider has one")
-	fs.StringVar(&o.host.Instance, "instance", "", "instance name (gcp, hyperstack) or id (lambda, nebius)")
+	fs.StringVar(&o.host.Instance, "instance", "", "instance name (gcp, hyperstack), id or name (lambda, nebius)")
 	fs.StringVar(&o.host.Volume, "volume", "", "data volume: gcp disk name, hyperstack volume id, nebius disk id")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
@@ -284,6 +284,7 @@ func printObservation(out io.Writer, kind string, h provider.Host, obs hoststate
 	fmt.Fprintf(out, "vm:          %s (%s)\n", obs.VM, orNone(obs.RawVM))
 	fmt.Fprintf(out, "volume:      %s (%s)\n", obs.Volume, orNone(obs.RawVolume))
 	fmt.Fprintf(out, "address:     %s\n", orNone(obs.Address))
+	fmt.Fprintf(out, "vm id:       %s\n", orNone(obs.VMID))
 	fmt.Fprintf(out, "unreachable: %t\n", obs.Unreachable)
 }
 

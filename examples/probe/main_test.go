@@ -82,6 +82,7 @@ func Example() {
 	// vm:          running (RUNNING)
 	// volume:      present (READY)
 	// address:     10.0.0.1
+	// vm id:       4100000000000000001
 	// unreachable: false
 }
 

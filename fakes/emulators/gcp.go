@@ -152,6 +152,10 @@ func (e *gcpEmu) instanceProto(r *http.Request, vm fakes.RawVM) *computepb.Insta
 	auto := e.autoDelete[vm.ID]
 	e.mu.Unlock()
 	inst.Disks[0].AutoDelete = proto.Bool(auto)
+	if v, ok := e.cloud.RawVolume(fakes.GCP, vm.Volume); !ok || v.AttachedVMID != vm.ID {
+		// The data disk is not this instance's (detached, or gone).
+		inst.Disks = inst.Disks[1:]
+	}
 	return inst
 }
 
@@ -316,8 +320,8 @@ func (e *gcpEmu) instanceAction(method, opType string, a fakes.RawAction) http.H
 		e.mu.Lock()
 		auto := e.autoDelete[vm.ID]
 		e.mu.Unlock()
-		if a == fakes.RawDeleteVM && auto {
-			a = fakes.RawDelete // the data disk goes with the instance
+		if v, ok := e.cloud.RawVolume(fakes.GCP, vm.Volume); a == fakes.RawDeleteVM && auto && ok && v.AttachedVMID == vm.ID {
+			a = fakes.RawDelete // the attached data disk goes with the instance
 		}
 		id, err := e.cloud.Act(r.Context(), fakes.GCP, r.PathValue("instance"), a)
 		if err != nil {

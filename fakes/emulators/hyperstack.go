@@ -109,7 +109,7 @@ func (e *hsEmu) vmJSON(vm fakes.RawVM) map[string]any {
 		"labels":             labels,
 		"created_at":         vm.CreatedAt.UTC().Format("2006-01-02T15:04:05"),
 	}
-	if vm.Volume != "" {
+	if v, ok := e.cloud.RawVolume(fakes.Hyperstack, vm.Volume); ok && v.AttachedVMID == vm.ID {
 		if vid, err := strconv.ParseInt(vm.Volume, 10, 64); err == nil {
 			out["volume_attachments"] = []map[string]any{{
 				"volume": map[string]any{"id": vid, "name": vm.Volume, "size": 100}, "status": "ATTACHED",

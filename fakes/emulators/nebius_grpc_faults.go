@@ -64,6 +64,9 @@ type NebiusWireFault struct {
 	// Count is how many matching calls it applies to; 0 means every one
 	// until ClearWireFaults.
 	Count int
+	// Message replaces the status message of a failing fault ("" keeps
+	// the stock one).
+	Message string
 }
 
 // InjectWireFault adds a fault; faults apply in the order they were added,
@@ -136,6 +139,9 @@ func (f *NebiusWireFault) fail(ctx context.Context) error {
 		se.Details = &nebiuspb.ServiceError_PermissionDenied{PermissionDenied: &nebiuspb.PermissionDenied{ResourceId: "project-e00denied"}}
 	default:
 		return nil
+	}
+	if f.Message != "" {
+		st = status.New(st.Code(), f.Message)
 	}
 	return withServiceError(st, se).Err()
 }

@@ -120,3 +120,19 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
+
+// String renders the adapter: its configuration, never its SDK clients
+// (they hold the credentials, and fmt would walk them field by field).
+func (p *Provider) String() string { return "gcp.Provider{" + p.cfg.String() + "}" }
+
+// Format makes every fmt verb render String.
+func (p *Provider) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, p.String()) }
+
+// GoString makes %#v render String too.
+func (p *Provider) GoString() string { return p.String() }
+
+// LogValue implements slog.LogValuer.
+func (p *Provider) LogValue() slog.Value { return p.cfg.LogValue() }
+
+// MarshalJSON renders the configuration.
+func (p *Provider) MarshalJSON() ([]byte, error) { return p.cfg.MarshalJSON() }

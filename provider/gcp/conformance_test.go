@@ -2,8 +2,10 @@ package gcp_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"google.golang.org/api/option"
 
@@ -21,6 +23,17 @@ func TestConformance(t *testing.T) {
 	providertest.Run(t, providertest.Harness{Facts: gcp.Facts(), New: conformanceEnv})
 }
 
+// callTimeout is the per-call timeout of the conformance adapters: short,
+// so a hung call ends quickly.
+const callTimeout = 300 * time.Millisecond
+
+// gcpError is Google's error envelope.
+func gcpError(code int, reason, message string) string {
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": message,
+		"errors": []map[string]string{{"message": message, "domain": "usageLimits", "reason": reason}}}})
+	return string(b)
+}
+
 // conformanceSpec is the launch spec of every conformance host.
 var conformanceSpec = provider.LaunchSpec{Flavor: "a2-highgpu-1g", Image: "projects/debian-cloud/global/images/family/debian-12", PublicIP: true}
 
@@ -32,16 +45,19 @@ func conformanceEnv(t *testing.T) *providertest.Env {
 	cloud := fakes.NewCloud(clock, 1)
 	srv := emulators.NewGCP(cloud)
 	t.Cleanup(srv.Close)
-	p, err := gcp.New(context.Background(), gcp.Config{Clock: clock, PageSize: pageSize, AllowInsecureHTTP: true, LaunchSpec: provider.FixedLaunch(conformanceSpec)},
-		option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
+	cfg := gcp.Config{Clock: clock, PageSize: pageSize, AllowInsecureHTTP: true, LaunchSpec: provider.FixedLaunch(conformanceSpec),
+		RequestTimeout: callTimeout, Labels: map[string]string{"fleet": "conformance"}}
+	p, err := gcp.New(context.Background(), cfg, option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = p.Close() })
 	return &providertest.Env{
 		Provider: p, Cloud: cloud, Requests: srv.Requests, PageSize: pageSize, Create: srv.AddHost,
+		OwnershipLabels: true, Config: cfg, CallTimeout: callTimeout,
 		Host: func(n int) provider.Host {
-			return provider.Host{Project: project, Zone: zone, Instance: fmt.Sprintf("vm-%d", n), Volume: fmt.Sprintf("disk-%d", n)}
+			return provider.Host{Project: project, Zone: zone, Instance: fmt.Sprintf("vm-%d", n), Volume: fmt.Sprintf("disk-%d", n),
+				Labels: map[string]string{"fleet": "conformance"}}
 		},
 		Inject: func(f providertest.Fault) bool {
 			srv.ClearHTTPFaults()
@@ -51,7 +67,15 @@ func conformanceEnv(t *testing.T) *providertest.Env {
 			}
 			switch f.Kind {
 			case providertest.RateLimited:
-				ef.Kind = emulators.FaultRateLimit
+				// Compute Engine's usual 403 rateLimitExceeded, or a 429.
+				ef.Kind, ef.Status = emulators.FaultRateLimit, f.Status
+			case providertest.QuotaExceeded:
+				ef.Kind, ef.Status = emulators.FaultStatus, 403
+				ef.Body = gcpError(403, "quotaExceeded", f.Message)
+			case providertest.Redirect:
+				ef.Kind, ef.Location = emulators.FaultRedirect, f.Location
+			case providertest.Hang:
+				ef.Kind = emulators.FaultSlow
 			case providertest.Unavailable:
 				ef.Kind, ef.Status = emulators.FaultStatus, 503
 			case providertest.Refused:

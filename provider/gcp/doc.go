@@ -16,24 +16,53 @@
 // make every host look deprovisioned.
 //
 // Errors are classified for the reconciler and always wrap the SDK's error:
-// 429, and 403 rateLimitExceeded (Compute Engine's usual rate limit), are a
-// *provider.RateLimitError (Retry-After honoured, else the rest of the
-// minute for a 403); 5xx, timeouts and connection failures match
-// provider.ErrUnavailable; unreadable or oversized bodies match
-// provider.ErrBadResponse; other 403s (quotaExceeded) are refusals. The SDK's own retries are turned off:
-// a probe is one attempt and the reconciler owns backoff.
+// 429, and 403 rateLimitExceeded or userRateLimitExceeded (Compute
+// Engine's usual rate limit), are a *provider.RateLimitError (Retry-After
+// honoured, else the rest of the minute: the quota refills at the next
+// whole minute); 5xx, timeouts and connection failures match
+// provider.ErrUnavailable; unreadable or oversized bodies and redirects
+// match provider.ErrBadResponse; resourceNotReady and
+// resourceInUseByAnotherResource (a state that settles) match
+// provider.ErrRetryableConflict; 403 quotaExceeded and other refusals are
+// definitive, with Google's message quoted. The SDK's own retries are
+// turned off: a probe is one attempt and the reconciler owns backoff.
 //
-// Start, Stop, Reboot (reset) and Deprovision return a provider.Operation
-// that polls the zone operation on the injected clock. A DONE operation that
-// carries errors matches provider.ErrOperationFailed: the SDK's own Wait
-// returns nil in that case.
+// # Actions
+//
+// Start, Stop, Reboot (reset), Reprovision and Deprovision read the
+// instance first: an instance of the host's name without the host's
+// ownership labels (its Labels, Config.Labels and
+// provider.ManagedLabel) is someone else's and is never touched
+// (provider.ErrNotOurs). Start resumes a SUSPENDED instance (Compute
+// Engine starts only TERMINATED ones); Stop sets discardLocalSsd on an
+// instance with Local SSDs (Compute Engine refuses a stop that does not
+// say; they are scratch space, the host's data is on its data disk).
+// Every mutating call carries a requestId, a UUID derived from
+// provider.RequestID and the step, so a retried send is performed once.
+// Each returns a provider.Operation that polls the zone operation on the
+// injected clock; a DONE operation that carries errors matches
+// provider.ErrOperationFailed (the SDK's own Wait returns nil then).
+// Operation names from the server are checked before they go into a
+// poll's path.
+//
+// Reprovision (Config.LaunchSpec: machine type, image, subnetwork) sets
+// the data disk not to be deleted with the instance where it would be,
+// deletes the stopped instance and inserts a new one with the same data
+// disk (a new instance id). Deprovision deletes the instance, then the
+// disk; a deprovision interrupted between the two is finished by the next
+// one. A running instance whose data disk's users do not name it reports
+// the volume transitional.
+//
+// # Transport
 //
 // The adapter wraps the SDK's HTTP transport to bound every response body
-// (default 4 MiB) and to give each request a deadline when its context has
-// none. The SDK's aggregated list builds its requests without the caller's
-// context; ListPage marks its calls with a private header that the
-// transport turns back into the caller's context and strips before the
-// request leaves, so a cancelled ListPage cancels its request.
+// (default 4 MiB), to give every request Config.RequestTimeout whatever
+// its context's deadline, and to refuse redirects (following one would
+// send the credentials elsewhere). The SDK's aggregated list builds its
+// requests without the caller's context; ListPage marks its calls with a
+// private header that the transport turns back into the caller's context
+// and strips before the request leaves, so a cancelled ListPage cancels
+// its request.
 //
 // A well-formed answer that does not describe the resource asked for (no
 // status, another name) is a bad response, never an observation.

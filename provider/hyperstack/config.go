@@ -25,7 +25,7 @@ const (
 	// DefaultMaxBodyBytes caps one response body: answers are kilobytes,
 	// so anything this large is not an answer.
 	DefaultMaxBodyBytes = 4 << 20
-	// DefaultRequestTimeout bounds a request whose context has no deadline.
+	// DefaultRequestTimeout bounds every request.
 	DefaultRequestTimeout = time.Minute
 	// DefaultPollInterval is how often a deprovision's Operation looks
 	// whether the volume can go yet, as the seeds' system retries
@@ -79,8 +79,8 @@ type Config struct {
 	PageSize int
 	// MaxBodyBytes caps one response body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// RequestTimeout bounds requests whose context has no deadline; 0
-	// means DefaultRequestTimeout.
+	// RequestTimeout bounds every request (a longer context deadline does
+	// not lift it); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
 	// PollInterval is how often a deprovision's Operation polls; 0 means
 	// DefaultPollInterval.

@@ -8,6 +8,9 @@ var fuzzSeeds = []string{
 	`{"status":true,"instances":[{"id":1,"name":"a","status":"ACTIVE"}],"count":1}`,
 	`{"status":true,"volume":{"id":5,"name":"v","status":"in-use"}}`,
 	`{"status":true,"volumes":[],"count":0}`,
+	`{"status":true,"instance":{"id":1,"name":"a","status":"ACTIVE","labels":["driftless-managed=true",{"label":"x=y"}]}}`,
+	`{"status":true,"instance":{"id":1,"labels":[1]}}`, `{"status":true,"instance":{"id":1,"labels":{"a":"b"}}}`,
+	`{"status":true,"volume":{"id":5,"status":"in-use","attachments":[{"instance_id":7,"status":"ATTACHED"}]}}`,
 	`{"status":true,"instances":[]}`, `{"status":true,"instances":[{"id":1}],"count":0}`,
 	`{"status":false,"message":"x","error_reason":"not_found"}`,
 	`{"message":"Internal Server Error"}`,
@@ -19,8 +22,15 @@ func FuzzDecodeVM(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if v, err := decodeVM(b); err == nil && v.ID <= 0 {
+		v, err := decodeVM(b)
+		if err == nil && v.ID <= 0 {
 			t.Fatalf("decodeVM accepted a VM without a positive id: %+v", v)
+		}
+		if err == nil {
+			// Labels always read back as a map, whatever their strings.
+			if m := v.Labels.asMap(); len(m) > len(v.Labels) {
+				t.Fatalf("labels %q made %d map entries", v.Labels, len(m))
+			}
 		}
 	})
 }

@@ -22,7 +22,7 @@ const (
 	// DefaultMaxBodyBytes caps one response body: answers are kilobytes,
 	// so anything this large is not an answer.
 	DefaultMaxBodyBytes = 4 << 20
-	// DefaultRequestTimeout bounds a request whose context has no deadline.
+	// DefaultRequestTimeout bounds every request.
 	DefaultRequestTimeout = time.Minute
 	// DefaultRetryAfter is the rate-limit hint when a 429 carries no
 	// Retry-After: Lambda documents about one request per second.
@@ -64,8 +64,8 @@ type Config struct {
 	AllowInsecureHTTP bool
 	// MaxBodyBytes caps one response body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// RequestTimeout bounds requests whose context has no deadline; 0
-	// means DefaultRequestTimeout.
+	// RequestTimeout bounds every request (a longer context deadline does
+	// not lift it); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
 }
 

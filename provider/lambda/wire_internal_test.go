@@ -11,6 +11,7 @@ var fuzzSeeds = []string{
 	`{"data":{"id":"a","status":"active","ip":"1.2.3.4"}}`,
 	`{"data":[{"id":"a","status":"active"}]}`,
 	`{"data":{"restarted_instances":[{"id":"a"}]}}`,
+	`{"data":{"instance_ids":["0920582c7ff041399e34823a0be62549"]}}`, `{"data":{"instance_ids":[""]}}`, `{"data":{"instance_ids":"x"}}`,
 	`{"error":{"code":"global/object-does-not-exist","message":"x"}}`,
 	`<html></html>`, `{"data":null}`, `{"data":{}} {}`, ``, `null`, `[]`, `{"data":[null]}`,
 }
@@ -41,6 +42,23 @@ func FuzzDecodeInstances(f *testing.F) {
 			}
 		}
 		_, _ = decodeAction(b, "restarted_instances")
+	})
+}
+
+func FuzzDecodeLaunch(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ids, err := decodeLaunch(b)
+		if err != nil {
+			return
+		}
+		for _, id := range ids {
+			if id == "" {
+				t.Fatal("decodeLaunch accepted an empty instance id")
+			}
+		}
 	})
 }
 

@@ -36,8 +36,12 @@ type callError struct {
 	cause error
 }
 
-// Error implements error.
-func (e *callError) Error() string { return fmt.Sprintf("%s: %s: %v", Name, e.call, e.cause) }
+// Error implements error. The cause's text comes from the service (or a
+// shim) and is quoted inside, so that a newline in it cannot forge a log
+// line.
+func (e *callError) Error() string {
+	return fmt.Sprintf("%s: %s: %s", Name, e.call, cut(e.cause.Error()))
+}
 
 // Unwrap exposes the class sentinel (if any) and the cause.
 func (e *callError) Unwrap() []error {

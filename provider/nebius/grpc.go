@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -67,7 +68,7 @@ type Client struct {
 	cfg       GRPCConfig
 	conn      *grpc.ClientConn
 	own       bool
-	creds     credentials.PerRPCCredentials
+	creds     tokenCredentials
 	instances nebiuspb.InstanceServiceClient
 	disks     nebiuspb.DiskServiceClient
 	ops       nebiuspb.OperationServiceClient
@@ -139,7 +140,7 @@ func NewGRPC(conn *grpc.ClientConn, cfg GRPCConfig) (*Client, error) {
 	return &Client{
 		cfg:       cfg,
 		conn:      conn,
-		creds:     tokenCredentials{src: cfg.Token, insecure: cfg.Insecure},
+		creds:     tokenCredentials{src: cfg.Token, insecure: cfg.Insecure, last: &atomic.Pointer[string]{}},
 		instances: nebiuspb.NewInstanceServiceClient(conn),
 		disks:     nebiuspb.NewDiskServiceClient(conn),
 		ops:       nebiuspb.NewOperationServiceClient(conn),
@@ -183,7 +184,7 @@ func invoke[Req, Resp any](ctx context.Context, c *Client, method string, rpc fu
 	case err != nil && codec != nil && codec.garbled.Load():
 		return zero, badResponse(method, "the answer does not decode: %s", cut(status.Convert(err).Message()))
 	case err != nil:
-		return zero, callFailure(method, err)
+		return zero, callFailure(method, c.creds.scrubbed(err))
 	}
 	return resp, nil
 }

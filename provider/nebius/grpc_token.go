@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync/atomic"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -44,10 +46,13 @@ func (staticToken) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, redacted) 
 // LogValue implements slog.LogValuer.
 func (staticToken) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// tokenCredentials sends a TokenSource's token with each call.
+// tokenCredentials sends a TokenSource's token with each call, and keeps
+// the last one sent so that a server echoing it back has it scrubbed from
+// the error.
 type tokenCredentials struct {
 	src      TokenSource
 	insecure bool
+	last     *atomic.Pointer[string]
 }
 
 var _ credentials.PerRPCCredentials = tokenCredentials{}
@@ -69,7 +74,36 @@ func (c tokenCredentials) GetRequestMetadata(ctx context.Context, _ ...string) (
 		// Said without the token: it is a secret even when malformed.
 		return nil, status.Error(codes.Unauthenticated, "nebius: the IAM token has characters a header cannot carry")
 	}
+	if c.last != nil {
+		c.last.Store(&tok)
+	}
 	return map[string]string{"authorization": "Bearer " + tok}, nil
+}
+
+// scrubbed returns err with the last token sent scrubbed from its status
+// message (the details stay as sent).
+func (c tokenCredentials) scrubbed(err error) error {
+	st, ok := status.FromError(err)
+	if !ok {
+		return err
+	}
+	pb := st.Proto()
+	if msg := c.scrub(pb.GetMessage()); msg != pb.GetMessage() {
+		pb.Message = msg
+		return status.FromProto(pb).Err()
+	}
+	return err
+}
+
+// scrub replaces the last token sent in s.
+func (c tokenCredentials) scrub(s string) string {
+	if c.last == nil {
+		return s
+	}
+	if tok := c.last.Load(); tok != nil && *tok != "" {
+		return strings.ReplaceAll(s, *tok, redacted)
+	}
+	return s
 }
 
 // RequireTransportSecurity implements credentials.PerRPCCredentials: gRPC

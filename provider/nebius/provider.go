@@ -148,6 +148,10 @@ func (p *Provider) instance(ctx context.Context, host provider.Host) (Instance, 
 	switch {
 	case err == nil && (inst.State == "" || inst.ID == "" || (byName(host) && inst.Name != host.Instance) || (!byName(host) && inst.ID != host.Instance)):
 		return Instance{}, false, &callError{call, provider.ErrBadResponse, errForeign}
+	case err == nil && (checkID("instance id", inst.ID) != nil || (inst.BootDisk != "" && checkID("boot disk", inst.BootDisk) != nil)):
+		// Ids from an answer go into later calls (and a shim's paths):
+		// only ones of Nebius's syntax may.
+		return Instance{}, false, &callError{call, provider.ErrBadResponse, errors.New("the answer names an id that is not one")}
 	case err == nil:
 		return inst, false, nil
 	}

@@ -100,9 +100,9 @@ type CreateInstanceRequest struct {
 	Labels map[string]string
 	// Platform and Preset are spec.resources.
 	Platform, Preset string
-	// SubnetID is the network interface's subnet; PublicIP asks for a
-	// public address on it.
+	// SubnetID is the network interface's subnet.
 	SubnetID string
+	// PublicIP asks for a public address on the interface.
 	PublicIP bool
 	// BootDiskID is spec.boot_disk, DataDiskID the one secondary disk,
 	// attached read-write.

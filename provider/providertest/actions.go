@@ -72,8 +72,8 @@ func testDeprovision(w *world) {
 
 // testUnsupported: every action Supports refuses matches
 // provider.ErrUnsupported, and its method (unless it also sends a
-// supported action: Start sends retry and reprovision) refuses the same
-// way without sending anything. A supported action's method never answers
+// supported action: Start sends retry) refuses the same way without
+// sending anything. A supported action's method never answers
 // ErrUnsupported (the action cases send them).
 func testUnsupported(w *world) {
 	h := w.Host(0)
@@ -86,7 +86,7 @@ func testUnsupported(w *world) {
 		if !errors.Is(err, provider.ErrUnsupported) {
 			w.t.Errorf("Supports(%s) = %v, which does not match provider.ErrUnsupported", a, err)
 		}
-		if (a == hoststate.ActionRetry || a == hoststate.ActionReprovision) && w.supports(h, hoststate.ActionStart) {
+		if a == hoststate.ActionRetry && w.supports(h, hoststate.ActionStart) {
 			// Sent with Start, which is supported: the caller's Supports
 			// check is what keeps it from being sent.
 			continue

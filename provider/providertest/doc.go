@@ -21,13 +21,28 @@
 //   - list: a listing across several pages shows exactly the ground truth,
 //     and a malformed page (bad JSON, missing required fields) is an
 //     error, never the end;
-//   - start, stop, reboot and deprovision with the real timing (a VM takes
-//     time to go, and the volume can only go after it), ending where the
-//     provider's ground truth says;
+//   - start, stop, reboot, reprovision and deprovision with the real
+//     timing (a VM takes time to go, and the volume can only go after
+//     it), ending where the provider's ground truth says; a reprovision
+//     keeps the same data volume at every step and ends on a new VM (a
+//     new id); a start from every stopped raw status (a GCP resume, a
+//     Hyperstack restore); a stop of a VM with Local SSDs; a start sent
+//     while the stop still settles is refused only as transient; a
+//     deprovision whose VM is already gone finishes;
+//   - ownership: a VM of the host's name without its ownership labels is
+//     never acted on (provider.ErrNotOurs); a running VM without its data
+//     volume attached reports the volume transitional;
 //   - not-found shapes: only the provider's own not-found is absence; a 404
 //     from a gateway or a wrong endpoint is an error;
-//   - error classes: rate limits and unavailability are transient,
-//     refusals definitive and carrying the provider's message;
+//   - error classes: rate limits (every shape the provider sends) and
+//     unavailability are transient, refusals and quota refusals
+//     definitive and carrying the provider's message, quoted; an
+//     operation another overtook is provider.ErrOverridden;
+//   - security: redirects are not followed (their target receives
+//     nothing), Provider and Config render without the credential through
+//     every fmt verb, JSON and slog, a credential the provider echoes back
+//     stays out of errors, and a hung call ends within the per-call
+//     timeout even under a caller's hour-long deadline;
 //   - identifier injection: path traversal, '/', '?', '#', '%', white
 //     space, control characters and over-long ids in any field are refused
 //     with provider.ErrInvalidHost before any request;

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 )
@@ -39,12 +40,19 @@ func testForeignNotFound(w *world) {
 	}
 }
 
-// refusal is the message of the refusals the suite injects.
-const refusal = "driftless-conformance: refused for a reason only the provider knows"
+// refusal is the message of the refusals the suite injects; forged is what
+// it carries after a newline, which must not reach a log as a line of its
+// own.
+const (
+	refusal = "driftless-conformance: refused for a reason only the provider knows"
+	forged  = "\nlevel=ERROR msg=forged"
+)
 
-// testErrorClasses: rate limits and server failures are transient
-// (worth a backoff); refusals (400, 403) are definitive and carry the
-// provider's message, on probes and actions alike.
+// testErrorClasses: rate limits (in each shape the provider sends them)
+// and server failures are transient (worth a backoff); refusals (400,
+// 403) and quota or capacity refusals are definitive and carry the
+// provider's message, quoted so that a newline in it cannot forge a log
+// line, on probes and actions alike.
 func testErrorClasses(w *world) {
 	h := w.Host(0)
 	w.create(h, true)
@@ -54,10 +62,17 @@ func testErrorClasses(w *world) {
 		want  string
 	}{
 		{Fault{Kind: RateLimited}, func(err error) bool { return errors.Is(err, provider.ErrRateLimited) && provider.Transient(err) }, "a transient provider.ErrRateLimited"},
+		{Fault{Kind: RateLimited, Status: 429}, func(err error) bool { return errors.Is(err, provider.ErrRateLimited) && provider.Transient(err) }, "a transient provider.ErrRateLimited"},
 		{Fault{Kind: Unavailable}, func(err error) bool { return errors.Is(err, provider.ErrUnavailable) && provider.Transient(err) }, "a transient provider.ErrUnavailable"},
-		{Fault{Kind: Refused, Status: 400, Message: refusal}, definitive, "a definitive error with the provider's message"},
-		{Fault{Kind: Refused, Status: 403, Message: refusal}, definitive, "a definitive error with the provider's message"},
+		{Fault{Kind: Refused, Status: 400, Message: refusal + forged}, definitive, "a definitive error with the provider's message, quoted"},
+		{Fault{Kind: Refused, Status: 403, Message: refusal + forged}, definitive, "a definitive error with the provider's message, quoted"},
+		{Fault{Kind: QuotaExceeded, Message: refusal + forged}, func(err error) bool { return definitive(err) && !errors.Is(err, provider.ErrRateLimited) },
+			"a definitive error with the provider's message, never a rate limit"},
 	} {
+		if w.Inject == nil || !w.Inject(c.f) {
+			w.t.Logf("the harness cannot inject %s %d answers", c.f.Kind, c.f.Status)
+			continue
+		}
 		if err := w.failedProbe(h, c.f); !c.check(err) {
 			w.t.Errorf("Probe under %s %d: %v; want %s", c.f.Kind, c.f.Status, err, c.want)
 		}
@@ -65,6 +80,7 @@ func testErrorClasses(w *world) {
 			if !w.supports(h, a) {
 				continue
 			}
+			w.Inject(c.f)
 			if _, err := provider.ActionCall(w.Provider, a)(w.ctx(), h); err == nil || !c.check(err) {
 				w.t.Errorf("%s under %s %d: %v; want %s", a, c.f.Kind, c.f.Status, err, c.want)
 			}
@@ -74,7 +90,34 @@ func testErrorClasses(w *world) {
 }
 
 // definitive reports a refusal: not transient, not a not-found, and
-// carrying the provider's message.
+// carrying the provider's message with no raw newline.
 func definitive(err error) bool {
-	return err != nil && !provider.Transient(err) && !errors.Is(err, provider.ErrNotFound) && strings.Contains(err.Error(), refusal)
+	return err != nil && !provider.Transient(err) && !errors.Is(err, provider.ErrNotFound) &&
+		strings.Contains(err.Error(), refusal) && !strings.Contains(err.Error(), "\n")
+}
+
+// testOverridden: an action whose operation a later operation overtook
+// (Nebius ABORTED) ends with provider.ErrOverridden — drift for the
+// reconciler — never provider.ErrOperationFailed.
+func testOverridden(w *world) {
+	h := w.Host(0)
+	w.create(h, true)
+	a := hoststate.ActionStop
+	if !w.supports(h, a) {
+		w.t.Skipf("%s cannot stop", w.facts.Name)
+	}
+	if w.Inject == nil || !w.Inject(Fault{Kind: Overridden}) {
+		w.t.Skip("the harness cannot inject overtaken operations")
+	}
+	op, err := provider.ActionCall(w.Provider, a)(w.ctx(), h)
+	if err != nil {
+		w.t.Fatalf("%s: %v", a, err)
+	}
+	if op == nil {
+		w.t.Skip("the adapter has no operations to overtake")
+	}
+	err = w.settle(op, h, func(fakes.Truth) bool { return true }, nil)
+	if !errors.Is(err, provider.ErrOverridden) || errors.Is(err, provider.ErrOperationFailed) {
+		w.t.Errorf("an overtaken %s: %v, want provider.ErrOverridden and not ErrOperationFailed", a, err)
+	}
 }

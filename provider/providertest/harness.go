@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/provider"
@@ -45,6 +46,24 @@ type Env struct {
 	// PageSize is the adapter's listing page size, so the suite can make
 	// a listing of several pages; 0 when the adapter lists in one page.
 	PageSize int
+	// OwnershipLabels says that the provider has labels and the hosts of
+	// Host are found by name: the adapter must refuse to act on a VM of
+	// the host's name that lacks its ownership labels
+	// (provider.ErrNotOurs) and send nothing.
+	OwnershipLabels bool
+	// Secret is the credential the adapter sends ("" when the adapter
+	// holds none): it must never appear in an error, a log or a rendering
+	// of Provider or Config, even when the provider echoes it back.
+	Secret string
+	// Config is the adapter's configuration value (e.g. a
+	// hyperstack.Config), rendered by the suite through fmt, JSON and
+	// slog, by value and by pointer; nil skips those renderings.
+	Config any
+	// CallTimeout is the adapter's per-call timeout as the harness set it
+	// (short, so the case takes little time): a call that hangs must end
+	// within about it even when the caller's context allows hours; 0
+	// skips the case.
+	CallTimeout time.Duration
 }
 
 // FaultKind is a class of failure answer.
@@ -71,6 +90,19 @@ const (
 	// provider always sends: a listing page without its count, an item
 	// without its id or status.
 	Incomplete
+	// QuotaExceeded is the provider's quota or capacity refusal carrying
+	// Fault.Message (GCP 403 quotaExceeded, Nebius RESOURCE_EXHAUSTED with
+	// a QuotaFailure detail, Lambda global/quota-exceeded): definitive,
+	// never a rate limit.
+	QuotaExceeded
+	// Overridden makes the next action's operation end aborted by a later
+	// operation (Nebius ABORTED): the action happened, and was overtaken.
+	Overridden
+	// Redirect is a redirect (HTTP 307) to Fault.Location: the adapter
+	// must not follow it, and must send its credentials nowhere else.
+	Redirect
+	// Hang never answers.
+	Hang
 )
 
 // String names the kind.
@@ -88,6 +120,14 @@ func (k FaultKind) String() string {
 		return "malformed"
 	case Incomplete:
 		return "incomplete"
+	case QuotaExceeded:
+		return "quota exceeded"
+	case Overridden:
+		return "overridden"
+	case Redirect:
+		return "redirect"
+	case Hang:
+		return "hang"
 	}
 	return "unknown fault"
 }
@@ -101,8 +141,14 @@ type Fault struct {
 	// Skip is how many of the requests it applies to pass untouched
 	// first (1 breaks a listing's second page).
 	Skip int
-	// Status is a Refused answer's HTTP status: 400 or 403.
+	// Status is a Refused answer's HTTP status (400 or 403), or the
+	// status of a RateLimited answer in a shape other than the provider's
+	// usual one (429 at Compute Engine, whose usual one is a 403); 0 means
+	// the usual one.
 	Status int
-	// Message is a Refused answer's message: the error must carry it.
+	// Message is a Refused or QuotaExceeded answer's message: the error
+	// must carry it.
 	Message string
+	// Location is where a Redirect points.
+	Location string
 }

@@ -1,6 +1,8 @@
 package providertest
 
 import (
+	"strings"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/driftless/driftless/fakes"
@@ -87,6 +89,13 @@ func testProbeNeverCreated(w *world) {
 // garbage is a raw status no provider has: it must read unknown.
 const garbage = "SOMETHING_NEW_42"
 
+// unsendable reports whether got is how a wire that carries statuses as
+// enum numbers (gRPC) renders the garbage status: a number the enum does
+// not define, which the adapter names, never as a status it knows.
+func unsendable(want, got string) bool {
+	return want == garbage && strings.HasPrefix(got, "UNKNOWN(")
+}
+
 // testProbeEveryStatus: every raw VM and volume status of the adapter's
 // tables, set at the provider and read through the wire, normalizes as the
 // table says; a status no table has is unknown.
@@ -98,7 +107,7 @@ func testProbeEveryStatus(w *world) {
 			w.t.Fatal(err)
 		}
 		obs := w.probe(h)
-		if obs.VM != row.VM || obs.RawVM != row.Raw {
+		if obs.VM != row.VM || (obs.RawVM != row.Raw && !unsendable(row.Raw, obs.RawVM)) {
 			w.t.Errorf("VM status %q: probe says %s (%q), want %s", row.Raw, obs.VM, obs.RawVM, row.VM)
 		}
 	}
@@ -113,7 +122,7 @@ func testProbeEveryStatus(w *world) {
 			w.t.Fatal(err)
 		}
 		obs := w.probe(h)
-		if obs.Volume != row.Volume || obs.RawVolume != row.Raw {
+		if obs.Volume != row.Volume || (obs.RawVolume != row.Raw && !unsendable(row.Raw, obs.RawVolume)) {
 			w.t.Errorf("volume status %q: probe says %s (%q), want %s", row.Raw, obs.Volume, obs.RawVolume, row.Volume)
 		}
 	}

@@ -34,10 +34,22 @@ func cases() []testCase {
 		{"Stop", testStop},
 		{"Reboot", testReboot},
 		{"Deprovision", testDeprovision},
+		{"Reprovision", testReprovision},
+		{"NotOurs", testNotOurs},
+		{"DeprovisionAfterVMGone", testDeprovisionAfterVMGone},
+		{"StartFromEveryStoppedStatus", testStartFromEveryStoppedStatus},
+		{"StopWithLocalSSD", testStopWithLocalSSD},
+		{"StartWhileStopping", testStartWhileStopping},
+		{"VolumeNotAttached", testVolumeNotAttached},
 		{"ForeignNotFound", testForeignNotFound},
 		{"ErrorClasses", testErrorClasses},
+		{"Overridden", testOverridden},
 		{"InvalidHost", testInvalidHost},
 		{"Unsupported", testUnsupported},
+		{"Redirect", testRedirect},
+		{"Redaction", testRedaction},
+		{"SecretEcho", testSecretEcho},
+		{"CallTimeout", testCallTimeout},
 	}
 }
 

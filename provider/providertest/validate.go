@@ -67,6 +67,7 @@ func testInvalidHost(w *world) {
 			"Start":       func() error { _, err := p.Start(w.ctx(), v.host); return err },
 			"Stop":        func() error { _, err := p.Stop(w.ctx(), v.host); return err },
 			"Reboot":      func() error { _, err := p.Reboot(w.ctx(), v.host); return err },
+			"Reprovision": func() error { _, err := p.Reprovision(w.ctx(), v.host); return err },
 			"Deprovision": func() error { _, err := p.Deprovision(w.ctx(), v.host); return err },
 		} {
 			if err := call(); !isInvalidHost(err) {

@@ -39,8 +39,9 @@ type Options struct {
 	HTTPClient *http.Client
 	// Authorize sets the credential header on every request.
 	Authorize func(http.Header)
-	// MaxBodyBytes caps one response body; RequestTimeout bounds a request
-	// whose context has no deadline. Both must be positive.
+	// MaxBodyBytes caps one response body; RequestTimeout bounds every
+	// request (a longer context deadline does not lift it). Both must be
+	// positive.
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
 	// Logger receives one debug line per call (never headers or bodies).
@@ -102,11 +103,11 @@ func (r Response) OK() bool { return r.Status >= 200 && r.Status <= 299 }
 // so ids are escaped; reqBody, when non-nil, is sent as JSON. The error is
 // ErrBuildRequest (nothing sent), ErrBodyTooLarge, or the transport's.
 func (c *Client) Do(ctx context.Context, call, method string, path []string, query url.Values, reqBody any) (Response, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.o.RequestTimeout)
-		defer cancel()
-	}
+	// Every request gets the timeout, whatever deadline ctx already has:
+	// a caller's long deadline (an action's 30 minutes) must not let one
+	// hung request hold it.
+	ctx, cancel := context.WithTimeout(ctx, c.o.RequestTimeout)
+	defer cancel()
 	u := c.base.JoinPath(path...)
 	u.RawQuery = query.Encode()
 	var body io.Reader
