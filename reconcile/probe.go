@@ -142,7 +142,7 @@ func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capab
 func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]provider.ListedVM, vols map[string]provider.ListedVolume) hoststate.Observation {
 	o := hoststate.Observation{VM: hoststate.VMAbsent}
 	if vm, ok := vms[ref.Instance]; ok {
-		o.VM, o.RawVM, o.Address, o.Unreachable = vm.VM, vm.Raw, vm.Address, vm.Unreachable
+		o.VM, o.RawVM, o.Address, o.Unreachable, o.VMID = vm.VM, vm.Raw, vm.Address, vm.Unreachable, vm.VMID
 	}
 	switch {
 	case !caps.SeparateVolume:

@@ -294,3 +294,20 @@ func TestUnchangedDecisionsAreNotWritten(t *testing.T) {
 		t.Fatal("ObservedAt never refreshed past its lag bound")
 	}
 }
+
+// A listing's VM id reaches the record as a probe's does: the host's
+// identity is pinned whichever way the reconciler looked.
+func TestListingRecordsTheVMID(t *testing.T) {
+	z := newZoned(t, map[string]int{"zone-a": 3}, reconcile.Config{FullSweepEvery: 1}, nil)
+	for _, h := range z.hosts["zone-a"] {
+		vm, ok := z.cloud.RawVM(fakes.GCP, h.Instance)
+		if !ok || vm.ID == "" {
+			t.Fatalf("setup: %s has no VM id", h.Instance)
+		}
+		rec, err := z.store.Get(context.Background(), h.Instance)
+		must(t, err)
+		if rec.VMID != vm.ID {
+			t.Errorf("%s: record VMID %q after listed ticks, want %q", h.Instance, rec.VMID, vm.ID)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/driftless/driftless/hoststate"
@@ -267,6 +268,9 @@ func (r *run) gate(ctx context.Context) error {
 // error (hoststate.Fail) and is returned.
 func (r *run) send(ctx context.Context) (provider.Operation, error) {
 	sched := newSchedule(r.opts, r.p.clock.Now())
+	// Every resend of this action carries the same idempotency key, so a
+	// send that timed out after the provider applied it is not applied twice.
+	ctx = provider.WithRequestID(ctx, requestID(r.rec))
 	for {
 		err := r.admit()
 		var op provider.Operation
@@ -452,4 +456,11 @@ func opName(op provider.Operation) string {
 		return ""
 	}
 	return op.Name()
+}
+
+// requestID is the idempotency key of the action a record carries: its
+// host and its action number, unique per action, stable across resends
+// and across a waiter restart that resumes the same action.
+func requestID(rec hoststate.Record) string {
+	return rec.ID + "/" + strconv.FormatUint(rec.ActionSeq, 10)
 }
