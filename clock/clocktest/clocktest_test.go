@@ -221,3 +221,31 @@ func ExampleClock() {
 	// fired at: 12:00:30
 	// now: 12:01:00
 }
+
+// TestDrive: the clock moves only while the code waits on it, so a sleep
+// of a simulated hour returns after exactly an hour; a limit below it is
+// an ErrDriveLimit.
+func TestDrive(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := clocktest.New(start)
+	sleep := func(d time.Duration) func() time.Time {
+		return func() time.Time { <-c.NewTimer(d).C(); return c.Now() }
+	}
+	got, err := clocktest.Drive(t.Context(), c, 1, time.Minute, 2*time.Hour, sleep(time.Hour))
+	if err != nil || !got.Equal(start.Add(time.Hour)) {
+		t.Fatalf("Drive = %s, %v; want %s", got, err, start.Add(time.Hour))
+	}
+	c2 := clocktest.New(start)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	_, err = clocktest.Drive(ctx, c2, 1, time.Minute, 10*time.Minute, func() time.Time {
+		select {
+		case <-c2.NewTimer(time.Hour).C():
+		case <-ctx.Done():
+		}
+		return c2.Now()
+	})
+	if !errors.Is(err, clocktest.ErrDriveLimit) {
+		t.Fatalf("Drive past its limit: %v, want ErrDriveLimit", err)
+	}
+}

@@ -1,7 +1,6 @@
 package hyperstack_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -19,10 +18,10 @@ import (
 // delete the volume while its VM holds it, and the action still ends
 // deprovisioned — confirmed by the provider's ground truth.
 //
-// The driver moves the fake clock only while the waiter is idle: the
+// clocktest.Drive moves the fake clock only while the waiter is idle: the
 // action's deadline timer plus one more (the operation's poll, or a
-// pause between probes) are pending, which clocktest.WaitForTimers tells
-// without a wall-clock guess.
+// pause between probes) are pending, which the clock tells without a
+// wall-clock guess.
 func TestWaiterDeprovisionsARunningHost(t *testing.T) {
 	e := newEnv(t, fakes.DefaultDurations(), nil)
 	st := store.NewMemStore(store.MemConfig{Now: e.clock.Now})
@@ -40,12 +39,14 @@ func TestWaiterDeprovisionsARunningHost(t *testing.T) {
 		rec hoststate.Record
 		err error
 	}
-	done := make(chan result, 1)
-	go func() {
+	// A waiting waiter holds two timers: its deadline and one more.
+	res, err := clocktest.Drive(ctx, e.clock, 2, time.Second, 30*time.Minute, func() result {
 		rec, err := actions.Deprovision(ctx, "h")
-		done <- result{rec, err}
-	}()
-	res := driveIdle(t, e.clock, done, 30*time.Minute)
+		return result{rec, err}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if res.err != nil || res.rec.Status != hoststate.StatusDeprovisioned {
 		t.Fatalf("Deprovision = %s, %v; want deprovisioned", res.rec.Status, res.err)
 	}
@@ -55,35 +56,4 @@ func TestWaiterDeprovisionsARunningHost(t *testing.T) {
 	if n := e.cloud.Calls(fakes.Hyperstack)["volumes.delete"]; n < 2 {
 		t.Errorf("%d volume deletes: the first, while attached, must have been refused and retried", n)
 	}
-}
-
-// waiterIdleTimers is how many timers a waiting waiter holds: its
-// deadline and one more.
-const waiterIdleTimers = 2
-
-// driveIdle moves clock a second at a time whenever the code under test
-// waits on it, until a result arrives or limit of simulated time passes.
-func driveIdle[T any](t *testing.T, clock *clocktest.Clock, done <-chan T, limit time.Duration) T {
-	t.Helper()
-	end := clock.Now().Add(limit)
-	for clock.Now().Before(end) {
-		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-		idle := make(chan error, 1)
-		go func() { idle <- clock.WaitForTimers(ctx, waiterIdleTimers) }()
-		select {
-		case v := <-done:
-			cancel()
-			<-idle
-			return v
-		case err := <-idle:
-			cancel()
-			if err != nil {
-				t.Fatalf("neither done nor waiting on the clock: %v", err)
-			}
-		}
-		clock.Advance(time.Second)
-	}
-	t.Fatalf("not done after %s of simulated time", limit)
-	var zero T
-	return zero
 }
