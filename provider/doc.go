@@ -18,7 +18,10 @@
 //     [ErrRetryableConflict] (a state that settles by itself: a name
 //     still held, a volume still detaching), [ErrNotFound] (an action's
 //     target is missing), [ErrNotOurs] (a [*NotOursError]: someone else's
-//     VM of the host's name; nothing was sent), [ErrBadResponse],
+//     VM of the host's name; nothing was sent), [ErrRefused] (a quota,
+//     capacity or invalid-request refusal: the action failed; never an
+//     authentication or permission failure, which stays ambiguous),
+//     [ErrBadResponse],
 //     [ErrOperationFailed] and [ErrOverridden] (a later operation
 //     overtook ours: drift, not a failed action). [Transient] tells which
 //     are worth a retry: rate limits, unavailability and retryable

@@ -34,6 +34,13 @@ var (
 	// backoff schedule until the action's deadline, as the seeds' system
 	// retries "name is not available" 12 × 5 s.
 	ErrRetryableConflict error = &classError{msg: "provider: conflict with a state still settling", parent: ErrConflict}
+	// ErrRefused: the provider refused the request, in its own error
+	// envelope and with its own message, for a reason that resending will
+	// not cure: a quota or capacity limit, invalid parameters. Nothing was
+	// done, so an action refused so has failed. An authentication or
+	// permission failure is not ErrRefused: a rotated key or a broken role
+	// says nothing about the host, so it stays ambiguous.
+	ErrRefused = errors.New("provider: request refused")
 	// ErrOverridden: a native operation ended aborted by a later operation
 	// on the same resource (someone stopped the VM from the console during
 	// our start: Nebius ABORTED). It is drift for the reconciler, not a

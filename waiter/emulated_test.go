@@ -3,6 +3,7 @@ package waiter_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -133,8 +134,19 @@ func newLambda(t *testing.T) *emulated {
 }
 
 // act writes the host's record with status, runs act through
-// waiter.Actions and returns the record it ended with.
+// waiter.Actions and returns the record it ended with; the action must
+// succeed.
 func (e *emulated) act(t *testing.T, status hoststate.Status, act func(*waiter.Actions) func(context.Context, string) (hoststate.Record, error)) hoststate.Record {
+	t.Helper()
+	rec, err := e.try(t, status, act)
+	if err != nil {
+		t.Fatalf("action: %v (status %s)", err, rec.Status)
+	}
+	return rec
+}
+
+// try is act returning the action's error.
+func (e *emulated) try(t *testing.T, status hoststate.Status, act func(*waiter.Actions) func(context.Context, string) (hoststate.Record, error)) (hoststate.Record, error) {
 	t.Helper()
 	st := store.NewMemStore(store.MemConfig{Now: e.clock.Now})
 	ctx := t.Context()
@@ -151,12 +163,9 @@ func (e *emulated) act(t *testing.T, status hoststate.Status, act func(*waiter.A
 		return result{rec, err}
 	})
 	must(t, err)
-	if res.err != nil {
-		t.Fatalf("action: %v (status %s)", res.err, res.rec.Status)
-	}
 	stored, err := st.Get(ctx, "h")
 	must(t, err)
-	return stored
+	return stored, res.err
 }
 
 // A start under Compute Engine's 403 rateLimitExceeded waits out the
@@ -181,6 +190,40 @@ func TestGCPStartUnderA403RateLimit(t *testing.T) {
 		if id == "" || id != ids[0] {
 			t.Fatalf("requestIds %q: every resend of one action must carry the same", ids)
 		}
+	}
+}
+
+// A start refused for quota (Compute Engine's 403 quotaExceeded) fails at
+// once with Google's message, without resending; a 403 for missing
+// permissions says nothing about the host and leaves the start in flight
+// for the reconciler.
+func TestGCPStartQuotaFailsPermissionLeavesInFlight(t *testing.T) {
+	gcpError := func(reason, msg string) string {
+		return `{"error":{"code":403,"message":"` + msg + `","errors":[{"message":"` + msg + `","domain":"usageLimits","reason":"` + reason + `"}]}}`
+	}
+	for name, c := range map[string]struct {
+		body  string
+		want  hoststate.Status
+		sends int
+	}{
+		"quota":      {gcpError("quotaExceeded", "Quota 'GPUS_ALL_REGIONS' exceeded. Limit: 0.0 globally."), hoststate.StatusError, 1},
+		"permission": {gcpError("forbidden", "Required 'compute.instances.start' permission"), hoststate.StatusStarting, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := &sendRecorder{path: "/start"}
+			e, srv := newGCP(t, false, rec)
+			srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultStatus, Status: http.StatusForbidden, Method: http.MethodPost, Path: "/start", Body: c.body})
+			got, err := e.try(t, hoststate.StatusOff, func(a *waiter.Actions) func(context.Context, string) (hoststate.Record, error) { return a.Start })
+			if err == nil || got.Status != c.want {
+				t.Fatalf("status %s, %v; want %s and an error", got.Status, err, c.want)
+			}
+			if c.want == hoststate.StatusError && !strings.Contains(got.Reason, "GPUS_ALL_REGIONS") {
+				t.Errorf("reason %q does not carry Google's message", got.Reason)
+			}
+			if n := len(rec.sends()); n != c.sends {
+				t.Errorf("%d start requests, want %d", n, c.sends)
+			}
+		})
 	}
 }
 

@@ -233,7 +233,8 @@ func (r *run) admit() error {
 // reference, an operation that finished with an error.
 func definitive(err error) bool {
 	return errors.Is(err, provider.ErrConflict) || errors.Is(err, provider.ErrNotFound) ||
-		errors.Is(err, provider.ErrInvalidHost) || errors.Is(err, provider.ErrOperationFailed)
+		errors.Is(err, provider.ErrInvalidHost) || errors.Is(err, provider.ErrOperationFailed) ||
+		errors.Is(err, provider.ErrRefused)
 }
 
 // observe feeds the provider's answer into the shared backoff: a rate

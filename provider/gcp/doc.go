@@ -23,8 +23,9 @@
 // provider.ErrUnavailable; unreadable or oversized bodies and redirects
 // match provider.ErrBadResponse; resourceNotReady and
 // resourceInUseByAnotherResource (a state that settles) match
-// provider.ErrRetryableConflict; 403 quotaExceeded and other refusals are
-// definitive, with Google's message quoted. The SDK's own retries are
+// provider.ErrRetryableConflict; 403 quotaExceeded and other refusals
+// match provider.ErrRefused, with Google's message quoted; a 401 or a 403
+// for permissions matches no class (it says nothing about the instance). The SDK's own retries are
 // turned off: a probe is one attempt and the reconciler owns backoff.
 //
 // # Actions

@@ -102,10 +102,13 @@ func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) 
 	case gerr.Code == http.StatusConflict, hasReason(gerr, "alreadyExists"):
 		// Refused because of a resource's current state.
 		return &callError{call, provider.ErrConflict, msg, err}
+	case gerr.Code == http.StatusUnauthorized || gerr.Code == http.StatusForbidden && !hasReason(gerr, "quotaExceeded"):
+		// Credentials or permissions: says nothing about the resource.
+		return &callError{call, nil, msg, err}
 	default:
 		// quotaExceeded and the other refusals: definitive, with Google's
 		// message.
-		return &callError{call, nil, msg, err}
+		return &callError{call, provider.ErrRefused, msg, err}
 	}
 }
 

@@ -63,7 +63,8 @@
 // message (a volume still attached, a VM still being created, a name not
 // available, an action the VM's state forbids): they match
 // provider.ErrRetryableConflict (and provider.ErrConflict), other 400s
-// are plain refusals; 409 is provider.ErrConflict. 429 is a
+// match provider.ErrRefused; 401 and 403 match no class (the key, not the
+// VM); 409 is provider.ErrConflict. 429 is a
 // *provider.RateLimitError whose hint is a minute (Hyperstack blocks for
 // the next minute and sends no Retry-After); 5xx, timeouts and transport
 // failures match provider.ErrUnavailable; HTML pages, malformed or

@@ -68,8 +68,12 @@ func statusError(call string, status int, body []byte) error {
 		return rest.Failed(Name, call, provider.ErrConflict, api)
 	case status >= 300 && status < 400:
 		return rest.Failed(Name, call, provider.ErrBadResponse, api)
-	default:
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		// The key or its permissions: says nothing about the resource.
 		return rest.Failed(Name, call, nil, api)
+	default:
+		// A malformed request, a quota: definitive, with the message.
+		return rest.Failed(Name, call, provider.ErrRefused, api)
 	}
 }
 

@@ -46,7 +46,8 @@
 //     ssh-keys/key-in-use: provider.ErrConflict;
 //   - global/invalid-parameters, global/invalid-address,
 //     global/file-system-in-wrong-region, global/quota-exceeded:
-//     definitive refusals;
+//     provider.ErrRefused; a rejected key or account (401, 403) matches
+//     no class;
 //   - malformed, HTML or oversized bodies: provider.ErrBadResponse.
 //
 // # Security

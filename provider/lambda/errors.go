@@ -84,10 +84,13 @@ func statusError(call string, status int, header http.Header, body []byte, now t
 		return rest.Failed(Name, call, provider.ErrRetryableConflict, api)
 	case code == CodeKeyInUse:
 		return rest.Failed(Name, call, provider.ErrConflict, api)
+	case api.Unauthorized() || status == http.StatusUnauthorized || status == http.StatusForbidden:
+		// A rejected key or account: says nothing about the instance.
+		return rest.Failed(Name, call, nil, api)
 	default:
 		// Invalid parameters, addresses, a file system in another region,
-		// a quota, a rejected key: definitive, with Lambda's message.
-		return rest.Failed(Name, call, nil, api)
+		// a quota: definitive, with Lambda's message.
+		return rest.Failed(Name, call, provider.ErrRefused, api)
 	}
 }
 

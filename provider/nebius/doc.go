@@ -39,7 +39,8 @@
 // Errors are gRPC statuses, possibly wrapped: NotFound is "absent" for
 // Probe and provider.ErrNotFound for actions; ResourceExhausted is a
 // *provider.RateLimitError unless its ServiceError detail says quota or
-// capacity (then the client's *RefusalError: definitive); Unavailable,
+// capacity (then the client's *RefusalError: provider.ErrRefused);
+// InvalidArgument and OutOfRange match provider.ErrRefused; Unavailable,
 // DeadlineExceeded and Aborted match provider.ErrUnavailable;
 // FailedPrecondition (a state that settles: an instance still stopping)
 // matches provider.ErrRetryableConflict, AlreadyExists

@@ -63,6 +63,10 @@ func grpcStatus(err error) (*status.Status, bool) {
 
 // classify applies the provider error contract to a service error.
 func classify(call string, err error) error {
+	if errors.Is(err, ErrQuota) || errors.Is(err, ErrNotEnoughResources) {
+		// The gRPC client's quota or capacity refusal: definitive.
+		return &callError{call, provider.ErrRefused, err}
+	}
 	if st, ok := grpcStatus(err); ok {
 		switch st.Code() {
 		case codes.NotFound:
@@ -79,6 +83,9 @@ func classify(call string, err error) error {
 			return &callError{call, provider.ErrRetryableConflict, err}
 		case codes.AlreadyExists:
 			return &callError{call, provider.ErrConflict, err}
+		case codes.InvalidArgument, codes.OutOfRange:
+			// The request itself was refused: resending will not help.
+			return &callError{call, provider.ErrRefused, err}
 		default:
 			return &callError{call, nil, err}
 		}

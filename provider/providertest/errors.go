@@ -49,8 +49,9 @@ const (
 )
 
 // testErrorClasses: rate limits (in each shape the provider sends them)
-// and server failures are transient (worth a backoff); refusals (400,
-// 403) and quota or capacity refusals are definitive and carry the
+// and server failures are transient (worth a backoff); refusals (400)
+// and quota or capacity refusals are provider.ErrRefused, a permission
+// failure (403) is not (it says nothing about the host), and all carry the
 // provider's message, quoted so that a newline in it cannot forge a log
 // line, on probes and actions alike.
 func testErrorClasses(w *world) {
@@ -64,10 +65,11 @@ func testErrorClasses(w *world) {
 		{Fault{Kind: RateLimited}, func(err error) bool { return errors.Is(err, provider.ErrRateLimited) && provider.Transient(err) }, "a transient provider.ErrRateLimited"},
 		{Fault{Kind: RateLimited, Status: 429}, func(err error) bool { return errors.Is(err, provider.ErrRateLimited) && provider.Transient(err) }, "a transient provider.ErrRateLimited"},
 		{Fault{Kind: Unavailable}, func(err error) bool { return errors.Is(err, provider.ErrUnavailable) && provider.Transient(err) }, "a transient provider.ErrUnavailable"},
-		{Fault{Kind: Refused, Status: 400, Message: refusal + forged}, definitive, "a definitive error with the provider's message, quoted"},
-		{Fault{Kind: Refused, Status: 403, Message: refusal + forged}, definitive, "a definitive error with the provider's message, quoted"},
-		{Fault{Kind: QuotaExceeded, Message: refusal + forged}, func(err error) bool { return definitive(err) && !errors.Is(err, provider.ErrRateLimited) },
-			"a definitive error with the provider's message, never a rate limit"},
+		{Fault{Kind: Refused, Status: 400, Message: refusal + forged}, refused, "a provider.ErrRefused with the provider's message, quoted"},
+		{Fault{Kind: Refused, Status: 403, Message: refusal + forged}, func(err error) bool { return definitive(err) && !errors.Is(err, provider.ErrRefused) },
+			"an error with the provider's message that is no provider.ErrRefused: a permission failure says nothing about the host"},
+		{Fault{Kind: QuotaExceeded, Message: refusal + forged}, func(err error) bool { return refused(err) && !errors.Is(err, provider.ErrRateLimited) },
+			"a provider.ErrRefused with the provider's message, never a rate limit"},
 	} {
 		if w.Inject == nil || !w.Inject(c.f) {
 			w.t.Logf("the harness cannot inject %s %d answers", c.f.Kind, c.f.Status)
@@ -88,6 +90,10 @@ func testErrorClasses(w *world) {
 		}
 	}
 }
+
+// refused reports a definitive refusal that fails an action: a
+// provider.ErrRefused carrying the provider's message.
+func refused(err error) bool { return definitive(err) && errors.Is(err, provider.ErrRefused) }
 
 // definitive reports a refusal: not transient, not a not-found, and
 // carrying the provider's message with no raw newline.
