@@ -61,7 +61,7 @@ func (h *Handler) serveDashboard(w http.ResponseWriter, r *http.Request) {
 	now := h.cfg.Clock.Now()
 	data := HostList{Hosts: make([]Host, 0, len(recs)), Now: now}
 	for _, rec := range recs {
-		data.Hosts = append(data.Hosts, h.host(rec, now))
+		data.Hosts = append(data.Hosts, h.host(r.Context(), rec, now))
 	}
 	if len(recs) == MaxPage/2 {
 		data.Next = encodeCursor(recs[len(recs)-1].ID)

@@ -246,6 +246,8 @@ type wireHost struct {
 	ProbeError    string             `json:"probe_error"`
 	PendingCount  int                `json:"pending_count"`
 	Version       uint64             `json:"version"`
+	// ConnectorReport is a self-host connector's latest report.
+	ConnectorReport *store.Report `json:"connector_report"`
 }
 
 // hasFlag reports whether h carries the flag named f.

@@ -1,7 +1,9 @@
 package hostapi
 
 import (
+	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,6 +28,10 @@ type Host struct {
 	// agreed so far; omitted when none.
 	Pending      *hoststate.Status `json:"pending,omitempty"`
 	PendingCount int               `json:"pending_count,omitempty"`
+	// ConnectorReport is the latest report of the host's self-host
+	// connector (its state, address and when the store received it), for
+	// hosts whose provider pushes reports; omitted when there is none.
+	ConnectorReport *store.Report `json:"connector_report,omitempty"`
 	// Version is the record's store version.
 	Version uint64 `json:"version"`
 }
@@ -54,7 +60,7 @@ type HostDetail struct {
 }
 
 // host returns the wire form of rec at now.
-func (h *Handler) host(rec hoststate.Record, now time.Time) Host {
+func (h *Handler) host(ctx context.Context, rec hoststate.Record, now time.Time) Host {
 	v := hoststate.View(rec, now, h.cfg.Policy)
 	v.Offered = h.offered(rec)
 	v.Reason = h.scrub.text(v.Reason)
@@ -64,7 +70,27 @@ func (h *Handler) host(rec hoststate.Record, now time.Time) Host {
 		p := rec.Pending
 		out.Pending, out.PendingCount = &p, rec.PendingCount
 	}
+	out.ConnectorReport = h.connectorReport(ctx, rec)
 	return out
+}
+
+// connectorReport is the stored connector report of rec, for a provider
+// that pushes reports; nil when there is none or it cannot be read (the
+// view is still worth showing without it).
+func (h *Handler) connectorReport(ctx context.Context, rec hoststate.Record) *store.Report {
+	p, err := h.cfg.Registry.Get(rec.Provider)
+	if err != nil || !p.Capabilities().PushReports {
+		return nil
+	}
+	r, err := h.cfg.Store.Report(ctx, rec.ID)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			h.log.Warn("hostapi: read connector report", "host", rec.ID, "error", h.scrub.text(err.Error()))
+		}
+		return nil
+	}
+	r.State, r.Address = h.scrub.text(r.State), h.scrub.text(r.Address)
+	return &r
 }
 
 // offered returns the actions a UI may offer for rec, never nil (a JSON
@@ -163,7 +189,7 @@ func (h *Handler) listHosts(w http.ResponseWriter, r *http.Request) {
 		out.Next = encodeCursor(recs[len(recs)-1].ID)
 	}
 	for _, rec := range recs {
-		out.Hosts = append(out.Hosts, h.host(rec, now))
+		out.Hosts = append(out.Hosts, h.host(r.Context(), rec, now))
 	}
 	h.reply(w, r, http.StatusOK, out)
 }
@@ -193,7 +219,7 @@ func (h *Handler) getHost(w http.ResponseWriter, r *http.Request) {
 		hist[i].Reason = h.scrub.text(hist[i].Reason)
 	}
 	h.reply(w, r, http.StatusOK, HostDetail{
-		Host: h.host(rec, now), History: hist, Now: now,
+		Host: h.host(r.Context(), rec, now), History: hist, Now: now,
 		Timeline: timeline(rec, hist, now.Add(-h.cfg.History), now),
 	})
 }

@@ -1,15 +1,20 @@
 package hostapi_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/store"
 )
 
 func TestListHosts(t *testing.T) {
@@ -221,5 +226,39 @@ func TestOfferedIsNeverNull(t *testing.T) {
 		if h.ID == hsRunning && !slices.Contains(h.Offered, hoststate.ActionReboot) {
 			t.Errorf("hyperstack running host offers %v", h.Offered)
 		}
+	}
+}
+
+// A self-host's view carries its connector's latest report, with when the
+// store received it; other hosts carry none.
+func TestConnectorReportInTheView(t *testing.T) {
+	e := newEnv(t, envConfig{providers: func(c *fakes.Cloud) []provider.Provider {
+		return []provider.Provider{c.Provider(fakes.GCP), c.Provider(fakes.SelfHost)}
+	}})
+	ctx := context.Background()
+	const id = "selfhost-1"
+	ref := hostRef(fakes.SelfHost, id)
+	if _, err := e.store.Update(ctx, store.Write{Record: hoststate.Record{ID: id, Provider: fakes.SelfHost, Ref: ref, Status: hoststate.StatusRunning}}); err != nil {
+		t.Fatal(err)
+	}
+	var d wireDetail
+	e.do("GET", "/api/hosts/"+id, "").decode(t, &d)
+	if d.Host.ConnectorReport != nil {
+		t.Fatalf("no report yet, the view has %+v", d.Host.ConnectorReport)
+	}
+	e.clock.Advance(time.Minute)
+	if _, err := e.store.PutReport(ctx, id, store.Report{State: "running", Address: "192.0.2.7"}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	e.do("GET", "/api/hosts/"+id, "").decode(t, &d)
+	want := &store.Report{State: "running", Address: "192.0.2.7", At: t0.Add(time.Minute)}
+	if diff := cmp.Diff(want, d.Host.ConnectorReport); diff != "" {
+		t.Errorf("connector report (-want +got):\n%s", diff)
+	}
+	var g wireDetail
+	e.do("GET", "/api/hosts/"+gcpRunning, "").decode(t, &g)
+	if g.Host.ConnectorReport != nil {
+		t.Errorf("a GCP host's view has a connector report: %+v", g.Host.ConnectorReport)
 	}
 }

@@ -60,6 +60,6 @@ func (h *Handler) reconcileHost(w http.ResponseWriter, r *http.Request) {
 	}
 	h.reply(w, r, http.StatusOK, ReconcileResult{
 		Decision: Decision{From: ch.From, To: ch.To, Changed: ch.Changed(), Reason: ch.Reason.String(), Target: ch.Target, Count: ch.Count},
-		Host:     h.host(rec, h.cfg.Clock.Now()),
+		Host:     h.host(r.Context(), rec, h.cfg.Clock.Now()),
 	})
 }

@@ -78,7 +78,7 @@ func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record,
 		return rec, hoststate.Observation{}, err
 	}
 	r.cfg.Metrics.ProviderCall(ps.p.Name(), "Probe")
-	o, err := probe(ctx, ps.p, rec.Ref)
+	o, err := probe(ctx, ps.p, rec.ID, rec.Ref)
 	if err != nil {
 		o = hoststate.Observation{Err: err}
 	}

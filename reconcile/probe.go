@@ -114,7 +114,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 				out.calls++
 				r.cfg.Metrics.ProviderCall(name, "Probe")
 				var err error
-				if o, err = probe(ctx, ps.p, hosts[i].Ref); err != nil {
+				if o, err = probe(ctx, ps.p, hosts[i].ID, hosts[i].Ref); err != nil {
 					o = hoststate.Observation{Err: err}
 				}
 			}
@@ -187,7 +187,7 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []h
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			o, err := probe(ctx, ps.p, rec.Ref)
+			o, err := probe(ctx, ps.p, rec.ID, rec.Ref)
 			if err != nil {
 				o = hoststate.Observation{Err: err}
 				if errors.Is(err, provider.ErrRateLimited) {
@@ -212,10 +212,11 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []h
 	return out
 }
 
-// probe observes h; an observation that carries its own error counts as
-// a failed probe.
-func probe(ctx context.Context, p *kernel.Provider, h provider.Host) (hoststate.Observation, error) {
-	o, err := p.Probe(ctx, h)
+// probe observes host id at h; an observation that carries its own error
+// counts as a failed probe. ctx names the host (provider.WithHostID) for
+// adapters that keep state per host in the store.
+func probe(ctx context.Context, p *kernel.Provider, id string, h provider.Host) (hoststate.Observation, error) {
+	o, err := p.Probe(provider.WithHostID(ctx, id), h)
 	if err == nil && o.Err != nil {
 		err = o.Err
 	}

@@ -49,7 +49,7 @@ func TestSelfHostReportsReachTheWaiter(t *testing.T) {
 		p := &watched{Provider: sp}
 		h := provider.Host{Project: "conn-1", Instance: "vm-1"}
 		report := func(state string) {
-			if err := sp.Report(selfhost.Report{Connector: h.Project, Instance: h.Instance, State: state, Address: "192.0.2.9", At: clock.Now()}); err != nil {
+			if err := sp.Report(context.Background(), selfhost.Report{Connector: h.Project, Instance: h.Instance, State: state, Address: "192.0.2.9", At: clock.Now()}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -213,7 +213,7 @@ func (r *run) probe(ctx context.Context) (hoststate.Observation, error) {
 	if err := r.admit(); err != nil {
 		return hoststate.Observation{}, err
 	}
-	o, err := r.prov.Probe(ctx, r.rec.Ref)
+	o, err := r.prov.Probe(provider.WithHostID(ctx, r.rec.ID), r.rec.Ref)
 	r.observe(err)
 	return o, err
 }
@@ -271,7 +271,7 @@ func (r *run) send(ctx context.Context) (provider.Operation, error) {
 	sched := newSchedule(r.opts, r.p.clock.Now())
 	// Every resend of this action carries the same idempotency key, so a
 	// send that timed out after the provider applied it is not applied twice.
-	ctx = provider.WithRequestID(ctx, requestID(r.rec))
+	ctx = provider.WithRequestID(provider.WithHostID(ctx, r.rec.ID), requestID(r.rec))
 	for {
 		err := r.admit()
 		var op provider.Operation

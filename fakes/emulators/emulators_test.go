@@ -371,7 +371,7 @@ func TestSelfHostConnectors(t *testing.T) {
 	ctx := context.Background()
 	probe := func() hoststate.Observation {
 		t.Helper()
-		if err := emu.Deliver(p); err != nil {
+		if err := emu.Deliver(context.Background(), p, nil); err != nil {
 			t.Fatal(err)
 		}
 		obs, err := p.Probe(ctx, h)

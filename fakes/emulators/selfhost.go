@@ -59,8 +59,9 @@ func (s *SelfHost) Requests() int { return int(s.requests.Load()) }
 // every host added with AddHost whose connector is online, a heartbeat
 // and its VM's current state ("not_found" once it is gone) and address,
 // at the cloud clock's time. An offline connector sends nothing, so p
-// sees it fall silent.
-func (s *SelfHost) Deliver(p *selfhost.Provider) error {
+// sees it fall silent. hostID names each report's host (Report.Host, which
+// an adapter storing its reports needs); nil leaves it empty.
+func (s *SelfHost) Deliver(ctx context.Context, p *selfhost.Provider, hostID func(provider.Host) string) error {
 	s.mu.Lock()
 	hosts := append([]provider.Host(nil), s.hosts...)
 	s.mu.Unlock()
@@ -71,7 +72,11 @@ func (s *SelfHost) Deliver(p *selfhost.Provider) error {
 		if !tr.ConnectorOnline || tr.RawVM == "" {
 			continue
 		}
-		errs = append(errs, p.Report(selfhost.Report{Connector: h.Project, Instance: h.Instance, State: tr.RawVM, Address: tr.Address, At: now}))
+		r := selfhost.Report{Connector: h.Project, Instance: h.Instance, State: tr.RawVM, Address: tr.Address, At: now}
+		if hostID != nil {
+			r.Host = hostID(h)
+		}
+		errs = append(errs, p.Report(ctx, r))
 	}
 	return errors.Join(errs...)
 }

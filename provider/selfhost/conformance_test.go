@@ -1,6 +1,7 @@
 package selfhost_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -33,7 +34,7 @@ func conformanceEnv(t *testing.T) *providertest.Env {
 		Provider: p, Cloud: cloud, Requests: emu.Requests, Create: emu.AddHost,
 		Host: func(n int) provider.Host { return provider.Host{Project: "conn-1", Instance: fmt.Sprintf("vm-%d", n)} },
 		Sync: func() {
-			if err := emu.Deliver(p); err != nil {
+			if err := emu.Deliver(context.Background(), p, nil); err != nil {
 				t.Errorf("delivering the connectors' reports: %v", err)
 			}
 		},

@@ -27,7 +27,7 @@ func Example() {
 		return
 	}
 	host := provider.Host{Project: "laptop-1", Instance: "vm-1"}
-	_ = p.Report(selfhost.Report{Connector: "laptop-1", Instance: "vm-1", State: "off", At: clock.Now()})
+	_ = p.Report(context.Background(), selfhost.Report{Connector: "laptop-1", Instance: "vm-1", State: "off", At: clock.Now()})
 
 	obs, _ := p.Probe(context.Background(), host)
 	fmt.Println(obs.VM, obs.RawVM, obs.Unreachable)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/store"
 )
 
 // Name is the provider kind this package implements; it matches
@@ -41,20 +42,47 @@ type Connector interface {
 	Stop(ctx context.Context, host provider.Host) error
 }
 
+// ReportStore keeps connectors' reports where every control-plane
+// replica reads them and a restart finds them, keyed by the control
+// plane's host id. A store.Store is one.
+type ReportStore interface {
+	// PutReport stores the latest report of host id, stamped with the
+	// store's clock, and returns it as stored.
+	PutReport(ctx context.Context, id string, r store.Report) (store.Report, error)
+	// Report returns the latest report of host id, or an error matching
+	// store.ErrNotFound when there is none.
+	Report(ctx context.Context, id string) (store.Report, error)
+}
+
 // Config configures the adapter.
 type Config struct {
 	// Connector carries Start and Stop to connectors. Required.
 	Connector Connector
+	// Reports, when set, is where reports live (Report writes them there,
+	// Probe reads them there), so every replica judges connectors alike
+	// and a restart loses none. Each report then names its host
+	// (Report.Host), and Probe reads the report of the host id its
+	// context carries (provider.WithHostID: the reconciler and the waiter
+	// set it). Nil keeps reports in this process only: one replica.
+	Reports ReportStore
 	// Now measures connector silence; nil means time.Now.
 	Now func() time.Time
 	// TTL is how long a connector may stay silent; 0 means DefaultTTL.
 	TTL time.Duration
+	// Grace is how long after New, or after [Provider.Resume], no
+	// connector is judged offline: connectors need that long to find a
+	// restarted or failed-over control plane again, and their silence
+	// meanwhile is the control plane's, not theirs. 0 means TTL.
+	Grace time.Duration
 	// Buffer is each subscription's capacity; 0 means DefaultBuffer.
 	Buffer int
 }
 
 // Report is one VM state report from a connector.
 type Report struct {
+	// Host is the control plane's id of the host reported on; required
+	// when Config.Reports is set (the store keys reports by it).
+	Host string
 	// Connector is the reporting connector's id (Host.Project).
 	Connector string
 	// Instance is the VM's name on the connector (Host.Instance).
@@ -75,11 +103,14 @@ type key struct{ connector, instance string }
 type Provider struct {
 	cfg Config
 
-	mu     sync.Mutex
-	seen   map[string]time.Time // connector → last heard from
-	latest map[key]Report
-	subs   map[key]map[uint64]chan Report
-	nextID uint64
+	mu sync.Mutex
+	// graceFrom is when this process began hearing connectors (New or
+	// Resume): silence before it is not theirs.
+	graceFrom time.Time
+	seen      map[string]time.Time // connector → last heard from
+	latest    map[key]Report
+	subs      map[key]map[uint64]chan Report
+	nextID    uint64
 }
 
 // Interface check.
@@ -96,14 +127,18 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.TTL <= 0 {
 		cfg.TTL = DefaultTTL
 	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = cfg.TTL
+	}
 	if cfg.Buffer <= 0 {
 		cfg.Buffer = DefaultBuffer
 	}
 	return &Provider{
-		cfg:    cfg,
-		seen:   map[string]time.Time{},
-		latest: map[key]Report{},
-		subs:   map[key]map[uint64]chan Report{},
+		cfg:       cfg,
+		graceFrom: cfg.Now(),
+		seen:      map[string]time.Time{},
+		latest:    map[key]Report{},
+		subs:      map[key]map[uint64]chan Report{},
 	}, nil
 }
 
@@ -155,14 +190,28 @@ func (p *Provider) Heartbeat(connector string, at time.Time) error {
 	return nil
 }
 
+// Resume starts a new grace period (Config.Grace) at now: call it when
+// this replica takes over hearing connectors after a failover, so the
+// time they need to reconnect does not make them look offline.
+func (p *Provider) Resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.graceFrom = p.cfg.Now()
+}
+
 // Report records a VM state report; it also counts as a heartbeat. A report
 // older than the host's latest is kept out of the state (reports can arrive
 // out of order) but still counts as a heartbeat. Invalid reports are
 // rejected with an error matching provider.ErrInvalidHost and change
-// nothing. Subscribers of the host receive every accepted report.
-func (p *Provider) Report(r Report) error {
+// nothing. With Config.Reports the report is stored first (stamped with
+// the store's clock); a store that fails makes Report fail, with nothing
+// delivered. Subscribers of the host receive every accepted report.
+func (p *Provider) Report(ctx context.Context, r Report) error {
 	if err := checkIdent("Connector", r.Connector); err != nil {
 		return err
+	}
+	if p.cfg.Reports != nil && r.Host == "" {
+		return &provider.HostError{Provider: Name, Field: "Host", Reason: "a report needs its host id when reports are stored"}
 	}
 	if err := checkIdent("Instance", r.Instance); err != nil {
 		return err
@@ -174,6 +223,11 @@ func (p *Provider) Report(r Report) error {
 		return &provider.HostError{Provider: Name, Field: "Address", Reason: "too long or not printable: " + quote(r.Address)}
 	case r.At.IsZero():
 		return &provider.HostError{Provider: Name, Field: "At", Reason: "zero time"}
+	}
+	if p.cfg.Reports != nil {
+		if _, err := p.cfg.Reports.PutReport(ctx, r.Host, store.Report{State: r.State, Address: r.Address}); err != nil {
+			return fmt.Errorf("%s: store the report of %s: %w", Name, quote(r.Host), err)
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -249,30 +303,62 @@ func (p *Provider) Subscribe(host provider.Host) (<-chan Report, func(), error) 
 	}, nil
 }
 
-// reachable reports whether connector was heard from within the TTL.
-func (p *Provider) reachable(connector string) bool {
+// reachable reports whether connector was heard from within the TTL, or,
+// when grace holds, the grace period since this process began hearing
+// connectors still runs: a judgement waits for it, a send does not.
+// heard is a contact the caller knows of besides this process's own (a
+// stored report).
+func (p *Provider) reachable(connector string, heard time.Time, grace bool) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	seen, ok := p.seen[connector]
-	return ok && p.cfg.Now().Sub(seen) <= p.cfg.TTL
+	now := p.cfg.Now()
+	if grace && now.Sub(p.graceFrom) <= p.cfg.Grace {
+		return true
+	}
+	if seen := p.seen[connector]; seen.After(heard) {
+		heard = seen
+	}
+	return !heard.IsZero() && now.Sub(heard) <= p.cfg.TTL
 }
 
-// Probe implements provider.Provider from memory: unreachable when the
-// connector is silent beyond its TTL, else the latest report.
-func (p *Provider) Probe(_ context.Context, host provider.Host) (hoststate.Observation, error) {
+// Probe implements provider.Provider without a request: unreachable when
+// the connector is silent beyond its TTL (and the grace period is over),
+// else the latest report — from Config.Reports when set and ctx names
+// the host (provider.WithHostID), else from this process's memory.
+func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Observation, error) {
 	if err := p.Validate(host); err != nil {
 		return hoststate.Observation{}, err
 	}
-	if !p.reachable(host.Project) {
+	r, ok, err := p.latestReport(ctx, host)
+	if err != nil {
+		return hoststate.Observation{}, err
+	}
+	if !p.reachable(host.Project, r.At, true) {
 		return hoststate.Observation{Unreachable: true, VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown}, nil
 	}
-	p.mu.Lock()
-	r, ok := p.latest[key{host.Project, host.Instance}]
-	p.mu.Unlock()
 	if !ok {
 		return hoststate.Observation{VM: hoststate.VMUnknown, Volume: hoststate.VolumeUnknown}, nil
 	}
 	return observation(r), nil
+}
+
+// latestReport is the host's latest report: the stored one when reports
+// are stored and ctx names the host, else this process's.
+func (p *Provider) latestReport(ctx context.Context, host provider.Host) (Report, bool, error) {
+	if id := provider.HostID(ctx); p.cfg.Reports != nil && id != "" {
+		sr, err := p.cfg.Reports.Report(ctx, id)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return Report{}, false, nil
+		case err != nil:
+			return Report{}, false, fmt.Errorf("%s: read the report of %s: %w: %w", Name, quote(id), provider.ErrUnavailable, err)
+		}
+		return Report{Host: id, Connector: host.Project, Instance: host.Instance, State: sr.State, Address: sr.Address, At: sr.At}, true, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r, ok := p.latest[key{host.Project, host.Instance}]
+	return r, ok, nil
 }
 
 // Start implements provider.Provider through the Connector.
@@ -290,7 +376,11 @@ func (p *Provider) send(ctx context.Context, host provider.Host, verb string, f 
 	if err := p.Validate(host); err != nil {
 		return err
 	}
-	if !p.reachable(host.Project) {
+	r, _, err := p.latestReport(ctx, host)
+	if err != nil {
+		return err
+	}
+	if !p.reachable(host.Project, r.At, false) {
 		return fmt.Errorf("%s: %s %s: connector %s silent for longer than %s: %w",
 			Name, verb, host.Instance, quote(host.Project), p.cfg.TTL, provider.ErrUnavailable)
 	}

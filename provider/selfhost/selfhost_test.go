@@ -16,6 +16,7 @@ import (
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/selfhost"
+	"github.com/driftless/driftless/store"
 )
 
 var start = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -54,12 +55,13 @@ func newProvider(t *testing.T) (*selfhost.Provider, *clocktest.Clock, *connector
 	if err != nil {
 		t.Fatal(err)
 	}
+	clock.Advance(time.Minute + time.Second) // past the start's grace period
 	return p, clock, conn
 }
 
 func report(t *testing.T, p *selfhost.Provider, state string, at time.Time) {
 	t.Helper()
-	if err := p.Report(selfhost.Report{Connector: host.Project, Instance: host.Instance, State: state, Address: "192.0.2.7", At: at}); err != nil {
+	if err := p.Report(context.Background(), selfhost.Report{Connector: host.Project, Instance: host.Instance, State: state, Address: "192.0.2.7", At: at}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -150,7 +152,7 @@ func TestReportRejectsBadInput(t *testing.T) {
 	} {
 		r := good
 		mut(&r)
-		if err := p.Report(r); !errors.Is(err, provider.ErrInvalidHost) {
+		if err := p.Report(context.Background(), r); !errors.Is(err, provider.ErrInvalidHost) {
 			t.Errorf("%s: Report = %v, want ErrInvalidHost", name, err)
 		}
 	}
@@ -251,7 +253,7 @@ func TestConcurrentUse(t *testing.T) {
 				return
 			}
 			for j := range 50 {
-				_ = p.Report(selfhost.Report{Connector: h.Project, Instance: h.Instance, State: "running", At: clock.Now().Add(time.Duration(j))})
+				_ = p.Report(context.Background(), selfhost.Report{Connector: h.Project, Instance: h.Instance, State: "running", At: clock.Now().Add(time.Duration(j))})
 				_, _ = p.Probe(context.Background(), h)
 				select {
 				case <-ch:
@@ -265,23 +267,40 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 // TestNeverOffWhileSilent checks, over random sequences of reports,
-// heartbeats and time, that a probe is unreachable exactly when the
-// connector was silent for longer than the TTL, and then never claims a VM
-// state.
+// heartbeats, restarts of the grace period and time, with reports in
+// memory or in a store, that a probe is unreachable exactly when the
+// connector was silent for longer than the TTL and the grace period is
+// over, and then never claims a VM state.
 func TestNeverOffWhileSilent(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		clock := clocktest.New(start)
-		p, err := selfhost.New(selfhost.Config{Connector: &connector{}, Now: clock.Now, TTL: time.Minute})
+		ctx := context.Background()
+		cfg := selfhost.Config{Connector: &connector{}, Now: clock.Now, TTL: time.Minute,
+			Grace: time.Duration(rapid.IntRange(0, 180).Draw(rt, "grace seconds")) * time.Second}
+		grace := cfg.Grace
+		if grace == 0 {
+			grace = cfg.TTL
+		}
+		if rapid.Bool().Draw(rt, "stored") {
+			st := store.NewMemStore(store.MemConfig{Now: clock.Now})
+			if _, err := st.Update(ctx, store.Write{Record: hoststate.Record{ID: "h", Provider: selfhost.Name, Ref: host}}); err != nil {
+				rt.Fatal(err)
+			}
+			cfg.Reports = st
+			ctx = provider.WithHostID(ctx, "h")
+		}
+		p, err := selfhost.New(cfg)
 		if err != nil {
 			rt.Fatal(err)
 		}
 		var last time.Time
 		heard := false
+		graceFrom := clock.Now()
 		for range rapid.IntRange(1, 30).Draw(rt, "steps") {
-			switch rapid.IntRange(0, 2).Draw(rt, "op") {
+			switch rapid.IntRange(0, 3).Draw(rt, "op") {
 			case 0:
 				state := rapid.SampledFrom([]string{"running", "stopped", "off", "not_found", "error"}).Draw(rt, "state")
-				if err := p.Report(selfhost.Report{Connector: host.Project, Instance: host.Instance, State: state, At: clock.Now()}); err != nil {
+				if err := p.Report(ctx, selfhost.Report{Host: "h", Connector: host.Project, Instance: host.Instance, State: state, At: clock.Now()}); err != nil {
 					rt.Fatal(err)
 				}
 				last, heard = clock.Now(), true
@@ -292,14 +311,18 @@ func TestNeverOffWhileSilent(t *testing.T) {
 				last, heard = clock.Now(), true
 			case 2:
 				clock.Advance(time.Duration(rapid.IntRange(0, 120).Draw(rt, "seconds")) * time.Second)
+			case 3:
+				p.Resume()
+				graceFrom = clock.Now()
 			}
-			obs, err := p.Probe(context.Background(), host)
+			obs, err := p.Probe(ctx, host)
 			if err != nil {
 				rt.Fatal(err)
 			}
-			silent := !heard || clock.Now().Sub(last) > time.Minute
+			inGrace := clock.Now().Sub(graceFrom) <= grace
+			silent := !inGrace && (!heard || clock.Now().Sub(last) > time.Minute)
 			if obs.Unreachable != silent {
-				rt.Fatalf("unreachable = %v, silent = %v", obs.Unreachable, silent)
+				rt.Fatalf("unreachable = %v, silent = %v (in grace %v)", obs.Unreachable, silent, inGrace)
 			}
 			if silent && (obs.VM != hoststate.VMUnknown || obs.Volume != hoststate.VolumeUnknown) {
 				rt.Fatalf("a silent connector's host is %v/%v", obs.VM, obs.Volume)
@@ -317,7 +340,7 @@ func FuzzReport(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = p.Report(selfhost.Report{Connector: conn, Instance: inst, State: state, Address: addr, At: clock.Now()})
+		err = p.Report(context.Background(), selfhost.Report{Connector: conn, Instance: inst, State: state, Address: addr, At: clock.Now()})
 		h := provider.Host{Project: conn, Instance: inst}
 		obs, perr := p.Probe(context.Background(), h)
 		switch {

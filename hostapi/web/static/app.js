@@ -111,6 +111,7 @@
 
     const live = el('td', 'liveness', h.liveness || '—');
     if (h.last_seen) live.append(el('small', 'seen', 'seen ' + ago(h.last_seen)));
+    if (h.connector_report) live.append(el('small', 'connector', 'connector reported ' + ago(h.connector_report.at)));
 
     const flags = el('td', 'badges');
     flags.append(...badges(h));
