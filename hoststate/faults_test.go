@@ -201,3 +201,44 @@ func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
 		t.Fatalf("after the window: %s, want running", r.Status)
 	}
 }
+
+// A deprovision that deleted the VM but left the data volume is never off
+// (the volume is still billed): held while the action is in flight, then,
+// orphaned, an error (confirmed) with a reason the UI shows, from which
+// deprovision is offered again.
+func TestUnfinishedDeprovisionIsAnErrorNeverOff(t *testing.T) {
+	p := DefaultPolicy()
+	r, err := Apply(settled(StatusOff), ActionDeprovision, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := obs(VMAbsent, VolumePresent, "")
+	at := t0.Add(time.Minute)
+	for ; at.Before(t0.Add(p.ActionTimeout)); at = at.Add(5 * time.Minute) {
+		r, _ = Observe(r, half, at, p)
+		if r.Status != StatusDeprovisioning {
+			t.Fatalf("in flight at %s: %s, want deprovisioning", at.Sub(t0), r.Status)
+		}
+	}
+	var c Change
+	for i := range p.Confirmations + 1 {
+		r, c = Observe(r, half, at.Add(time.Duration(i)*time.Minute), p)
+		if r.Status == StatusOff {
+			t.Fatalf("an unfinished deprovision became off")
+		}
+	}
+	if r.Status != StatusError || r.Reason != ReasonDeprovisionUnfinished {
+		t.Fatalf("orphaned half-done deprovision: %s %q (%v), want error %q", r.Status, r.Reason, c.Reason, ReasonDeprovisionUnfinished)
+	}
+	if _, err := Apply(r, ActionDeprovision, at.Add(time.Hour)); err != nil {
+		t.Errorf("deprovision is not offered again: %v", err)
+	}
+	// A deprovision whose VM is still there (never deleted) is plain drift.
+	r, _ = Apply(settled(StatusOff), ActionDeprovision, t0)
+	for i := range p.Confirmations + 1 {
+		r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(p.ActionTimeout+time.Duration(i+1)*time.Minute), p)
+	}
+	if r.Status != StatusOff {
+		t.Errorf("a deprovision that deleted nothing, orphaned: %s, want off", r.Status)
+	}
+}

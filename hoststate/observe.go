@@ -113,6 +113,15 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 		return r, Change{From: from, To: from, Reason: reason}
 	}
 
+	// A deprovision that deleted the VM but not its data volume is not an
+	// off host: it is unfinished, the volume still billed. Once the action
+	// is orphaned it becomes error (confirmed), so the UI offers deprovision
+	// again, which deletes only the volume.
+	unfinished := from == StatusDeprovisioning && target == StatusOff && r.Observed == VMAbsent
+	if unfinished {
+		target = StatusError
+	}
+
 	// Rule 8: a running VM with no address is still starting, for a while.
 	if target == StatusRunning && o.Address == "" && (from == StatusStarting || from == StatusReprovisioning) {
 		if now.Sub(r.Since) < p.NoAddressTimeout {
@@ -188,6 +197,9 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 		if r.Observed == VMStopped && r.ObservedVolume == VolumeAbsent {
 			r.Reason = ReasonDataVolumeMissing
 		}
+		if unfinished {
+			r.Reason = ReasonDeprovisionUnfinished
+		}
 	}
 	return r, Change{From: from, To: target, Reason: reason, Target: target, Count: count}
 }
@@ -253,6 +265,12 @@ func Implied(vm VMState, vol VolumeState) (s Status, ok bool) {
 // ReasonDataVolumeMissing is the Record.Reason of a host in error because
 // its VM is stopped but its data volume is gone.
 const ReasonDataVolumeMissing = "data volume missing"
+
+// ReasonDeprovisionUnfinished is the Record.Reason of a host in error
+// because its deprovision deleted the VM but not the data volume (the
+// process died between the two, or the volume delete never went through):
+// a deprovision again finishes it.
+const ReasonDeprovisionUnfinished = "deprovision unfinished: data volume left"
 
 // moveTo sets a new status: it restarts confirmation, clears what belongs
 // to the old status, and ends the in-flight action once the status settles.

@@ -193,7 +193,8 @@ func run(out, progress io.Writer, f flags) error {
 	watch := func() {
 		now := clock.Now()
 		for _, r := range recs {
-			want, settled := truthStatus(cloud.Truth(r.Provider, r.Ref))
+			cur, _ := st.Get(ctx, r.ID)
+			want, settled := truthStatus(cloud.Truth(r.Provider, r.Ref), cur)
 			if !settled {
 				continue
 			}
@@ -206,7 +207,7 @@ func run(out, progress io.Writer, f flags) error {
 				changedAt[r.ID] = now
 			}
 			if t, pending := changedAt[r.ID]; pending {
-				if cur, _ := st.Get(ctx, r.ID); cur.Status == want {
+				if cur.Status == want {
 					if !faulty {
 						lags = append(lags, now.Sub(t))
 					}
@@ -293,7 +294,7 @@ func run(out, progress io.Writer, f flags) error {
 						drift++
 					}
 					r, _ := st.Get(ctx, c.ID)
-					want, settled := truthStatus(cloud.Truth(c.Provider, r.Ref))
+					want, settled := truthStatus(cloud.Truth(c.Provider, r.Ref), r)
 					// A status the provider's ground truth held within its
 					// consistency window is lag, not a false flip.
 					recent := now.Sub(truthAt[c.ID][c.To]) <= windows[c.Provider]+sample
@@ -361,10 +362,16 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// truthStatus is the status the ground truth implies, if it has settled:
-// a running VM counts once it has its address.
-func truthStatus(tr fakes.Truth) (hoststate.Status, bool) {
+// truthStatus is the status the ground truth implies for rec, if it has
+// settled: a running VM counts once it has its address, and a user's
+// deprovision whose VM is gone but whose data volume is left is unfinished
+// (error), not off.
+func truthStatus(tr fakes.Truth, rec hoststate.Record) (hoststate.Status, bool) {
 	s, ok := tr.Status()
+	if s == hoststate.StatusOff && !tr.VMExists && rec.LastAction == hoststate.ActionDeprovision &&
+		(rec.Status == hoststate.StatusDeprovisioning || rec.Status == hoststate.StatusError) {
+		return hoststate.StatusError, ok
+	}
 	if s == hoststate.StatusRunning && tr.ConnectorOnline {
 		return s, ok && tr.Address != ""
 	}
