@@ -29,6 +29,7 @@ func TestNewRefuses(t *testing.T) {
 		{"query", func(c *hostagent.Config) { c.ControlPlane = "https://cp.test/?x=1" }, "query"},
 		{"fragment", func(c *hostagent.Config) { c.ControlPlane = "https://cp.test/#x" }, "query or fragment"},
 		{"no host id", func(c *hostagent.Config) { c.HostID = "" }, "HostID"},
+		{"dot host id", func(c *hostagent.Config) { c.HostID = ".." }, "path segment"},
 		{"long host id", func(c *hostagent.Config) { c.HostID = strings.Repeat("h", 1000) }, "HostID"},
 		{"no token", func(c *hostagent.Config) { c.Token = "" }, "Token"},
 		{"token with a space", func(c *hostagent.Config) { c.Token = testToken + " x" }, "Token"},
