@@ -101,6 +101,10 @@ func TestRedaction(t *testing.T) {
 			t.Errorf("a rendering shows the token: %s", s)
 		}
 	}
+	var none *hostagent.Heartbeater
+	if s := fmt.Sprint(none); s != "hostagent.Heartbeater(nil)" {
+		t.Errorf("a nil Heartbeater prints %q", s)
+	}
 	if s := fmt.Sprint(cfg); !strings.Contains(s, "Token: set") || !strings.Contains(s, testHost) {
 		t.Errorf("String = %s; want the host and that a token is set", s)
 	}

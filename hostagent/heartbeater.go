@@ -60,7 +60,7 @@ func (h *Heartbeater) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		t := h.cfg.Clock.NewTimer(l.jittered(pause))
+		t := h.cfg.Clock.NewTimer(pause)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -86,7 +86,12 @@ func (h *Heartbeater) BootstrapDone(ctx context.Context) error {
 func (h *Heartbeater) BootstrapFailed() { h.setBootstrap(BootstrapFailed) }
 
 // String describes the Heartbeater without its token.
-func (h *Heartbeater) String() string { return "hostagent.Heartbeater{" + h.cfg.String() + "}" }
+func (h *Heartbeater) String() string {
+	if h == nil {
+		return "hostagent.Heartbeater(nil)"
+	}
+	return "hostagent.Heartbeater{" + h.cfg.String() + "}"
+}
 
 // Format makes every fmt verb render String.
 func (h *Heartbeater) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, h.String()) }
@@ -95,14 +100,21 @@ func (h *Heartbeater) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, h.Strin
 func (h *Heartbeater) GoString() string { return h.String() }
 
 // LogValue implements slog.LogValuer without the token.
-func (h *Heartbeater) LogValue() slog.Value { return h.cfg.LogValue() }
+func (h *Heartbeater) LogValue() slog.Value {
+	if h == nil {
+		return slog.StringValue("hostagent.Heartbeater(nil)")
+	}
+	return h.cfg.LogValue()
+}
 
+// setBootstrap sets the first-boot state the heartbeats report.
 func (h *Heartbeater) setBootstrap(b Bootstrap) {
 	h.mu.Lock()
 	h.bootstrap = b
 	h.mu.Unlock()
 }
 
+// state is the first-boot state the heartbeats report.
 func (h *Heartbeater) state() Bootstrap {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -132,8 +144,8 @@ type loop struct {
 	accepted bool
 }
 
-// beat sends one heartbeat and returns the pause before the next. Its
-// error ends Run.
+// beat sends one heartbeat and returns the pause before the next,
+// jittered. Its error ends Run.
 func (l *loop) beat(ctx context.Context) (time.Duration, error) {
 	h := l.h
 	body := request{HostID: h.cfg.HostID, Version: h.cfg.Version, Bootstrap: h.state(), Address: h.cfg.Address}
@@ -147,7 +159,9 @@ func (l *loop) beat(ctx context.Context) (time.Duration, error) {
 			return 0, f.err
 		}
 		l.failures++
-		pause := max(l.backoff(), f.retryAfter)
+		// The jitter spreads the backoff, never below what the server
+		// asked for.
+		pause := max(l.jittered(l.backoff()), f.retryAfter)
 		h.log.Warn("hostagent: heartbeat failed", slog.Any("err", f.err),
 			slog.Int("failures", l.failures), slog.Duration("retry_in", pause))
 		return pause, nil
@@ -178,7 +192,7 @@ func (l *loop) beat(ctx context.Context) (time.Duration, error) {
 			h.log.Warn("hostagent: reporting the first boot done failed; will retry", slog.Any("err", err))
 		}
 	}
-	return l.interval, nil
+	return l.jittered(l.interval), nil
 }
 
 // backoff is the pause after l.failures failures in a row: BackoffBase

@@ -171,6 +171,9 @@ func TestRunBackoff(t *testing.T) {
 					if err := within(ds[i:i+1], w*time.Second, hostagent.DefaultJitter); err != nil {
 						t.Errorf("after request %d: %v", i+1, err)
 					}
+					if tc.header != nil && i < 8 && ds[i] < 45*time.Second {
+						t.Errorf("after request %d: %s, sooner than Retry-After", i+1, ds[i])
+					}
 				}
 				if !strings.Contains(logs.String(), "unavailable: shutting down") || !strings.Contains(logs.String(), "answered again") {
 					t.Errorf("logs lack the failure or the recovery:\n%s", logs)
