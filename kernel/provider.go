@@ -62,13 +62,7 @@ func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 // Offered returns the actions a UI may offer for rec: allowed by the
 // transition table from its status and supported by the adapter.
 func (p *Provider) Offered(rec hoststate.Record) []hoststate.Action {
-	var out []hoststate.Action
-	for _, a := range hoststate.Actions() {
-		if hoststate.Allowed(rec.Status, a) && p.Supports(rec.Ref, a) == nil {
-			out = append(out, a)
-		}
-	}
-	return out
+	return provider.Offered(p, rec)
 }
 
 // Validate checks host for the adapter without any request.

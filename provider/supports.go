@@ -13,10 +13,16 @@ func Unsupported(name string, a hoststate.Action, why string) error {
 	return fmt.Errorf("%s cannot %s: %s: %w", name, a, why, ErrUnsupported)
 }
 
+// Supporter says what it can do for a host: a Provider, or a wrapper of
+// one (kernel.Provider, which guards the call).
+type Supporter interface {
+	Supports(host Host, a hoststate.Action) error
+}
+
 // Offered returns the actions a UI may offer for rec: those the transition
 // table allows from its status that p supports for its host, in
 // hoststate.Actions order.
-func Offered(p Provider, rec hoststate.Record) []hoststate.Action {
+func Offered(p Supporter, rec hoststate.Record) []hoststate.Action {
 	var out []hoststate.Action
 	for _, a := range hoststate.Actions() {
 		if hoststate.Allowed(rec.Status, a) && p.Supports(rec.Ref, a) == nil {
