@@ -27,7 +27,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,30 +38,16 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/driftless/driftless/examples/internal/cli"
+
 	"github.com/driftless/driftless/hostagent"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := exitStatus(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+	code := cli.ExitStatus("hostagent", run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// exitStatus reports err on stderr and returns the exit status: 0 for
-// success or a help request (the usage went to stdout), 2 for a bad flag
-// (reported with the usage), 1 for any other failure.
-func exitStatus(err error, stderr io.Writer) int {
-	var bad *usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &bad):
-		fmt.Fprintf(stderr, "hostagent: %v\n%s", bad.err, bad.usage)
-		return 2
-	}
-	fmt.Fprintln(stderr, "hostagent:", err)
-	return 1
 }
 
 // options are the command's flags.
@@ -74,7 +59,7 @@ type options struct {
 
 // run parses args and runs the daemon until ctx ends, logging to stderr.
 // A help request prints the usage to stdout and returns flag.ErrHelp; a
-// bad flag returns a *usageError.
+// bad flag returns a *cli.UsageError.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("hostagent", flag.ContinueOnError)
@@ -89,15 +74,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of CA certificates to trust for the control plane, instead of the system's")
 	fs.BoolVar(&o.allowHTTP, "allow-http", false, "permit an http:// control plane (local or test only: the token travels in the clear)")
 	fs.BoolVar(&o.verbose, "v", false, "log every heartbeat")
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := command().Parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageErr(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))
+		return command().UsageError(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))
 	}
 	for _, req := range []struct{ name, value string }{{"control-plane", o.controlPlane}, {"host", o.host}, {"token-file", o.tokenFile}} {
 		if req.value == "" {
-			return usageErr(fs, fmt.Errorf("-%s is required", req.name))
+			return command().UsageError(fs, fmt.Errorf("-%s is required", req.name))
 		}
 	}
 	level := slog.LevelInfo
@@ -228,49 +213,11 @@ func buildVersion() string {
 	return "dev"
 }
 
-// usageError is a bad flag, with the usage main prints after it.
-type usageError struct {
-	err   error
-	usage string
-}
-
-// Error implements error.
-func (e *usageError) Error() string { return e.err.Error() }
-
-// Unwrap returns the underlying error.
-func (e *usageError) Unwrap() error { return e.err }
-
-// usageErr wraps err with fs's usage.
-func usageErr(fs *flag.FlagSet, err error) error {
-	var b strings.Builder
-	usage(&b, fs)
-	return &usageError{err: err, usage: b.String()}
-}
-
-// parseFlags parses args into fs. -h, -help and --help print the usage to
-// stdout and return flag.ErrHelp; a bad flag returns a *usageError, whose
-// problem and usage main prints to stderr.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, flag.ErrHelp):
-		usage(stdout, fs)
-		return err
-	}
-	return usageErr(fs, err)
-}
-
-// usage prints the synopsis, what the command does and the flag defaults
-// to w.
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s -control-plane URL -host ID -token-file F [flags]\n\n", fs.Name())
-	fmt.Fprintln(w, "Hostagent heartbeats to the control plane as this host until SIGINT or SIGTERM, and on first")
-	fmt.Fprintln(w, "boot takes the -require'd tools from the -bundle directories, then reports the first boot done.")
-	fmt.Fprintln(w, "Exit status: 0 after a signal, 1 when the token is refused or the setup is wrong, 2 for a bad flag.")
-	fmt.Fprintln(w, "\nflags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+// command is the command's usage text.
+func command() cli.Command {
+	return cli.Command{Synopsis: "-control-plane URL -host ID -token-file F [flags]", About: []string{
+		"Hostagent heartbeats to the control plane as this host until SIGINT or SIGTERM, and on first",
+		"boot takes the -require'd tools from the -bundle directories, then reports the first boot done.",
+		"Exit status: 0 after a signal, 1 when the token is refused or the setup is wrong, 2 for a bad flag.",
+	}}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftless/driftless/examples/internal/cli"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hostapi"
 	"github.com/driftless/driftless/hoststate"
@@ -229,7 +230,7 @@ func TestRunFails(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr syncBuffer
-			code := exitStatus(run(t.Context(), tc.args, &stdout, &stderr), &stderr)
+			code := cli.ExitStatus("hostagent", run(t.Context(), tc.args, &stdout, &stderr), &stderr)
 			if code != 1 || !strings.Contains(stderr.String(), tc.want) {
 				t.Errorf("exit %d, stderr:\n%s\nwant 1 and %q", code, stderr.String(), tc.want)
 			}
@@ -261,7 +262,7 @@ func TestHelp(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut syncBuffer
-			code := exitStatus(run(context.Background(), tc.args, &out, &errOut), &errOut)
+			code := cli.ExitStatus("hostagent", run(context.Background(), tc.args, &out, &errOut), &errOut)
 			wantCode, usage, other := 0, out.String(), errOut.String()
 			if !tc.help {
 				wantCode, usage, other = 2, errOut.String(), out.String()

@@ -18,13 +18,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/driftless/driftless/examples/internal/cli"
 
 	"google.golang.org/api/option"
 
@@ -42,23 +43,7 @@ import (
 const emulatorKey = "emulator-key"
 
 func main() {
-	os.Exit(exitStatus(run(context.Background(), os.Args[1:], os.Stdout, os.Getenv), os.Stderr))
-}
-
-// exitStatus reports err on stderr and returns the exit status: 0 for
-// success or a help request (the usage went to stdout), 2 for a bad flag
-// (reported with the usage), 1 for any other failure.
-func exitStatus(err error, stderr io.Writer) int {
-	var bad *usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &bad):
-		fmt.Fprintf(stderr, "probe: %v\n%s", bad.err, bad.usage)
-		return 2
-	}
-	fmt.Fprintln(stderr, "probe:", err)
-	return 1
+	os.Exit(cli.ExitStatus("probe", run(context.Background(), os.Args[1:], os.Stdout, os.Getenv), os.Stderr))
 }
 
 // options are the command's flags.
@@ -71,7 +56,7 @@ type options struct {
 
 // run parses args, builds the adapter and prints one observation to out.
 // getenv reads API keys. A help request prints the usage to out and
-// returns flag.ErrHelp; a bad flag returns a *usageError.
+// returns flag.ErrHelp; a bad flag returns a *cli.UsageError.
 func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
 	var o options
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
@@ -84,7 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	fs.StringVar(&o.host.Region, "region", "", "region, where the provider has one")
 	fs.StringVar(&o.host.Instance, "instance", "", "instance name (gcp, hyperstack), id or name (lambda, nebius)")
 	fs.StringVar(&o.host.Volume, "volume", "", "data volume: gcp disk name, hyperstack volume id, nebius disk id")
-	if err := parseFlags(fs, args, out); err != nil {
+	if err := command().Parse(fs, args, out); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -111,48 +96,6 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	}
 	printObservation(out, p.Name(), o.host, obs)
 	return nil
-}
-
-// usageError is a bad flag, with the usage main prints after it.
-type usageError struct {
-	err   error
-	usage string
-}
-
-// Error implements error.
-func (e *usageError) Error() string { return e.err.Error() }
-
-// Unwrap returns the flag package's error.
-func (e *usageError) Unwrap() error { return e.err }
-
-// parseFlags parses args into fs. -h, -help and --help print the usage to
-// stdout and return flag.ErrHelp; a bad flag returns a *usageError, whose
-// problem and usage main prints to stderr.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	// Both outcomes are printed here or by main, each to its own stream.
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, flag.ErrHelp):
-		usage(stdout, fs)
-		return err
-	}
-	var b strings.Builder
-	usage(&b, fs)
-	return &usageError{err: err, usage: b.String()}
-}
-
-// usage prints the synopsis, what the command does and the flag defaults
-// to w.
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s [flags]\n\n", fs.Name())
-	fmt.Fprintln(w, "Probe observes one host with a real provider adapter, or with -emulate an in-process")
-	fmt.Fprintln(w, "emulator of its API, and prints the normalized observation the reconciler would see.")
-	fmt.Fprintln(w, "\nflags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
 }
 
 // emulated is the host an in-process emulator holds, per provider.
@@ -294,4 +237,12 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// command is the command's usage text.
+func command() cli.Command {
+	return cli.Command{Synopsis: "[flags]", About: []string{
+		"Probe observes one host with a real provider adapter, or with -emulate an in-process",
+		"emulator of its API, and prints the normalized observation the reconciler would see.",
+	}}
 }

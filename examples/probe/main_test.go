@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/driftless/driftless/examples/internal/cli"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/provider"
@@ -104,7 +105,7 @@ func TestHelp(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := exitStatus(run(context.Background(), tc.args, &out, noEnv), &errOut)
+			code := cli.ExitStatus("probe", run(context.Background(), tc.args, &out, noEnv), &errOut)
 			wantCode, usage, other := 0, out.String(), errOut.String()
 			if !tc.help {
 				wantCode, usage, other = 2, errOut.String(), out.String()

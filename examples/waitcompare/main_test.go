@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/driftless/driftless/examples/internal/cli"
 )
 
 // TestTargetsHold runs the comparison small and asserts its targets: a
@@ -77,7 +79,7 @@ func TestHelp(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := exitStatus(run(t.Context(), tc.args, &out), &errOut)
+			code := cli.ExitStatus("waitcompare", run(t.Context(), tc.args, &out), &errOut)
 			wantCode, usage, other := 0, out.String(), errOut.String()
 			if !tc.help {
 				wantCode, usage, other = 2, errOut.String(), out.String()
