@@ -41,9 +41,10 @@ type Policy struct {
 	MaxClockSkew time.Duration
 	// Recheck is how long after its last observation an off or
 	// deprovisioned host next needs a look of its own (Record.NextCheck);
-	// the reconciler's full sweeps look at it meanwhile. Default 1 h: two
-	// of the reconciler's default full-sweep periods, so a sweep that
-	// skips an unchanged write never leaves the host due in between.
+	// the reconciler's full sweeps look at it meanwhile. Default 90 min:
+	// three of the reconciler's default full-sweep periods, so a sweep
+	// that skips an unchanged write never leaves the host due in between
+	// (the reconciler sets it from its own sweep period when zero).
 	Recheck time.Duration
 }
 
@@ -65,7 +66,7 @@ const (
 	defaultNoAddressTimeout = 10 * time.Minute
 	defaultActionTimeout    = 30 * time.Minute
 	defaultMaxClockSkew     = 5 * time.Minute
-	defaultRecheck          = time.Hour
+	defaultRecheck          = 90 * time.Minute
 )
 
 // DefaultPolicy returns the documented defaults.

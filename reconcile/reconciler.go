@@ -187,32 +187,30 @@ func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
 }
 
 // selectHosts returns the hosts due this tick: everything on a full sweep;
-// otherwise the transitional, error and unknown ones, running hosts gone
-// stale or without an address, hosts confirming a flip (a drift seen on a
-// full sweep is confirmed next tick, not a sweep later), and those
-// deferred last tick.
+// otherwise the hosts the store's due index holds (NextCheck at or before
+// now: hoststate sets it so transitional, error and unknown hosts, flips
+// being confirmed, and running hosts gone stale or without an address are
+// due at once), every host of a provider whose last full sweep did not
+// complete, and those deferred last tick. A quiet tick reads only the
+// index.
 func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) ([]hoststate.Record, error) {
 	if full {
 		return r.cfg.Store.List(ctx, store.Filter{})
 	}
-	running := []hoststate.Status{hoststate.StatusRunning}
-	filters := []store.Filter{
-		{Statuses: []hoststate.Status{
-			hoststate.StatusStarting, hoststate.StatusStopping, hoststate.StatusRestarting,
-			hoststate.StatusReprovisioning, hoststate.StatusDeprovisioning,
-			hoststate.StatusError, hoststate.StatusUnknown,
-		}},
-		{Statuses: running, LastSeenBefore: now.Add(-r.cfg.Policy.StaleAfter)},
-		{Statuses: running, MissingAddress: true},
-		{Confirming: true},
+	out, err := r.cfg.Store.Due(ctx, now, 0)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: select due hosts: %w", err)
 	}
-	for _, name := range r.sweepsDue() {
-		filters = append(filters, store.Filter{Provider: name})
+	sweeps := r.sweepsDue()
+	if len(sweeps) == 0 && len(r.deferred) == 0 {
+		return out, nil
 	}
-	seen := make(map[string]bool)
-	var out []hoststate.Record
-	for _, f := range filters {
-		recs, err := r.cfg.Store.List(ctx, f)
+	seen := make(map[string]bool, len(out))
+	for _, rec := range out {
+		seen[rec.ID] = true
+	}
+	for _, name := range sweeps {
+		recs, err := r.cfg.Store.List(ctx, store.Filter{Provider: name})
 		if err != nil {
 			return nil, fmt.Errorf("reconcile: select hosts: %w", err)
 		}
