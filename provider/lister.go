@@ -11,7 +11,8 @@ import (
 // one probe per host: the cost is O(pages), not O(hosts).
 type Lister interface {
 	// Scope returns the listing scope of host; hosts with equal scopes are
-	// observed by the same listing.
+	// observed by the same listing. It depends only on the host's place
+	// (Project, Zone, Region), so callers may ask once per place.
 	Scope(host Host) string
 	// ListPage returns one page of the scope's listing; pass the previous
 	// page's Next to continue, "" to begin. A page may carry VMs, volumes or

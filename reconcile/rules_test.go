@@ -246,6 +246,12 @@ func (s *blockingStore) List(ctx context.Context, f store.Filter) ([]hoststate.R
 	return s.MemStore.List(ctx, f)
 }
 
+// AppendList blocks as List does: the embedded MemStore's would not.
+func (s *blockingStore) AppendList(ctx context.Context, dst []hoststate.Record, f store.Filter) ([]hoststate.Record, error) {
+	recs, err := s.List(ctx, f)
+	return append(dst, recs...), err
+}
+
 // Rule 13: a RunOnce waiting for the previous tick honours its context.
 func TestRunOnceWaitingHonoursItsContext(t *testing.T) {
 	f := newFleet(t, 1, 1, 50, reconcile.Config{})
