@@ -39,8 +39,8 @@ type scratch struct {
 	sent      []bool
 	byScope   map[string][]int // scope → indexes into hosts
 	scopes    []string         // scopes in the order first met
-	vms       map[string]provider.ListedVM
-	vols      map[string]provider.ListedVolume
+	vms       map[listKey]provider.ListedVM
+	vols      map[listKey]provider.ListedVolume
 	results   []result
 	changes   []hoststate.Change
 	unchanged []bool
@@ -49,6 +49,10 @@ type scratch struct {
 	writes    []store.Write
 	which     []int
 }
+
+// listKey is what a listed entry is found by: its zone (when the listing
+// names zones) and its name.
+type listKey struct{ zone, name string }
 
 // list observes hosts with one paged listing per scope. A scope whose
 // listing fails part-way yields failed observations for all its hosts —
@@ -60,8 +64,8 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 	defer func() { sc.results = out.results }()
 	if sc.byScope == nil {
 		sc.byScope = make(map[string][]int)
-		sc.vms = make(map[string]provider.ListedVM)
-		sc.vols = make(map[string]provider.ListedVolume)
+		sc.vms = make(map[listKey]provider.ListedVM)
+		sc.vols = make(map[listKey]provider.ListedVolume)
 	}
 	for s, idx := range sc.byScope {
 		sc.byScope[s] = idx[:0]
@@ -105,6 +109,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 		vms, vols := sc.vms, sc.vols
 		clear(vms)
 		clear(vols)
+		zoned := false // the listing names zones: hosts match by zone and name
 		token := ""
 		var failed error
 		limited := false
@@ -121,10 +126,12 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 				break
 			}
 			for _, vm := range page.VMs {
-				vms[vm.Instance] = vm
+				vms[listKey{vm.Zone, vm.Instance}] = vm
+				zoned = zoned || vm.Zone != ""
 			}
 			for _, v := range page.Volumes {
-				vols[v.Volume] = v
+				vols[listKey{v.Zone, v.Volume}] = v
+				zoned = zoned || v.Zone != ""
 			}
 			if page.Next == "" {
 				break
@@ -152,7 +159,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 			continue
 		}
 		for _, i := range members {
-			o := fromListing(hosts[i].Ref, caps, vms, vols)
+			o := fromListing(hosts[i].Ref, caps, zoned, vms, vols)
 			if vanished(*hosts[i], o, caps) {
 				// Absence from a listing is weak evidence (a listing may
 				// silently omit entries): only the provider's own answer
@@ -188,12 +195,17 @@ func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capab
 	return vm || vol
 }
 
-// fromListing builds a host's observation from a complete listing: a VM not
+// fromListing builds a host's observation from a complete listing (whose
+// entries name their zones when zoned): a VM not
 // listed is absent; a volume not listed is absent; a provider without a
 // separate volume reports it absent; a host with no volume id cannot tell.
-func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]provider.ListedVM, vols map[string]provider.ListedVolume) hoststate.Observation {
+func fromListing(ref provider.Host, caps provider.Capabilities, zoned bool, vms map[listKey]provider.ListedVM, vols map[listKey]provider.ListedVolume) hoststate.Observation {
 	o := hoststate.Observation{VM: hoststate.VMAbsent}
-	if vm, ok := vms[ref.Instance]; ok {
+	zone := ""
+	if zoned {
+		zone = ref.Zone
+	}
+	if vm, ok := vms[listKey{zone, ref.Instance}]; ok {
 		o.VM, o.RawVM, o.Address, o.Unreachable, o.VMID = vm.VM, vm.Raw, vm.Address, vm.Unreachable, vm.VMID
 	}
 	switch {
@@ -203,7 +215,7 @@ func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]p
 		o.Volume = hoststate.VolumeUnknown
 	default:
 		o.Volume = hoststate.VolumeAbsent
-		if v, ok := vols[ref.Volume]; ok {
+		if v, ok := vols[listKey{zone, ref.Volume}]; ok {
 			o.Volume, o.RawVolume = v.State, v.Raw
 		}
 	}
