@@ -11,6 +11,7 @@ import (
 
 	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"github.com/googleapis/gax-go/v2/callctx"
 	"google.golang.org/api/iterator"
 
 	"github.com/driftless/driftless/provider"
@@ -54,6 +55,14 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "not a token from ListPage: " + quote(pageToken)}
 }
 
+// Partial responses: a listing asks only for the fields the adapter reads,
+// so an instance's disks, metadata and the rest are neither sent nor
+// decoded.
+const (
+	instanceFields = "items/*/instances(name,id,status,networkInterfaces/accessConfigs/natIP),items/*/warning/code,nextPageToken,unreachables"
+	diskFields     = "items/*/disks(name,status),items/*/warning/code,nextPageToken,unreachables"
+)
+
 // zoneOf returns the zone of an aggregated listing's key ("zones/<zone>"),
 // false for a key of another kind (a region).
 func zoneOf(key string) (string, bool) {
@@ -64,6 +73,7 @@ func zoneOf(key string) (string, bool) {
 // listInstances returns one page of the project's labelled instances.
 func (p *Provider) listInstances(ctx context.Context, project, token string) (provider.ListPage, error) {
 	call := "list instances " + project
+	ctx = callctx.SetHeaders(ctx, fieldsHeader, instanceFields)
 	it := p.instances.AggregatedList(ctx, &computepb.AggregatedListInstancesRequest{
 		Project:    project,
 		Filter:     p.filter(),
@@ -110,6 +120,7 @@ func (p *Provider) listInstances(ctx context.Context, project, token string) (pr
 // listDisks returns one page of the project's labelled disks.
 func (p *Provider) listDisks(ctx context.Context, project, token string) (provider.ListPage, error) {
 	call := "list disks " + project
+	ctx = callctx.SetHeaders(ctx, fieldsHeader, diskFields)
 	it := p.disks.AggregatedList(ctx, &computepb.AggregatedListDisksRequest{
 		Project:    project,
 		Filter:     p.filter(),
