@@ -195,10 +195,11 @@ func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capab
 	return vm || vol
 }
 
-// fromListing builds a host's observation from a complete listing (whose
-// entries name their zones when zoned): a VM not
-// listed is absent; a volume not listed is absent; a provider without a
-// separate volume reports it absent; a host with no volume id cannot tell.
+// fromListing builds a host's observation from a complete listing, matched
+// by zone and name when the listing is zoned (its entries name their
+// zones), else by name: a VM not listed is absent; a volume not listed is
+// absent; a provider without a separate volume reports it absent; a host
+// with no volume id cannot tell.
 func fromListing(ref provider.Host, caps provider.Capabilities, zoned bool, vms map[listKey]provider.ListedVM, vols map[listKey]provider.ListedVolume) hoststate.Observation {
 	o := hoststate.Observation{VM: hoststate.VMAbsent}
 	zone := ""
