@@ -42,7 +42,7 @@ func Example() {
 	observe(40*time.Second, probe("RUNNING", "READY", "203.0.113.7"))
 
 	// The host daemon's heartbeats count only while the host is running.
-	rec, _ = hoststate.Heartbeat(rec, t0.Add(time.Minute))
+	rec, _ = hoststate.Heartbeat(rec, t0.Add(time.Minute), policy)
 	fmt.Println("view:", hoststate.View(rec, t0.Add(90*time.Second), policy).Label)
 
 	// A failed API call never changes the status.

@@ -312,7 +312,7 @@ func TestCallCounts(t *testing.T) {
 	for range 3 {
 		probe(t, c, fakes.GCP, g)
 	}
-	listAll(t, gp.(provider.Lister), "proj/us-central1-a")
+	listAll(t, gp.(provider.Lister), "proj")
 	if _, err := gp.Stop(ctx, g); err != nil {
 		t.Fatal(err)
 	}

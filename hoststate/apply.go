@@ -38,7 +38,7 @@ func Allowed(s Status, a Action) bool {
 // starts. An action the table does not allow returns an error matching
 // [ErrInvalidTransition] (or [ErrUnknownAction] for an invalid value) and r
 // unchanged. Apply increments ActionSeq and does not touch Deadline: a
-// waiter sets it.
+// waiter sets it. The host is due for a look at once (NextCheck is now).
 func Apply(r Record, a Action, now time.Time) (Record, error) {
 	if !a.Valid() {
 		return r, fmt.Errorf("%w: %d", ErrUnknownAction, uint8(a))
@@ -55,5 +55,6 @@ func Apply(r Record, a Action, now time.Time) (Record, error) {
 	r.LastAction, r.ActionAt = a, now
 	r.ActionSeq++
 	r.Deadline = time.Time{}
+	r.NextCheck = now // a transitional status: due every tick
 	return r, nil
 }

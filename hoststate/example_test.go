@@ -58,7 +58,7 @@ func ExampleView() {
 		Observed: hoststate.VMRunning, ProviderStatus: "ACTIVE", Address: "203.0.113.7",
 		BootstrapDone: true,
 	}
-	r, _ = hoststate.Heartbeat(r, now.Add(-30*time.Second))
+	r, _ = hoststate.Heartbeat(r, now.Add(-30*time.Second), p)
 	v := hoststate.View(r, now, p)
 	fmt.Printf("%s (provider: %s) [%s]\n", v.Label, v.ProviderStatus, v.Flags)
 

@@ -7,7 +7,8 @@ import "time"
 // the status becomes error with reason as its explanation. A record with no
 // action in flight is returned unchanged with an error matching
 // [ErrInvalidTransition], so a late failure cannot overwrite a status the
-// reconciler or a newer action has since set.
+// reconciler or a newer action has since set. An error is due for a look
+// at once (NextCheck is now).
 //
 // Transient failures (rate limits, 5xx, timeouts) are not definitive: the
 // action may have happened. Keep the transitional status and let its
@@ -18,5 +19,6 @@ func Fail(r Record, reason string, now time.Time) (Record, error) {
 	}
 	r.moveTo(StatusError, now)
 	r.Reason = Truncate(reason, MaxStored)
+	r.NextCheck = now // error: due every tick
 	return r, nil
 }

@@ -5,11 +5,15 @@ import "time"
 // Heartbeat records a heartbeat from the host daemon at now and reports
 // whether it was accepted. Heartbeats are accepted only while the status is
 // running, so a host shutting down cannot flip back to running mid-stop; a
-// rejected heartbeat leaves r unchanged.
-func Heartbeat(r Record, now time.Time) (Record, bool) {
+// rejected heartbeat leaves r unchanged. An accepted heartbeat moves
+// NextCheck on to when the daemon would count as quiet (now +
+// p.StaleAfter), unless the host needs a look anyway.
+func Heartbeat(r Record, now time.Time, p Policy) (Record, bool) {
 	if r.Status != StatusRunning {
 		return r, false
 	}
+	p.fill()
 	r.LastSeen = now
+	r.scheduleCheck(now, &p)
 	return r, true
 }

@@ -47,9 +47,19 @@ import (
 // a Hyperstack VM still deleting during a stop, an old VM still stopped
 // during a reprovision. Past the deadline the action is orphaned and those
 // observations are ordinary drift, so nothing wedges.
+//
+// Every record it returns carries its NextCheck: when the host next needs
+// a look (see [Record.NextCheck]).
 func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) {
 	p.fill()
-	r.sanitize(now, &p)
+	ch := r.observe(&o, now, &p)
+	r.scheduleCheck(now, &p)
+	return r, ch
+}
+
+// observe is Observe in place, on a filled policy.
+func (r *Record) observe(o *Observation, now time.Time, p *Policy) Change {
+	r.sanitize(now, p)
 	from := r.Status
 	if !from.Valid() {
 		// A corrupt stored status is unknown: the observation decides.
@@ -61,7 +71,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 			r.ProbeFailures++
 		}
 		r.ProbeError = Truncate(o.Err.Error(), MaxQuoted)
-		return r, Change{From: from, To: from, Reason: ReasonProbeFailed}
+		return Change{From: from, To: from, Reason: ReasonProbeFailed}
 	}
 
 	r.Observed, r.ObservedVolume = o.VM, o.Volume
@@ -97,10 +107,10 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 	if o.Unreachable {
 		if from == StatusUnknown || from == StatusDeprovisioned {
 			r.resetPending()
-			return r, Change{From: from, To: from, Reason: ReasonAgrees}
+			return Change{From: from, To: from, Reason: ReasonAgrees}
 		}
 		r.moveTo(StatusUnknown, now)
-		return r, Change{From: from, To: StatusUnknown, Reason: ReasonConnectorOffline, Target: StatusUnknown}
+		return Change{From: from, To: StatusUnknown, Reason: ReasonConnectorOffline, Target: StatusUnknown}
 	}
 
 	target, ok := Implied(r.Observed, r.ObservedVolume)
@@ -110,7 +120,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 			reason = ReasonVolumeUnsettled
 		}
 		r.resetPending()
-		return r, Change{From: from, To: from, Reason: reason}
+		return Change{From: from, To: from, Reason: reason}
 	}
 
 	// A deprovision that deleted the VM but not its data volume is not an
@@ -127,48 +137,48 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 		if now.Sub(r.Since) < p.NoAddressTimeout {
 			if from == StatusStarting {
 				r.resetPending()
-				return r, Change{From: from, To: from, Reason: ReasonAwaitingAddress, Target: StatusRunning}
+				return Change{From: from, To: from, Reason: ReasonAwaitingAddress, Target: StatusRunning}
 			}
 			target = StatusStarting
 		} else {
 			r.moveTo(StatusRunning, now)
-			return r, Change{From: from, To: StatusRunning, Reason: ReasonNoAddressTimeout, Target: StatusRunning}
+			return Change{From: from, To: StatusRunning, Reason: ReasonNoAddressTimeout, Target: StatusRunning}
 		}
 	}
 
 	if target == from {
 		r.resetPending()
 		r.ProviderDisagrees = false
-		return r, Change{From: from, To: from, Reason: ReasonAgrees, Target: target}
+		return Change{From: from, To: from, Reason: ReasonAgrees, Target: target}
 	}
-	if r.inFlight() && !r.actionExpired(now, &p) && intermediate(from, r.Observed, r.ObservedVolume) {
+	if r.inFlight() && !r.actionExpired(now, p) && intermediate(from, r.Observed, r.ObservedVolume) {
 		r.resetPending()
-		return r, Change{From: from, To: from, Reason: ReasonInProgress, Target: target}
+		return Change{From: from, To: from, Reason: ReasonInProgress, Target: target}
 	}
 
 	expected := reported(from, target)
-	if !expected && r.inGrace(now, &p) {
+	if !expected && r.inGrace(now, p) {
 		// Recorded, not counted — and it breaks any run in progress: the
 		// confirmations of a flip must be consecutive, so stopped, running,
 		// stopped is one confirmation of off, not two.
 		r.resetPending()
-		return r, Change{From: from, To: from, Reason: ReasonGrace, Target: target}
+		return Change{From: from, To: from, Reason: ReasonGrace, Target: target}
 	}
-	if !expected && r.inConsistencyWindow(now, &p) {
+	if !expected && r.inConsistencyWindow(now, p) {
 		r.resetPending()
-		return r, Change{From: from, To: from, Reason: ReasonStaleRead, Target: target}
+		return Change{From: from, To: from, Reason: ReasonStaleRead, Target: target}
 	}
 	// A second signal: a host whose daemon is visibly alive is not off,
 	// gone or broken because the provider says so. A user's own stop or
 	// delete is expected, never vetoed.
-	if !expected && (target == StatusOff || target == StatusDeprovisioned || target == StatusError) && r.heartbeatFresh(now, &p) {
+	if !expected && (target == StatusOff || target == StatusDeprovisioned || target == StatusError) && r.heartbeatFresh(now, p) {
 		r.resetPending()
 		r.ProviderDisagrees = true
-		return r, Change{From: from, To: from, Reason: ReasonHostAlive, Target: target}
+		return Change{From: from, To: from, Reason: ReasonHostAlive, Target: target}
 	}
 	if expected && target != StatusOff && target != StatusDeprovisioned && target != StatusError {
 		r.moveTo(target, now)
-		return r, Change{From: from, To: target, Reason: ReasonReported, Target: target}
+		return Change{From: from, To: target, Reason: ReasonReported, Target: target}
 	}
 
 	if r.Pending == target && r.PendingCount > 0 {
@@ -185,7 +195,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 		if count >= p.Confirmations {
 			r.PendingCount = p.Confirmations - 1
 		}
-		return r, Change{From: from, To: from, Reason: ReasonConfirming, Target: target, Count: count}
+		return Change{From: from, To: from, Reason: ReasonConfirming, Target: target, Count: count}
 	}
 	reason := ReasonDrift
 	if expected {
@@ -201,7 +211,7 @@ func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) 
 			r.Reason = ReasonDeprovisionUnfinished
 		}
 	}
-	return r, Change{From: from, To: target, Reason: reason, Target: target, Count: count}
+	return Change{From: from, To: target, Reason: reason, Target: target, Count: count}
 }
 
 // intermediate reports whether a VM (and volume) state is a normal step of

@@ -192,6 +192,7 @@ func TestObserveRecordsEverySuccessfulProbe(t *testing.T) {
 	want.Observed, want.ObservedVolume, want.ProviderStatus, want.ProviderVolumeStatus = VMStopping, VolumeTransitional, "STOPPING", "reserved"
 	want.ObservedAt, want.ProbeFailures, want.ProbeError = t0, 0, ""
 	want.Pending, want.PendingCount, want.PendingSince = StatusStopping, 1, t0
+	want.NextCheck = in.Since // confirming, and never heard from: due every tick
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -199,6 +200,7 @@ func TestObserveRecordsEverySuccessfulProbe(t *testing.T) {
 	failed, c := Observe(in, Observation{Err: errors.New("dial tcp: timeout")}, t0, DefaultPolicy())
 	want = in
 	want.ProbeFailures, want.ProbeError = 4, "dial tcp: timeout"
+	want.NextCheck = in.Since // running, never heard from: due every tick
 	if diff := cmp.Diff(want, failed); diff != "" || c.Changed() {
 		t.Errorf("failed probe (-want +got):\n%s", diff)
 	}
@@ -224,7 +226,7 @@ func TestObserveCorruptStatusIsUnknown(t *testing.T) {
 func TestHeartbeatGating(t *testing.T) {
 	for _, s := range Statuses() {
 		in := Record{Status: s, LastSeen: t0.Add(-time.Hour)}
-		got, ok := Heartbeat(in, t0)
+		got, ok := Heartbeat(in, t0, DefaultPolicy())
 		if ok != (s == StatusRunning) {
 			t.Errorf("%v: accepted = %v", s, ok)
 		}
@@ -270,6 +272,7 @@ func TestPartialPolicyKeepsEveryOtherRule(t *testing.T) {
 func TestOnlyObservedAtDiffers(t *testing.T) {
 	r := settled(StatusRunning)
 	r.ObservedAt, r.Observed, r.ObservedVolume, r.ProviderStatus, r.ProviderVolumeStatus = t0, VMRunning, VolumePresent, "running", "present"
+	r.NextCheck = r.Since // as the last Observe stored it: never heard from, due every tick
 	same, _ := Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(time.Minute), DefaultPolicy())
 	if !OnlyObservedAtDiffers(r, same) || same.ObservedAt.Equal(r.ObservedAt) {
 		t.Fatalf("an agreeing observation: %+v", same)

@@ -39,6 +39,13 @@ type Policy struct {
 	// skewed or hostile record can open no unbounded grace window.
 	// Default 5 min.
 	MaxClockSkew time.Duration
+	// Recheck is how long after its last observation an off or
+	// deprovisioned host next needs a look of its own (Record.NextCheck);
+	// the reconciler's full sweeps look at it meanwhile. Default 90 min:
+	// three of the reconciler's default full-sweep periods, so a sweep
+	// that skips an unchanged write never leaves the host due in between
+	// (the reconciler sets it from its own sweep period when zero).
+	Recheck time.Duration
 }
 
 // MaxDeadline bounds how far after its action an in-flight deadline may
@@ -59,6 +66,7 @@ const (
 	defaultNoAddressTimeout = 10 * time.Minute
 	defaultActionTimeout    = 30 * time.Minute
 	defaultMaxClockSkew     = 5 * time.Minute
+	defaultRecheck          = 90 * time.Minute
 )
 
 // DefaultPolicy returns the documented defaults.
@@ -70,6 +78,7 @@ func DefaultPolicy() Policy {
 		NoAddressTimeout: defaultNoAddressTimeout,
 		ActionTimeout:    defaultActionTimeout,
 		MaxClockSkew:     defaultMaxClockSkew,
+		Recheck:          defaultRecheck,
 	}
 }
 
@@ -100,6 +109,9 @@ func (p *Policy) fill() {
 	}
 	if p.MaxClockSkew <= 0 {
 		p.MaxClockSkew = defaultMaxClockSkew
+	}
+	if p.Recheck <= 0 {
+		p.Recheck = defaultRecheck
 	}
 	p.ConsistencyWindow = max(p.ConsistencyWindow, 0)
 }

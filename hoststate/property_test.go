@@ -76,6 +76,7 @@ func TestPropFailedProbeNeverChangesStatus(t *testing.T) {
 		eff := p.WithDefaults()
 		want.sanitize(t0, &eff)
 		want.ProbeFailures, want.ProbeError = want.ProbeFailures+1, "HTTP 503"
+		want.scheduleCheck(t0, &eff) // TestPropNextCheckBounds checks the schedule
 		if diff := cmp.Diff(want, got); diff != "" || c.Changed() {
 			t.Fatalf("failed probe changed the record (-want +got):\n%s", diff)
 		}
@@ -168,7 +169,7 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 func TestPropHeartbeatNeverMovesStatus(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		r := genRecord(t)
-		got, ok := Heartbeat(r, t0.Add(time.Duration(rapid.Int64().Draw(t, "at"))))
+		got, ok := Heartbeat(r, t0.Add(time.Duration(rapid.Int64().Draw(t, "at"))), genPolicy(t))
 		if got.Status != r.Status {
 			t.Fatalf("heartbeat moved %v to %v", r.Status, got.Status)
 		}

@@ -54,7 +54,12 @@ type Record struct {
 	// actions look like one.
 	ActionSeq uint64 `json:"action_seq,omitempty"`
 	// NextCheck is when the host next needs a look from the reconciler; a
-	// store answers "due now" from it. Zero means due at once.
+	// store answers "due now" from it. Zero means due at once. [Observe],
+	// [Apply], [Fail] and [Heartbeat] set it: at once (a time already
+	// past) for transitional, error, unknown and confirming hosts and for
+	// running hosts without an address or a heartbeat; LastSeen +
+	// StaleAfter for a heartbeating running host; Recheck after the last
+	// observation for off and deprovisioned hosts.
 	NextCheck time.Time `json:"next_check,omitzero"`
 	// VMID is the provider's immutable id of the host's current VM (GCP's
 	// numeric id, the Hyperstack, Lambda or Nebius instance id), recorded

@@ -52,6 +52,7 @@ func TestApplyEveryStatusAndAction(t *testing.T) {
 				wantRec := in
 				wantRec.Status, wantRec.Since, wantRec.LastAction, wantRec.ActionAt = want, t0, a, t0
 				wantRec.Pending, wantRec.PendingCount, wantRec.ActionSeq = StatusUnknown, 0, 8
+				wantRec.NextCheck = t0 // a transitional status is due at once
 				if diff := cmp.Diff(wantRec, got); diff != "" {
 					t.Fatalf("Apply (-want +got):\n%s", diff)
 				}

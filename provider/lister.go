@@ -11,7 +11,8 @@ import (
 // one probe per host: the cost is O(pages), not O(hosts).
 type Lister interface {
 	// Scope returns the listing scope of host; hosts with equal scopes are
-	// observed by the same listing.
+	// observed by the same listing. It depends only on the host's place
+	// (Project, Zone, Region), so callers may ask once per place.
 	Scope(host Host) string
 	// ListPage returns one page of the scope's listing; pass the previous
 	// page's Next to continue, "" to begin. A page may carry VMs, volumes or
@@ -34,6 +35,10 @@ type ListedVM struct {
 	// Instance is the Host.Instance the VM matches (an adapter whose hosts
 	// may be referenced by name or by id lists a VM under both).
 	Instance string
+	// Zone is the Host.Zone the VM matches, set (on every entry) by an
+	// adapter whose listing scope spans zones where names are unique only
+	// per zone (GCP lists a project); "" otherwise.
+	Zone string
 	// VM is the normalized state, Raw the provider's status.
 	VM  hoststate.VMState
 	Raw string
@@ -51,6 +56,8 @@ type ListedVM struct {
 // matches.
 type ListedVolume struct {
 	Volume string
-	State  hoststate.VolumeState
-	Raw    string
+	// Zone is as in ListedVM.
+	Zone  string
+	State hoststate.VolumeState
+	Raw   string
 }

@@ -18,7 +18,7 @@ import (
 // and written) on the simulated cloud without latency, and reports the
 // cost per host and the in-memory store's memory per host.
 func BenchmarkRunOnce(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 100_000} {
+	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
 			perKind := n / 5
 			f := newFleet(b, 1, perKind, 500, reconcile.Config{
@@ -110,37 +110,38 @@ func BenchmarkScanLimit(b *testing.B) {
 }
 
 // BenchmarkQuietTick measures a tick with everything settled and
-// heartbeating: nothing is due.
+// heartbeating: nothing is due, and the tick must select and probe
+// nothing (it fails otherwise).
 func BenchmarkQuietTick(b *testing.B) {
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
 			perKind := n / 5
-			f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30}, func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
-			f.tick()
-			f.tick()
+			f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30, MaxHostsPerProvider: perKind},
+				func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
 			ctx := context.Background()
-			beat := func() {
-				for _, h := range f.hosts {
-					if _, err := f.rec.Heartbeat(ctx, h.ID); err != nil {
-						b.Fatal(err)
-					}
-				}
+			// Settle: tick until the fleet's flips are confirmed, then let
+			// every running host's daemon report in.
+			for range 5 {
+				f.tick()
 			}
-			beat()
-			b.ReportAllocs()
-			b.ResetTimer()
-			selected := 0
-			for b.Loop() {
-				rep, err := f.rec.RunOnce(ctx)
-				if err != nil {
+			for _, h := range f.hosts {
+				if _, err := f.rec.Heartbeat(ctx, h.ID); err != nil {
 					b.Fatal(err)
 				}
-				selected = rep.Selected
+			}
+			if due, err := f.store.Due(ctx, f.clock.Now(), 0); err != nil || len(due) != 0 {
+				b.Fatalf("%d hosts still due after settling (%v), e.g. %+v", len(due), err, due[:min(1, len(due))])
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				rep, err := f.rec.RunOnce(ctx)
+				if err != nil || rep.Selected != 0 || rep.Probed != 0 || rep.ProviderCalls != 0 {
+					b.Fatalf("a quiet tick selected %d, probed %d, called %d: %v", rep.Selected, rep.Probed, rep.ProviderCalls, err)
+				}
 			}
 			b.StopTimer()
-			// What the selection still looks at on a quiet tick (hosts in
-			// transitional, error or unknown statuses stay due).
-			b.ReportMetric(float64(selected), "selected/tick")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/host")
 		})
 	}
 }

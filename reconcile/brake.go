@@ -75,9 +75,18 @@ func (b *budget) spend(now time.Time, k int) {
 func (r *Reconciler) hold(ps *providerState, results []result, changes []hoststate.Change, now time.Time) (held []bool, braked []string) {
 	type tally struct{ hosts, flips, departures int }
 	scopes := map[string]*tally{}
-	scopeOf := make([]string, len(results))
+	sc := &ps.scratch
+	scopeOf := grow(sc.scopeOf, len(results))
+	defer func() { clear(scopeOf); sc.scopeOf = scopeOf }()
+	var lastZone, lastRegion, lastScope string
 	for i := range results {
-		s := brakeScope(results[i].rec.Ref)
+		// Hosts of one zone come together: build its scope's name once.
+		ref := &results[i].rec.Ref
+		s := lastScope
+		if i == 0 || ref.Zone != lastZone || ref.Region != lastRegion {
+			s = brakeScope(*ref)
+			lastZone, lastRegion, lastScope = ref.Zone, ref.Region, s
+		}
 		scopeOf[i] = s
 		t := scopes[s]
 		if t == nil {
@@ -92,7 +101,8 @@ func (r *Reconciler) hold(ps *providerState, results []result, changes []hoststa
 			t.departures++
 		}
 	}
-	held = make([]bool, len(results))
+	held = grow(sc.held, len(results))
+	sc.held = held
 	brakes := map[string]bool{}
 	room := map[string]int{}
 	for s, t := range scopes {

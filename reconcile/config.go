@@ -31,7 +31,8 @@ type Config struct {
 	// the kernel's default limits. Set one of the two.
 	Providers []provider.Provider
 	// Policy holds the reconcile thresholds; each zero field takes its
-	// default (hoststate.Policy.WithDefaults).
+	// default (hoststate.Policy.WithDefaults), except Recheck, which
+	// defaults to three full-sweep periods (FullSweepEvery × Interval).
 	Policy hoststate.Policy
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
@@ -109,7 +110,6 @@ func (c Config) withDefaults() (Config, error) {
 		}
 		c.Registry = reg
 	}
-	c.Policy = c.Policy.WithDefaults()
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -147,6 +147,11 @@ func (c Config) withDefaults() (Config, error) {
 		c.DisruptionBudget = 0.25
 	}
 	def(&c.DisruptionWindow, time.Hour)
+	// An off or deprovisioned host's own look comes three full-sweep
+	// periods after its last observation: the sweeps, which may skip an
+	// unchanged write for up to one period, always come first.
+	def(&c.Policy.Recheck, 3*time.Duration(c.FullSweepEvery)*c.Interval)
+	c.Policy = c.Policy.WithDefaults()
 	if c.Seed == 0 {
 		c.Seed = 1
 	}

@@ -93,7 +93,7 @@ func (r *Reconciler) Heartbeat(ctx context.Context, id string) (bool, error) {
 	now := r.cfg.Clock.Now()
 	accepted := false
 	_, err := kernel.Modify(ctx, r.cfg.Store, id, func(cur hoststate.Record) (store.Write, error) {
-		next, ok := hoststate.Heartbeat(cur, now)
+		next, ok := hoststate.Heartbeat(cur, now, r.cfg.Policy)
 		if accepted = ok; !ok {
 			return store.Write{}, kernel.ErrUnchanged
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/store"
 )
 
 // result pairs a host's record (in the tick's slice, decided in place)
@@ -23,38 +25,91 @@ type result struct {
 // observations is what one provider's probing produced this tick.
 type observations struct {
 	results   []result
-	deferred  []hoststate.Record // not probed: rate limited
+	deferred  []*hoststate.Record // not probed: rate limited
 	calls     int
 	transient error // the last rate-limit/5xx/timeout error, for backoff
 }
 
+// scratch holds one provider's buffers, reused from tick to tick so a
+// sweep allocates nothing per host: the tick's hosts, the listing's maps
+// (cleared per scope, their buckets kept), the results and decisions.
+type scratch struct {
+	hosts     []*hoststate.Record
+	todo      []*hoststate.Record // the hosts probed one by one
+	sent      []bool
+	byScope   map[string][]int // scope → indexes into hosts
+	scopes    []string         // scopes in the order first met
+	vms       map[listKey]provider.ListedVM
+	vols      map[listKey]provider.ListedVolume
+	results   []result
+	changes   []hoststate.Change
+	unchanged []bool
+	held      []bool
+	scopeOf   []string
+	writes    []store.Write
+	which     []int
+}
+
+// listKey is what a listed entry is found by: its zone (when the listing
+// names zones) and its name.
+type listKey struct{ zone, name string }
+
 // list observes hosts with one paged listing per scope. A scope whose
 // listing fails part-way yields failed observations for all its hosts —
 // a partial listing must never read as "absent".
-func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time) observations {
-	out := observations{results: make([]result, 0, len(hosts))}
-	byScope := make(map[string][]int) // scope → indexes into hosts
-	var scopes []string
-	for i := range hosts {
-		s := ps.p.Scope(hosts[i].Ref)
-		if _, ok := byScope[s]; !ok {
+func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hoststate.Record, now time.Time) observations {
+	sc := &ps.scratch
+	clear(sc.results[:cap(sc.results)])
+	out := observations{results: slices.Grow(sc.results[:0], len(hosts))}
+	defer func() { sc.results = out.results }()
+	if sc.byScope == nil {
+		sc.byScope = make(map[string][]int)
+		sc.vms = make(map[listKey]provider.ListedVM)
+		sc.vols = make(map[listKey]provider.ListedVolume)
+	}
+	for s, idx := range sc.byScope {
+		sc.byScope[s] = idx[:0]
+	}
+	scopes := sc.scopes[:0]
+	lastScope, lastZone, lastProject, lastRegion := "", "", "", ""
+	for i, h := range hosts {
+		// Hosts of one zone come together: ask for the scope only when
+		// the place changes.
+		s := lastScope
+		if i == 0 || h.Ref.Zone != lastZone || h.Ref.Project != lastProject || h.Ref.Region != lastRegion {
+			s = ps.p.Scope(h.Ref)
+			lastScope, lastZone, lastProject, lastRegion = s, h.Ref.Zone, h.Ref.Project, h.Ref.Region
+		}
+		idx, ok := sc.byScope[s]
+		if !ok || len(idx) == 0 {
 			scopes = append(scopes, s)
 		}
-		byScope[s] = append(byScope[s], i)
+		sc.byScope[s] = append(idx, i)
+	}
+	sc.scopes = scopes
+	if len(sc.byScope) > 4*len(scopes)+16 {
+		// Scopes that went away: forget them.
+		for s, idx := range sc.byScope {
+			if len(idx) == 0 {
+				delete(sc.byScope, s)
+			}
+		}
 	}
 	caps := ps.p.Capabilities()
 	name := ps.p.Name()
 	halted := false // a rate limit stops the provider for the rest of the tick
 	for _, scope := range scopes {
-		members := byScope[scope]
+		members := sc.byScope[scope]
 		if halted {
 			for _, i := range members {
 				out.deferred = append(out.deferred, hosts[i])
 			}
 			continue
 		}
-		vms := make(map[string]provider.ListedVM, len(members))
-		vols := make(map[string]provider.ListedVolume, len(members))
+		vms, vols := sc.vms, sc.vols
+		clear(vms)
+		clear(vols)
+		zoned := false // the listing names zones: hosts match by zone and name
 		token := ""
 		var failed error
 		limited := false
@@ -71,10 +126,12 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 				break
 			}
 			for _, vm := range page.VMs {
-				vms[vm.Instance] = vm
+				vms[listKey{vm.Zone, vm.Instance}] = vm
+				zoned = zoned || vm.Zone != ""
 			}
 			for _, v := range page.Volumes {
-				vols[v.Volume] = v
+				vols[listKey{v.Zone, v.Volume}] = v
+				zoned = zoned || v.Zone != ""
 			}
 			if page.Next == "" {
 				break
@@ -97,13 +154,13 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 			}
 			halted = errors.Is(failed, provider.ErrRateLimited)
 			for _, i := range members {
-				out.results = append(out.results, result{&hosts[i], hoststate.Observation{Err: failed}})
+				out.results = append(out.results, result{hosts[i], hoststate.Observation{Err: failed}})
 			}
 			continue
 		}
 		for _, i := range members {
-			o := fromListing(hosts[i].Ref, caps, vms, vols)
-			if vanished(hosts[i], o, caps) {
+			o := fromListing(hosts[i].Ref, caps, zoned, vms, vols)
+			if vanished(*hosts[i], o, caps) {
 				// Absence from a listing is weak evidence (a listing may
 				// silently omit entries): only the provider's own answer
 				// about this host decides that it is gone.
@@ -118,9 +175,11 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []hostst
 					o = hoststate.Observation{Err: err}
 				}
 			}
-			out.results = append(out.results, result{&hosts[i], o})
+			out.results = append(out.results, result{hosts[i], o})
 		}
 	}
+	clear(sc.vms) // keep no listing alive until the next tick
+	clear(sc.vols)
 	return out
 }
 
@@ -136,12 +195,18 @@ func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capab
 	return vm || vol
 }
 
-// fromListing builds a host's observation from a complete listing: a VM not
-// listed is absent; a volume not listed is absent; a provider without a
-// separate volume reports it absent; a host with no volume id cannot tell.
-func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]provider.ListedVM, vols map[string]provider.ListedVolume) hoststate.Observation {
+// fromListing builds a host's observation from a complete listing, matched
+// by zone and name when the listing is zoned (its entries name their
+// zones), else by name: a VM not listed is absent; a volume not listed is
+// absent; a provider without a separate volume reports it absent; a host
+// with no volume id cannot tell.
+func fromListing(ref provider.Host, caps provider.Capabilities, zoned bool, vms map[listKey]provider.ListedVM, vols map[listKey]provider.ListedVolume) hoststate.Observation {
 	o := hoststate.Observation{VM: hoststate.VMAbsent}
-	if vm, ok := vms[ref.Instance]; ok {
+	zone := ""
+	if zoned {
+		zone = ref.Zone
+	}
+	if vm, ok := vms[listKey{zone, ref.Instance}]; ok {
 		o.VM, o.RawVM, o.Address, o.Unreachable, o.VMID = vm.VM, vm.Raw, vm.Address, vm.Unreachable, vm.VMID
 	}
 	switch {
@@ -151,64 +216,68 @@ func fromListing(ref provider.Host, caps provider.Capabilities, vms map[string]p
 		o.Volume = hoststate.VolumeUnknown
 	default:
 		o.Volume = hoststate.VolumeAbsent
-		if v, ok := vols[ref.Volume]; ok {
+		if v, ok := vols[listKey{zone, ref.Volume}]; ok {
 			o.Volume, o.RawVolume = v.State, v.Raw
 		}
 	}
 	return o
 }
 
-// probeEach probes hosts one call each, at most Concurrency at a time.
-func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time) observations {
+// probeEach probes hosts one call each, on at most Concurrency workers.
+func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []*hoststate.Record, now time.Time) observations {
 	var out observations
 	name := ps.p.Name()
-	todo := make([]*hoststate.Record, 0, len(hosts))
-	for i := range hosts {
+	sc := &ps.scratch
+	todo := sc.todo[:0]
+	for _, h := range hosts {
 		if ps.p.Allow(now) {
-			todo = append(todo, &hosts[i])
+			todo = append(todo, h)
 		} else {
-			out.deferred = append(out.deferred, hosts[i])
+			out.deferred = append(out.deferred, h)
 		}
 	}
-	results := make([]result, len(todo))
-	sent := make([]bool, len(todo))
-	var halted atomic.Bool // a rate limit stops the provider for the rest of the tick
-	sem := make(chan struct{}, r.cfg.Concurrency)
-	var wg sync.WaitGroup
-	for i, rec := range todo {
-		sem <- struct{}{}
-		if halted.Load() {
-			<-sem
-			break
-		}
-		r.cfg.Metrics.ProviderCall(name, "Probe")
-		sent[i] = true
-		out.calls++
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			o, err := probe(ctx, ps.p, rec.ID, rec.Ref)
-			if err != nil {
-				o = hoststate.Observation{Err: err}
-				if errors.Is(err, provider.ErrRateLimited) {
-					halted.Store(true)
+	results := grow(sc.results, len(todo))
+	sent := grow(sc.sent, len(todo))
+	var (
+		halted atomic.Bool  // a rate limit stops the provider for the rest of the tick
+		next   atomic.Int64 // the next host a worker takes
+		wg     sync.WaitGroup
+	)
+	for range min(r.cfg.Concurrency, len(todo)) {
+		wg.Go(func() {
+			for !halted.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(todo) {
+					return
 				}
+				sent[i] = true
+				o, err := probe(ctx, ps.p, todo[i].ID, todo[i].Ref)
+				if err != nil {
+					o = hoststate.Observation{Err: err}
+					if errors.Is(err, provider.ErrRateLimited) {
+						halted.Store(true)
+					}
+				}
+				results[i] = result{todo[i], o}
 			}
-			results[i] = result{rec, o}
-		}()
+		})
 	}
 	wg.Wait()
 	out.results = results[:0]
 	for i, res := range results {
 		if !sent[i] {
-			out.deferred = append(out.deferred, *todo[i])
+			out.deferred = append(out.deferred, todo[i])
 			continue
 		}
+		out.calls++
+		r.cfg.Metrics.ProviderCall(name, "Probe")
 		if res.obs.Err != nil && provider.Transient(res.obs.Err) {
 			out.transient = res.obs.Err
 		}
 		out.results = append(out.results, res)
 	}
+	clear(todo)
+	sc.results, sc.todo, sc.sent = results, todo[:0], sent
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -44,6 +45,9 @@ type Reconciler struct {
 	// Guarded by running:
 	tick     int
 	deferred map[string]bool
+	names    []string           // provider names, sorted: the order a tick visits them
+	listed   []hoststate.Record // the last full sweep's listing, reused as its buffer
+	valid    map[string]uint64  // host id → the record version its Ref validated at
 
 	mu  sync.Mutex // guards rnd
 	rnd *rand.Rand
@@ -59,6 +63,7 @@ type providerState struct {
 	budgets      map[string]*budget // disruption budget per brake scope
 	lastHalfOpen time.Time          // the last probe let through a backoff
 	sweepDue     bool               // a full sweep this provider has not completed yet
+	scratch      scratch            // buffers reused from tick to tick
 
 	mu    sync.Mutex
 	lease store.Lease // held lease; zero when none
@@ -71,11 +76,13 @@ func New(cfg Config) (*Reconciler, error) {
 		return nil, err
 	}
 	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool),
-		running: make(chan struct{}, 1),
-		tracer:  cfg.TracerProvider.Tracer("github.com/driftless/driftless/reconcile")}
+		running: make(chan struct{}, 1), valid: make(map[string]uint64),
+		tracer: cfg.TracerProvider.Tracer("github.com/driftless/driftless/reconcile")}
 	for _, p := range cfg.Registry.All() {
 		r.providers[p.Name()] = &providerState{p: p, policy: p.Policy(cfg.Policy), budgets: map[string]*budget{}}
+		r.names = append(r.names, p.Name())
 	}
+	slices.Sort(r.names)
 	return r, nil
 }
 
@@ -146,25 +153,42 @@ func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
 	}
 	rep.Selected = len(recs)
 
-	// Group by provider in place (sorting, not copying, the records).
-	slices.SortStableFunc(recs, func(a, b hoststate.Record) int { return strings.Compare(a.Provider, b.Provider) })
+	// Group by provider, as pointers into the tick's records: nothing
+	// is copied or sorted.
 	clear(r.deferred)
-	for start := 0; start < len(recs); {
-		end := start + 1
-		for end < len(recs) && recs[end].Provider == recs[start].Provider {
-			end++
+	for _, ps := range r.providers {
+		ps.scratch.hosts = ps.scratch.hosts[:0]
+	}
+	var unknown map[string]int // provider name → hosts skipped
+	var last *providerState
+	for i := range recs {
+		rec := &recs[i]
+		if last == nil || last.p.Name() != rec.Provider {
+			if last = r.providers[rec.Provider]; last == nil {
+				if unknown == nil {
+					unknown = map[string]int{}
+				}
+				unknown[rec.Provider]++
+				continue
+			}
 		}
-		group := recs[start:end]
-		start = end
-		ps := r.providers[group[0].Provider]
-		if ps == nil {
-			rep.Skipped += len(group)
-			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "hosts skipped: no such provider", slog.String("provider", group[0].Provider), slog.Int("hosts", len(group)))
+		last.scratch.hosts = append(last.scratch.hosts, rec)
+	}
+	for _, name := range slices.Sorted(maps.Keys(unknown)) {
+		rep.Skipped += unknown[name]
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "hosts skipped: no such provider", slog.String("provider", name), slog.Int("hosts", unknown[name]))
+	}
+	if rep.FullSweep && len(r.valid) > 2*len(recs) {
+		clear(r.valid) // hosts went away: forget them
+	}
+	for _, name := range r.names {
+		ps := r.providers[name]
+		if len(ps.scratch.hosts) == 0 {
 			continue
 		}
-		valid := group[:0]
-		for _, rec := range group {
-			if err := ps.p.Validate(rec.Ref); err != nil {
+		valid := ps.scratch.hosts[:0]
+		for _, rec := range ps.scratch.hosts {
+			if err := r.validate(ps, rec); err != nil {
 				rep.Skipped++
 				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: invalid provider reference", slog.String("host", rec.ID), slog.Any("err", err))
 				continue
@@ -187,32 +211,38 @@ func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
 }
 
 // selectHosts returns the hosts due this tick: everything on a full sweep;
-// otherwise the transitional, error and unknown ones, running hosts gone
-// stale or without an address, hosts confirming a flip (a drift seen on a
-// full sweep is confirmed next tick, not a sweep later), and those
-// deferred last tick.
+// otherwise the hosts the store's due index holds (NextCheck at or before
+// now: hoststate sets it so transitional, error and unknown hosts, flips
+// being confirmed, and running hosts gone stale or without an address are
+// due at once), every host of a provider whose last full sweep did not
+// complete, and those deferred last tick. A quiet tick reads only the
+// index.
 func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) ([]hoststate.Record, error) {
 	if full {
-		return r.cfg.Store.List(ctx, store.Filter{})
+		// The listing's buffer is the last sweep's: a sweep allocates no
+		// copy of the fleet.
+		n := len(r.listed)
+		var err error
+		r.listed, err = store.AppendList(ctx, r.cfg.Store, r.listed[:0], store.Filter{})
+		if len(r.listed) < n {
+			clear(r.listed[len(r.listed):n]) // drop the hosts gone since
+		}
+		return r.listed, err
 	}
-	running := []hoststate.Status{hoststate.StatusRunning}
-	filters := []store.Filter{
-		{Statuses: []hoststate.Status{
-			hoststate.StatusStarting, hoststate.StatusStopping, hoststate.StatusRestarting,
-			hoststate.StatusReprovisioning, hoststate.StatusDeprovisioning,
-			hoststate.StatusError, hoststate.StatusUnknown,
-		}},
-		{Statuses: running, LastSeenBefore: now.Add(-r.cfg.Policy.StaleAfter)},
-		{Statuses: running, MissingAddress: true},
-		{Confirming: true},
+	out, err := r.cfg.Store.Due(ctx, now, 0)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: select due hosts: %w", err)
 	}
-	for _, name := range r.sweepsDue() {
-		filters = append(filters, store.Filter{Provider: name})
+	sweeps := r.sweepsDue()
+	if len(sweeps) == 0 && len(r.deferred) == 0 {
+		return out, nil
 	}
-	seen := make(map[string]bool)
-	var out []hoststate.Record
-	for _, f := range filters {
-		recs, err := r.cfg.Store.List(ctx, f)
+	seen := make(map[string]bool, len(out))
+	for _, rec := range out {
+		seen[rec.ID] = true
+	}
+	for _, name := range sweeps {
+		recs, err := r.cfg.Store.List(ctx, store.Filter{Provider: name})
 		if err != nil {
 			return nil, fmt.Errorf("reconcile: select hosts: %w", err)
 		}
@@ -240,11 +270,25 @@ func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) 
 	return out, nil
 }
 
+// validate checks a host's provider reference once per record version:
+// a Ref changes only with a write, which moves the version.
+func (r *Reconciler) validate(ps *providerState, rec *hoststate.Record) error {
+	if v, ok := r.valid[rec.ID]; ok && v == rec.Version {
+		return nil
+	}
+	if err := ps.p.Validate(rec.Ref); err != nil {
+		delete(r.valid, rec.ID)
+		return err
+	}
+	r.valid[rec.ID] = rec.Version
+	return nil
+}
+
 // reconcileProvider observes, decides and writes one provider's due hosts,
 // and reports whether it observed them all.
-func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, hosts []hoststate.Record, now time.Time, rep *Report) (complete bool) {
+func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, hosts []*hoststate.Record, now time.Time, rep *Report) (complete bool) {
 	name := ps.p.Name()
-	defer_ := func(recs []hoststate.Record) {
+	defer_ := func(recs []*hoststate.Record) {
 		for _, rec := range recs {
 			r.deferred[rec.ID] = true
 		}
@@ -266,13 +310,6 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		ps.lastHalfOpen, halfOpen = now, true
 	}
 
-	// Oldest observation first, so hosts capped out last tick go first.
-	slices.SortFunc(hosts, func(a, b hoststate.Record) int {
-		if c := a.ObservedAt.Compare(b.ObservedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 	// The cap bounds probes, one call per host; a listing costs its pages
 	// however many hosts it covers, so listers are not capped.
 	limit := len(hosts)
@@ -283,6 +320,14 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		limit = 1
 	}
 	if len(hosts) > limit {
+		// Oldest observation first, so hosts capped out last tick go
+		// first. (Uncapped, every host goes and the order is the store's.)
+		slices.SortFunc(hosts, func(a, b *hoststate.Record) int {
+			if c := a.ObservedAt.Compare(b.ObservedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
 		defer_(hosts[limit:])
 		hosts = hosts[:limit]
 	}
@@ -298,9 +343,9 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 			if err != nil {
 				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
 			}
-			// hosts is a window of the tick's slice: clip it, so appending
-			// never overwrites the next provider's records.
-			hosts = append(slices.Clip(hosts), mates...)
+			for i := range mates {
+				hosts = append(hosts, &mates[i])
+			}
 		}
 		obs = r.list(ctx, ps, hosts, now)
 	} else {
@@ -319,11 +364,12 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	rep.Probed += probed
 	r.cfg.Metrics.HostsProbed(name, probed)
 
-	changes := make([]hoststate.Change, len(obs.results))
+	sc := &ps.scratch
+	changes := grow(sc.changes, probed)
 	// A decision that changes nothing but the observation time is not
 	// written, as long as the stored ObservedAt stays within one full-sweep
 	// period of the truth, so other replicas and the UI stay honest.
-	unchanged := make([]bool, len(obs.results))
+	unchanged := grow(sc.unchanged, probed)
 	maxLag := time.Duration(r.cfg.FullSweepEvery) * r.cfg.Interval
 	for i := range obs.results {
 		res := &obs.results[i]
@@ -341,6 +387,7 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		changes[i] = ch
 	}
+	sc.changes, sc.unchanged = changes, unchanged
 	held, braked := r.hold(ps, obs.results, changes, now)
 	if n := count(held); n > 0 {
 		rep.Braked = append(rep.Braked, braked...)
@@ -356,6 +403,16 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 	// Hosts capped out or held back by the token bucket are deferred and
 	// go first next tick; only an outage leaves the sweep to redo.
 	return !halfOpen && obs.transient == nil
+}
+
+// grow returns buf resized to n, reusing its array when it is big enough.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 // count returns how many of bs are true.
@@ -377,8 +434,12 @@ func count(bs []bool) int {
 func (r *Reconciler) writeDecisions(ctx context.Context, ps *providerState, results []result, changes []hoststate.Change, held []bool, now time.Time, rep *Report) {
 	name := ps.p.Name()
 	fence := ps.fence()
-	writes := make([]store.Write, 0, len(results))
-	which := make([]int, 0, len(results)) // index into results per write
+	sc := &ps.scratch
+	writes, which := sc.writes[:0], sc.which[:0] // which: index into results per write
+	defer func() {
+		clear(writes) // keep no record alive until the next tick
+		sc.writes, sc.which = writes[:0], which[:0]
+	}()
 	for i := range results {
 		if held[i] {
 			continue // untouched: the guardrails apply none of these flips
@@ -487,7 +548,7 @@ func (r *Reconciler) sweepsDue() []string {
 
 // scopeMates returns the stored hosts of ps that share a listing scope
 // with hosts but are not among them: the listing answers for them too.
-func (r *Reconciler) scopeMates(ctx context.Context, ps *providerState, hosts []hoststate.Record) ([]hoststate.Record, error) {
+func (r *Reconciler) scopeMates(ctx context.Context, ps *providerState, hosts []*hoststate.Record) ([]hoststate.Record, error) {
 	scopes := make(map[string]bool)
 	have := make(map[string]bool, len(hosts))
 	for _, h := range hosts {
@@ -499,7 +560,7 @@ func (r *Reconciler) scopeMates(ctx context.Context, ps *providerState, hosts []
 		if err != nil {
 			return mates, err
 		}
-		if !have[rec.ID] && scopes[ps.p.Scope(rec.Ref)] && ps.p.Validate(rec.Ref) == nil {
+		if !have[rec.ID] && scopes[ps.p.Scope(rec.Ref)] && r.validate(ps, &rec) == nil {
 			mates = append(mates, rec)
 		}
 	}

@@ -31,13 +31,18 @@ func newZoned(t *testing.T, perZone map[string]int, cfg reconcile.Config, wrap f
 	t.Helper()
 	z := &zoned{t: t, clock: clocktest.New(t0), store: store.NewMemStore(store.MemConfig{}), hosts: map[string][]provider.Host{}}
 	z.cloud = fakes.NewCloud(z.clock, 1)
-	for zone, n := range perZone {
+	for place, n := range perZone {
+		// A place is a zone of project "proj", or "project/zone".
+		project, zone, ok := strings.Cut(place, "/")
+		if !ok {
+			project, zone = "proj", place
+		}
 		for i := range n {
-			h := provider.Host{Project: "proj", Zone: zone, Instance: fmt.Sprintf("%s-%d", zone, i), Volume: fmt.Sprintf("%s-%d-data", zone, i)}
+			h := provider.Host{Project: project, Zone: zone, Instance: fmt.Sprintf("%s-%d", zone, i), Volume: fmt.Sprintf("%s-%d-data", zone, i)}
 			must(t, z.cloud.AddHost(fakes.GCP, h, true))
 			_, err := z.store.Update(context.Background(), store.Write{Record: hoststate.Record{ID: h.Instance, Provider: fakes.GCP, Ref: h}})
 			must(t, err)
-			z.hosts[zone] = append(z.hosts[zone], h)
+			z.hosts[place] = append(z.hosts[place], h)
 		}
 	}
 	p := z.cloud.Provider(fakes.GCP)
@@ -128,8 +133,9 @@ func TestDisruptionBudgetCapsSlowDisappearance(t *testing.T) {
 }
 
 // Rule 5: one rate limit stops the provider for the rest of the tick.
+// (GCP lists a project, so the scopes are three projects.)
 func TestOneRateLimitStopsTheProvider(t *testing.T) {
-	z := newZoned(t, map[string]int{"zone-a": 3, "zone-b": 3, "zone-c": 3}, reconcile.Config{FullSweepEvery: 1}, nil)
+	z := newZoned(t, map[string]int{"proj-a/zone-a": 3, "proj-b/zone-b": 3, "proj-c/zone-c": 3}, reconcile.Config{FullSweepEvery: 1}, nil)
 	must(t, z.cloud.SetFaults(fakes.GCP, fakes.Faults{RateLimitRate: 1, RateLimitBurst: 100, RetryAfter: time.Minute}))
 	z.cloud.ResetCalls()
 	rep := z.tick()
@@ -244,6 +250,12 @@ type blockingStore struct {
 func (s *blockingStore) List(ctx context.Context, f store.Filter) ([]hoststate.Record, error) {
 	s.once.Do(func() { close(s.entered); <-s.release })
 	return s.MemStore.List(ctx, f)
+}
+
+// AppendList blocks as List does: the embedded MemStore's would not.
+func (s *blockingStore) AppendList(ctx context.Context, dst []hoststate.Record, f store.Filter) ([]hoststate.Record, error) {
+	recs, err := s.List(ctx, f)
+	return append(dst, recs...), err
 }
 
 // Rule 13: a RunOnce waiting for the previous tick honours its context.

@@ -49,3 +49,9 @@ func (f Filter) Match(rec hoststate.Record) bool {
 	}
 	return true
 }
+
+// unselective reports whether f keeps every record (After and Limit
+// aside), so a store can size its answer before reading.
+func (f Filter) unselective() bool {
+	return len(f.Statuses) == 0 && f.Provider == "" && f.LastSeenBefore.IsZero() && !f.MissingAddress && !f.Confirming
+}

@@ -39,7 +39,7 @@ type MemStore struct {
 
 	mu      sync.RWMutex
 	recs    map[string]*entry
-	ids     []string // all ids; sorted when sorted is true
+	order   []*entry // every entry; in id order when sorted is true
 	sorted  bool
 	due     dueHeap
 	leases  map[string]Lease  // current grants, expired ones included
@@ -111,8 +111,15 @@ func notFound(id string) error { return fmt.Errorf("%w: %q", ErrNotFound, bounde
 
 // List implements Store.
 func (s *MemStore) List(ctx context.Context, f Filter) ([]hoststate.Record, error) {
+	return s.AppendList(ctx, nil, f)
+}
+
+// AppendList implements [Appender]: List, appending to dst, so a caller
+// that lists every tick reuses one buffer instead of allocating a copy of
+// every record per tick.
+func (s *MemStore) AppendList(ctx context.Context, dst []hoststate.Record, f Filter) ([]hoststate.Record, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return dst, err
 	}
 	s.mu.RLock()
 	if !s.sorted {
@@ -121,33 +128,35 @@ func (s *MemStore) List(ctx context.Context, f Filter) ([]hoststate.Record, erro
 		s.mu.RUnlock()
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		slices.Sort(s.ids)
-		s.sorted = true
+		if !s.sorted {
+			slices.SortFunc(s.order, func(a, b *entry) int { return strings.Compare(a.rec.ID, b.rec.ID) })
+			s.sorted = true
+		}
 	} else {
 		defer s.mu.RUnlock()
 	}
 	i := 0
 	if f.After != "" {
-		i = sort.SearchStrings(s.ids, f.After)
-		if i < len(s.ids) && s.ids[i] == f.After {
-			i++
-		}
+		i = sort.Search(len(s.order), func(k int) bool { return s.order[k].rec.ID > f.After })
 	}
-	var out []hoststate.Record
+	n := len(s.order) - i
 	if f.Limit > 0 {
-		out = make([]hoststate.Record, 0, min(f.Limit, len(s.ids)-i))
+		n = min(n, f.Limit)
 	}
-	for _, id := range s.ids[i:] {
-		e := s.recs[id]
+	if f.unselective() {
+		dst = slices.Grow(dst, n)
+	}
+	start := len(dst)
+	for _, e := range s.order[i:] {
 		if !f.Match(e.rec) {
 			continue
 		}
-		out = append(out, e.rec)
-		if f.Limit > 0 && len(out) == f.Limit {
+		dst = append(dst, e.rec)
+		if f.Limit > 0 && len(dst)-start == f.Limit {
 			break
 		}
 	}
-	return out, nil
+	return dst, nil
 }
 
 // Due implements Store from a heap ordered by (NextCheck, id): it visits
@@ -262,8 +271,8 @@ func (s *MemStore) write(w Write) hoststate.Record {
 	} else {
 		e = &entry{rec: rec}
 		s.recs[rec.ID] = e
-		s.ids = append(s.ids, rec.ID)
-		s.sorted = s.sorted && (len(s.ids) < 2 || s.ids[len(s.ids)-2] < rec.ID)
+		s.order = append(s.order, e)
+		s.sorted = s.sorted && (len(s.order) < 2 || s.order[len(s.order)-2].rec.ID < rec.ID)
 		heap.Push(&s.due, e)
 	}
 	if from != rec.Status {

@@ -62,6 +62,27 @@ type Store interface {
 	Precision() time.Duration
 }
 
+// Appender is implemented by stores that can list into a caller's
+// buffer: AppendList appends what List(ctx, f) returns to dst and returns
+// the extended slice, so a reconciler that lists every tick reuses one
+// buffer rather than allocating a copy of every record each time. Use
+// [AppendList], which falls back to List for stores without it. A wrapper
+// that embeds a store and overrides List must override AppendList too,
+// or the embedded one answers in its place.
+type Appender interface {
+	AppendList(ctx context.Context, dst []hoststate.Record, f Filter) ([]hoststate.Record, error)
+}
+
+// AppendList appends the records matching f to dst, through s's
+// AppendList when it is an [Appender], else through List.
+func AppendList(ctx context.Context, s Store, dst []hoststate.Record, f Filter) ([]hoststate.Record, error) {
+	if a, ok := s.(Appender); ok {
+		return a.AppendList(ctx, dst, f)
+	}
+	recs, err := s.List(ctx, f)
+	return append(dst, recs...), err
+}
+
 // Write is one compare-and-swap write.
 type Write struct {
 	// Record is the new record; its Version is the version it was read at.

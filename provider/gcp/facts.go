@@ -13,8 +13,9 @@ import (
 //   - validation: project, zone, instance and data disk are RFC 1035
 //     names, host labels Compute Engine label syntax;
 //   - support: every action;
-//   - listing scope: "project/zone", so instance and disk names (unique
-//     per zone) identify hosts unambiguously.
+//   - listing scope: the project, one aggregated listing for all its
+//     zones; listed entries carry their zone, since instance and disk
+//     names are unique only per zone.
 func Facts() provider.Facts {
 	return provider.Facts{
 		Name: Name, VMStates: InstanceStates, VolumeStates: DiskStates,
@@ -48,4 +49,4 @@ func validate(host provider.Host) error {
 }
 
 // scope is the listing scope of host.
-func scope(host provider.Host) string { return host.Project + "/" + host.Zone }
+func scope(host provider.Host) string { return host.Project }

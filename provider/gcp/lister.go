@@ -11,6 +11,7 @@ import (
 
 	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
+	"github.com/googleapis/gax-go/v2/callctx"
 	"google.golang.org/api/iterator"
 
 	"github.com/driftless/driftless/provider"
@@ -27,16 +28,14 @@ const (
 func (p *Provider) Scope(host provider.Host) string { return scope(host) }
 
 // ListPage implements provider.Lister with aggregated listings filtered on
-// Config.Labels: first the scope's instances, then its disks. Only items of
-// the scope's zone are returned. A listing Compute Engine reports as partial
-// (an unreachable zone) is an error matching provider.ErrUnavailable: a
+// Config.Labels: first the project's instances, then its disks, of every
+// zone, each entry naming its zone — one listing per project however many
+// zones its hosts use. A listing Compute Engine reports as partial (an
+// unreachable zone) is an error matching provider.ErrUnavailable: a
 // missing item must mean a missing resource.
 func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provider.ListPage, error) {
-	project, zone, ok := strings.Cut(scope, "/")
-	if !ok {
-		return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "scope", Reason: "want project/zone, got " + quote(scope)}
-	}
-	if err := errors.Join(checkName("Project", project), checkName("Zone", zone)); err != nil {
+	project := scope
+	if err := checkName("Project", project); err != nil {
 		return provider.ListPage{}, err
 	}
 	phase, token := phaseInstances, ""
@@ -49,16 +48,32 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	defer forget()
 	switch phase {
 	case phaseInstances:
-		return p.listInstances(ctx, project, zone, token)
+		return p.listInstances(ctx, project, token)
 	case phaseDisks:
-		return p.listDisks(ctx, project, zone, token)
+		return p.listDisks(ctx, project, token)
 	}
 	return provider.ListPage{}, &provider.HostError{Provider: Name, Field: "pageToken", Reason: "not a token from ListPage: " + quote(pageToken)}
 }
 
-// listInstances returns one page of the zone's labelled instances.
-func (p *Provider) listInstances(ctx context.Context, project, zone, token string) (provider.ListPage, error) {
-	call := "list instances " + project + "/" + zone
+// Partial responses: a listing asks only for the fields the adapter reads,
+// so an instance's disks, metadata and the rest are neither sent nor
+// decoded.
+const (
+	instanceFields = "items/*/instances(name,id,status,networkInterfaces/accessConfigs/natIP),items/*/warning/code,nextPageToken,unreachables"
+	diskFields     = "items/*/disks(name,status),items/*/warning/code,nextPageToken,unreachables"
+)
+
+// zoneOf returns the zone of an aggregated listing's key ("zones/<zone>"),
+// false for a key of another kind (a region).
+func zoneOf(key string) (string, bool) {
+	zone, ok := strings.CutPrefix(key, "zones/")
+	return zone, ok && zone != ""
+}
+
+// listInstances returns one page of the project's labelled instances.
+func (p *Provider) listInstances(ctx context.Context, project, token string) (provider.ListPage, error) {
+	call := "list instances " + project
+	ctx = callctx.SetHeaders(ctx, fieldsHeader, instanceFields)
 	it := p.instances.AggregatedList(ctx, &computepb.AggregatedListInstancesRequest{
 		Project:    project,
 		Filter:     p.filter(),
@@ -67,7 +82,8 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 	}, noRetry())
 	var page provider.ListPage
 	next, err := onePage(it.Next, it.PageInfo, func(pair compute.InstancesScopedListPair) error {
-		if pair.Key != "zones/"+zone {
+		zone, ok := zoneOf(pair.Key)
+		if !ok {
 			return nil
 		}
 		if pair.Value.GetWarning().GetCode() == computepb.Warning_UNREACHABLE.String() {
@@ -79,6 +95,7 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 			}
 			page.VMs = append(page.VMs, provider.ListedVM{
 				Instance: inst.GetName(),
+				Zone:     zone,
 				VM:       InstanceStates.Normalize(inst.GetStatus()),
 				Raw:      inst.GetStatus(),
 				Address:  natIP(inst),
@@ -100,9 +117,10 @@ func (p *Provider) listInstances(ctx context.Context, project, zone, token strin
 	return page, nil
 }
 
-// listDisks returns one page of the zone's labelled disks.
-func (p *Provider) listDisks(ctx context.Context, project, zone, token string) (provider.ListPage, error) {
-	call := "list disks " + project + "/" + zone
+// listDisks returns one page of the project's labelled disks.
+func (p *Provider) listDisks(ctx context.Context, project, token string) (provider.ListPage, error) {
+	call := "list disks " + project
+	ctx = callctx.SetHeaders(ctx, fieldsHeader, diskFields)
 	it := p.disks.AggregatedList(ctx, &computepb.AggregatedListDisksRequest{
 		Project:    project,
 		Filter:     p.filter(),
@@ -111,7 +129,8 @@ func (p *Provider) listDisks(ctx context.Context, project, zone, token string) (
 	}, noRetry())
 	var page provider.ListPage
 	next, err := onePage(it.Next, it.PageInfo, func(pair compute.DisksScopedListPair) error {
-		if pair.Key != "zones/"+zone {
+		zone, ok := zoneOf(pair.Key)
+		if !ok {
 			return nil
 		}
 		if pair.Value.GetWarning().GetCode() == computepb.Warning_UNREACHABLE.String() {
@@ -123,6 +142,7 @@ func (p *Provider) listDisks(ctx context.Context, project, zone, token string) (
 			}
 			page.Volumes = append(page.Volumes, provider.ListedVolume{
 				Volume: d.GetName(),
+				Zone:   zone,
 				State:  DiskStates.Normalize(d.GetStatus()),
 				Raw:    d.GetStatus(),
 			})

@@ -32,10 +32,10 @@ func listAll(t interface {
 			t.Fatalf("ListPage %d: %v", pages, err)
 		}
 		for _, v := range page.VMs {
-			vms = append(vms, v.Instance)
+			vms = append(vms, v.Zone+"/"+v.Instance)
 		}
 		for _, v := range page.Volumes {
-			vols = append(vols, v.Volume)
+			vols = append(vols, v.Zone+"/"+v.Volume)
 		}
 		if page.Next == "" {
 			return vms, vols, pages
@@ -69,8 +69,8 @@ func TestListPageProperty(t *testing.T) {
 			if err := srv.AddHost(h, running); err != nil {
 				rt.Fatal(err)
 			}
-			if ours && zone == zones[0] {
-				wantVMs, wantVols = append(wantVMs, h.Instance), append(wantVols, h.Volume)
+			if ours {
+				wantVMs, wantVols = append(wantVMs, zone+"/"+h.Instance), append(wantVols, zone+"/"+h.Volume)
 			}
 		}
 		pageSize := rapid.IntRange(1, 5).Draw(rt, "pageSize")
@@ -80,9 +80,11 @@ func TestListPageProperty(t *testing.T) {
 			rt.Fatal(err)
 		}
 		defer p.Close()
-		vms, vols, _ := listAll(rt, p, "proj-1/"+zones[0])
+		vms, vols, _ := listAll(rt, p, "proj-1") // one listing for every zone
 		slices.Sort(vms)
 		slices.Sort(vols)
+		slices.Sort(wantVMs)
+		slices.Sort(wantVols)
 		if diff := cmp.Diff(wantVMs, vms); diff != "" {
 			rt.Errorf("listed VMs (-want +got):\n%s", diff)
 		}
@@ -118,7 +120,7 @@ func TestListPageReportsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []provider.ListedVM{{Instance: "vm-1", VM: 1, Raw: "RUNNING", Address: "10.0.0.1", VMID: e.cloud.Truth(fakes.GCP, e.host).VMID}}
+	want := []provider.ListedVM{{Instance: "vm-1", Zone: e.host.Zone, VM: 1, Raw: "RUNNING", Address: "10.0.0.1", VMID: e.cloud.Truth(fakes.GCP, e.host).VMID}}
 	if diff := cmp.Diff(want, page.VMs); diff != "" {
 		t.Errorf("VMs (-want +got):\n%s", diff)
 	}
@@ -126,7 +128,7 @@ func TestListPageReportsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantVol := []provider.ListedVolume{{Volume: "disk-1", State: 1, Raw: "READY"}}
+	wantVol := []provider.ListedVolume{{Volume: "disk-1", Zone: e.host.Zone, State: 1, Raw: "READY"}}
 	if diff := cmp.Diff(wantVol, page.Volumes); diff != "" || page.Next != "" {
 		t.Errorf("volumes (-want +got):\n%s next %q", diff, page.Next)
 	}
@@ -164,11 +166,11 @@ func TestListPagePartialIsAnError(t *testing.T) {
 func TestListPageBadInput(t *testing.T) {
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
 	for _, tt := range []struct{ scope, token string }{
-		{"proj-1", ""},
-		{"proj-1/Zone", ""},
-		{"proj-1/us-central1-a/x", ""},
-		{"proj-1/us-central1-a", "garbage"},
-		{"proj-1/us-central1-a", "x:abc"},
+		{"", ""},
+		{"Proj", ""},
+		{"proj-1/us-central1-a", ""}, // the scope is a project
+		{"proj-1", "garbage"},
+		{"proj-1", "x:abc"},
 	} {
 		if _, err := e.p.ListPage(context.Background(), tt.scope, tt.token); !errors.Is(err, provider.ErrInvalidHost) {
 			t.Errorf("ListPage(%q, %q) error = %v, want ErrInvalidHost", tt.scope, tt.token, err)

@@ -17,6 +17,11 @@ import (
 // transport, which strips it before the request leaves.
 const callHeader = "x-driftless-call"
 
+// fieldsHeader carries a partial-response field mask from the adapter to
+// the transport, which sends it as the request's fields parameter (the
+// SDK has no option for it) and strips the header.
+const fieldsHeader = "x-driftless-fields"
+
 // errBodyTooLarge is the read error of a response body longer than the cap;
 // it is classified as provider.ErrBadResponse.
 var errBodyTooLarge = errors.New("gcp: response body exceeds the size cap")
@@ -58,6 +63,14 @@ func (t guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req = req.Clone(ctx)
 		delete(req.Header, callHeader)
 		req.Header.Del(callHeader)
+	}
+	if fields := append(req.Header[fieldsHeader], req.Header.Values(fieldsHeader)...); len(fields) > 0 {
+		req = req.Clone(req.Context())
+		delete(req.Header, fieldsHeader)
+		req.Header.Del(fieldsHeader)
+		q := req.URL.Query()
+		q.Set("fields", fields[0])
+		req.URL.RawQuery = q.Encode()
 	}
 	// Every request gets the timeout, whatever deadline its context
 	// already has: a caller's long deadline (an action's 30 minutes) must

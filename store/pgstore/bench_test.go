@@ -127,7 +127,7 @@ func BenchmarkQuietTick(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if next, ok := hoststate.Heartbeat(rec, clk.Now()); ok {
+				if next, ok := hoststate.Heartbeat(rec, clk.Now(), hoststate.Policy{}); ok {
 					ws = append(ws, store.Write{Record: next})
 				}
 				if len(ws) == 1000 {

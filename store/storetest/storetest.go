@@ -358,6 +358,22 @@ func (c suite) testList(t *testing.T, s store.Store) {
 		if diff := cmp.Diff(tc.want, ids(tc.f)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+		// store.AppendList (a store's own AppendList, when it is an
+		// Appender) keeps what dst held and appends what List returns.
+		listed, err := s.List(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := hoststate.Record{ID: "kept"}
+		dst := make([]hoststate.Record, 1, 2)
+		dst[0] = kept
+		got, err := store.AppendList(ctx, s, dst, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(append([]hoststate.Record{kept}, listed...), got); diff != "" {
+			t.Errorf("%s: AppendList (-want +got):\n%s", tc.name, diff)
+		}
 	}
 }
 
