@@ -76,6 +76,8 @@ type harness struct {
 	caps provider.Capabilities
 	st   *checkedStore
 	seed uint64
+	// cp is where the crash fault kills the driver.
+	cp crashPoint
 
 	actions *waiter.Actions
 	rec     *reconcile.Reconciler
@@ -87,6 +89,8 @@ type harness struct {
 	// failed.
 	dnsChecks  int
 	dnsFailure *StepResult
+	// note is what the step in progress has to add to its detail.
+	note string
 }
 
 // modeOf names a target's mode.
@@ -173,7 +177,7 @@ func (h *harness) restart() error {
 		h.actions.Close()
 	}
 	h.seed++
-	reg, err := kernel.New(kernel.Config{Providers: []provider.Provider{h.t.Provider}, Seed: h.seed})
+	reg, err := kernel.New(kernel.Config{Providers: []provider.Provider{withCrashPoint(h.t.Provider, &h.cp)}, Seed: h.seed})
 	if err != nil {
 		return err
 	}

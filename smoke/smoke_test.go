@@ -1,27 +1,12 @@
 package smoke_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/driftless/driftless/smoke"
 	"github.com/driftless/driftless/smoke/smoketest"
 )
-
-// knownFailures are the fault-mode failures the harness found that are not
-// fixed yet, by "provider mode step": the test fails if one disappears (so
-// the list stays true) or another appears.
-var knownFailures = map[string]string{
-	// A rate-limit storm during GCP's reprovision: the instance is deleted,
-	// the insert is held back by the shared backoff and the action times out
-	// with no VM; nothing resends it.
-	"gcp faults reprovision": "timed out",
-	// A 5xx inside Nebius's reprovision chain (delete, boot disk, create)
-	// ends the Operation's Wait; the waiter never resends and times out
-	// with no VM.
-	"nebius faults reprovision": "timed out",
-}
 
 // TestEmulatedMatrix runs every provider's plan, plain and under faults,
 // against the emulators through the real adapters.
@@ -39,7 +24,6 @@ func TestEmulatedMatrix(t *testing.T) {
 	if err := rep.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
 	providers := map[string]bool{}
 	for _, run := range rep.Runs {
 		providers[run.Provider] = true
@@ -50,23 +34,9 @@ func TestEmulatedMatrix(t *testing.T) {
 			t.Errorf("%s %s left %v behind", run.Provider, run.Mode, run.Leftovers)
 		}
 		for _, s := range run.Steps {
-			key := fmt.Sprintf("%s %s %s", run.Provider, run.Mode, s.Step)
-			if s.Outcome != smoke.Failed {
-				continue
+			if s.Outcome == smoke.Failed {
+				t.Errorf("%s %s %s: expected %s, got %s: %s", run.Provider, run.Mode, s.Step, s.Expected, s.Got, s.Detail)
 			}
-			want, known := knownFailures[key]
-			switch {
-			case !known:
-				t.Errorf("%s: expected %s, got %s: %s", key, s.Expected, s.Got, s.Detail)
-			case !strings.Contains(s.Detail, want):
-				t.Errorf("%s failed otherwise than known (%q): %s", key, want, s.Detail)
-			}
-			seen[key] = true
-		}
-	}
-	for key := range knownFailures {
-		if !seen[key] {
-			t.Errorf("%s no longer fails: drop it from knownFailures", key)
 		}
 	}
 	for _, p := range []string{"gcp", "hyperstack", "lambda", "nebius", "selfhost"} {

@@ -72,6 +72,10 @@ func (h *harness) step(ctx context.Context, s Step, r StepResult) StepResult {
 	if dns != "" {
 		r.Detail += ", " + dns
 	}
+	if h.note != "" {
+		r.Detail += "; " + h.note
+		h.note = ""
+	}
 	return h.violations(r)
 }
 
@@ -116,23 +120,30 @@ func (h *harness) closeActions() {
 // store, whose reconcile ticks must bring the host to goal from the
 // provider's ground truth.
 func (h *harness) crash(ctx context.Context, act hoststate.Action, goal hoststate.Status) (hoststate.Record, error) {
-	sent := make(chan struct{})
+	sent := h.cp.arm()
+	defer h.cp.disarm()
 	var err error
+	began, either := make(chan struct{}), make(chan struct{})
 	go func() {
-		defer close(sent)
-		var hd *waiter.Handle
-		if hd, err = h.actions.Begin(ctx, h.id, act); err != nil {
-			return
-		}
+		defer close(began)
+		_, err = h.actions.Begin(ctx, h.id, act)
+	}()
+	go func() {
+		defer close(either)
 		select {
-		case <-hd.Sent():
-		case <-ctx.Done():
+		case <-sent:
+		case <-began:
 		}
 	}()
-	if werr := h.cfg.Time.Await(ctx, sent); werr != nil {
+	// Once the call is sent, nothing under test moves (the crash point
+	// holds the waiter without a timer of its own), so the clock stands
+	// still until the crash.
+	werr := h.cfg.Time.Await(ctx, either)
+	h.closeActions()
+	<-began
+	if err == nil {
 		err = werr
 	}
-	h.closeActions()
 	if err != nil {
 		rec, _ := h.get(ctx)
 		return rec, err
@@ -168,6 +179,8 @@ func (h *harness) crash(ctx context.Context, act hoststate.Action, goal hoststat
 	if rec, err = h.perform(ctx, act); err != nil {
 		return rec, fmt.Errorf("resending %s after the crash: %w", act, err)
 	}
+	h.note = fmt.Sprintf("the crash left the provider's part half done (vm %s, volume %s), the reconciler settled %s, the resent %s finished it",
+		orNone(in.RawVM), orNone(in.RawVolume), h.implied(in), act)
 	return rec, nil
 }
 

@@ -55,11 +55,11 @@ func New(ctx context.Context, o Options) (*Env, []smoke.Target, error) {
 		o.Stuck = 2 * time.Minute
 	}
 	clk := clocktest.New(epoch)
-	e := &Env{clock: clk, cloud: fakes.NewCloud(clk, o.Seed), time: drivenTime{clock: clk, step: time.Second, stuck: o.Stuck}}
+	e := &Env{clock: clk, cloud: fakes.NewCloud(clk, o.Seed), time: drivenTime{clock: clk, step: time.Second, stuck: o.Stuck, events: &events{}}}
 	var targets []smoke.Target
-	builders := []func(context.Context) (func(n int) smoke.Target, error){e.gcp, e.hyperstack, e.lambda, e.nebius, e.selfhost}
+	builders := []func(context.Context) (func(n int) smoke.Target, injector, error){e.gcp, e.hyperstack, e.lambda, e.nebius, e.selfhost}
 	for _, b := range builders {
-		target, err := b(ctx)
+		target, inj, err := b(ctx)
 		if err != nil {
 			e.Close()
 			return nil, nil, err
@@ -67,7 +67,8 @@ func New(ctx context.Context, o Options) (*Env, []smoke.Target, error) {
 		targets = append(targets, target(1))
 		if o.Faults {
 			t := target(2)
-			t.Faults = injector{cloud: e.cloud, kind: t.Provider.Name()}
+			inj.cloud, inj.kind, inj.events, inj.now = e.cloud, t.Provider.Name(), e.time.events, clk.Now
+			t.Faults = inj
 			targets = append(targets, t)
 		}
 	}
@@ -102,14 +103,14 @@ func (e *Env) target(p provider.Provider, host provider.Host, create func(provid
 // labels are the smoke hosts' own labels.
 func labels() map[string]string { return map[string]string{"smoke": "driftless"} }
 
-func (e *Env) gcp(ctx context.Context) (func(int) smoke.Target, error) {
+func (e *Env) gcp(ctx context.Context) (func(int) smoke.Target, injector, error) {
 	srv := emulators.NewGCP(e.cloud)
 	e.closers = append(e.closers, srv.Close)
 	spec := provider.LaunchSpec{Flavor: "a2-highgpu-1g", Image: "projects/debian-cloud/global/images/family/debian-12", PublicIP: true}
 	p, err := gcp.New(ctx, gcp.Config{Clock: e.clock, AllowInsecureHTTP: true, LaunchSpec: provider.FixedLaunch(spec), Labels: labels()},
 		option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
 	if err != nil {
-		return nil, fmt.Errorf("smoketest: gcp: %w", err)
+		return nil, injector{}, fmt.Errorf("smoketest: gcp: %w", err)
 	}
 	e.closers = append(e.closers, func() { _ = p.Close() })
 	return func(n int) smoke.Target {
@@ -121,7 +122,7 @@ func (e *Env) gcp(ctx context.Context) (func(int) smoke.Target, error) {
 			Resolver: &zone{cloud: e.cloud, kind: fakes.GCP, host: h, now: e.clock.Now, name: GCPName(h), delay: DNSDelay},
 		}
 		return t
-	}, nil
+	}, injector{http: srv}, nil
 }
 
 // GCPName is the internal DNS name Compute Engine gives an instance.
@@ -129,7 +130,7 @@ func GCPName(h provider.Host) string {
 	return fmt.Sprintf("%s.%s.c.%s.internal", h.Instance, h.Zone, h.Project)
 }
 
-func (e *Env) hyperstack(context.Context) (func(int) smoke.Target, error) {
+func (e *Env) hyperstack(context.Context) (func(int) smoke.Target, injector, error) {
 	key := rand.Text()
 	srv := emulators.NewHyperstack(e.cloud, key)
 	e.closers = append(e.closers, srv.Close)
@@ -137,16 +138,16 @@ func (e *Env) hyperstack(context.Context) (func(int) smoke.Target, error) {
 	p, err := hyperstack.New(hyperstack.Config{BaseURL: srv.BaseURL(), APIKey: key, AllowInsecureHTTP: true, Clock: e.clock,
 		LaunchSpec: provider.FixedLaunch(spec)})
 	if err != nil {
-		return nil, fmt.Errorf("smoketest: hyperstack: %w", err)
+		return nil, injector{}, fmt.Errorf("smoketest: hyperstack: %w", err)
 	}
 	return func(n int) smoke.Target {
 		// The emulator names volumes by their decimal id.
 		h := provider.Host{Instance: fmt.Sprintf("smoke-hs-%d", n), Volume: fmt.Sprint(5000 + n), Labels: labels()}
 		return e.target(p, h, srv.AddHost)
-	}, nil
+	}, injector{http: srv}, nil
 }
 
-func (e *Env) lambda(context.Context) (func(int) smoke.Target, error) {
+func (e *Env) lambda(context.Context) (func(int) smoke.Target, injector, error) {
 	key := rand.Text()
 	srv := emulators.NewLambda(e.cloud, key)
 	e.closers = append(e.closers, srv.Close)
@@ -154,38 +155,38 @@ func (e *Env) lambda(context.Context) (func(int) smoke.Target, error) {
 	p, err := lambda.New(lambda.Config{BaseURL: srv.BaseURL(), APIKey: key, AllowInsecureHTTP: true, Now: e.clock.Now,
 		LaunchSpec: provider.FixedLaunch(spec)})
 	if err != nil {
-		return nil, fmt.Errorf("smoketest: lambda: %w", err)
+		return nil, injector{}, fmt.Errorf("smoketest: lambda: %w", err)
 	}
 	return func(n int) smoke.Target {
 		// Referenced by name: the start launches it; nothing to create.
 		h := provider.Host{Instance: fmt.Sprintf("smoke-lambda-%d", n)}
 		return e.target(p, h, nil)
-	}, nil
+	}, injector{http: srv}, nil
 }
 
-func (e *Env) nebius(context.Context) (func(int) smoke.Target, error) {
+func (e *Env) nebius(context.Context) (func(int) smoke.Target, injector, error) {
 	fake := emulators.NewNebius(e.cloud)
 	spec := provider.LaunchSpec{Flavor: "gpu-h100-sxm", Preset: "1gpu-16vcpu-200gb", Image: "ubuntu22.04-cuda12", Network: "vpcsubnet-e00smoke", PublicIP: true}
 	p, err := nebius.New(fake.Instances(), fake.Disks(), nebius.Config{Clock: e.clock, LaunchSpec: provider.FixedLaunch(spec)})
 	if err != nil {
-		return nil, fmt.Errorf("smoketest: nebius: %w", err)
+		return nil, injector{}, fmt.Errorf("smoketest: nebius: %w", err)
 	}
 	return func(n int) smoke.Target {
 		// Referenced by name, so it can be reprovisioned.
 		h := provider.Host{Project: "project-e00smoke", Instance: fmt.Sprintf("smoke-nebius-%d", n), Volume: fmt.Sprintf("computedisk-e00smoke%d", n)}
 		return e.target(p, h, fake.AddHost)
-	}, nil
+	}, injector{nebius: fake}, nil
 }
 
-func (e *Env) selfhost(context.Context) (func(int) smoke.Target, error) {
+func (e *Env) selfhost(context.Context) (func(int) smoke.Target, injector, error) {
 	emu := emulators.NewSelfHost(e.cloud)
 	p, err := selfhost.New(selfhost.Config{Connector: emu.Connector(), Now: e.clock.Now})
 	if err != nil {
-		return nil, fmt.Errorf("smoketest: selfhost: %w", err)
+		return nil, injector{}, fmt.Errorf("smoketest: selfhost: %w", err)
 	}
 	fed := &delivered{Provider: p, deliver: func(ctx context.Context) error { return emu.Deliver(ctx, p, nil) }}
 	return func(n int) smoke.Target {
 		h := provider.Host{Project: "connector-smoke", Instance: fmt.Sprintf("smoke-vm-%d", n)}
 		return e.target(fed, h, emu.AddHost)
-	}, nil
+	}, injector{}, nil
 }

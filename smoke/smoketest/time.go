@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/driftless/driftless/clock"
@@ -27,9 +28,50 @@ type drivenTime struct {
 	clock *clocktest.Clock
 	step  time.Duration
 	stuck time.Duration
+	// events are things of the simulated world that happen at a time
+	// (a rate-limit storm ending), run by the driver as the clock passes
+	// them.
+	events *events
 }
 
 var _ smoke.Time = drivenTime{}
+
+// events is a list of timed events.
+type events struct {
+	mu   sync.Mutex
+	list []event
+}
+
+type event struct {
+	at time.Time
+	do func()
+}
+
+// at schedules do for when the clock reaches t.
+func (e *events) at(t time.Time, do func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.list = append(e.list, event{t, do})
+}
+
+// run runs, in schedule order, the events due at now.
+func (e *events) run(now time.Time) {
+	e.mu.Lock()
+	var due []event
+	kept := e.list[:0]
+	for _, ev := range e.list {
+		if now.Before(ev.at) {
+			kept = append(kept, ev)
+		} else {
+			due = append(due, ev)
+		}
+	}
+	e.list = kept
+	e.mu.Unlock()
+	for _, ev := range due {
+		ev.do()
+	}
+}
 
 func (d drivenTime) Clock() clock.Clock { return d.clock }
 
@@ -61,6 +103,7 @@ func (d drivenTime) Await(ctx context.Context, done <-chan struct{}) error {
 			}
 		}
 		d.clock.Advance(d.step)
+		d.events.run(d.clock.Now())
 	}
 }
 
@@ -70,5 +113,6 @@ func (d drivenTime) Sleep(ctx context.Context, dur time.Duration) error {
 		return err
 	}
 	d.clock.Advance(dur)
+	d.events.run(d.clock.Now())
 	return nil
 }
