@@ -54,13 +54,15 @@
 //
 // # Faults
 //
-// With [Config.Faults], each target whose [Target.Faults] is set runs the
-// plan a second time with one fault per step, in a fixed rotation ([Fault]):
-// created resources invisible for a while, a crash of the driver after
-// the provider call was sent (the action is abandoned, a new waiter and
-// reconciler are built on the same store, and the reconciler must bring
-// the host to the action's goal), 5xx answers, 429/403 storms, and stale
-// reads of deleted resources.
+// A target whose [Target.Faults] is set runs in the fault mode: its plan
+// with one fault per step, in a fixed rotation ([Fault]): created
+// resources invisible for a while, a crash of the driver right after the
+// provider call was sent (the call returns into a dead process: the action
+// is abandoned, a new waiter and reconciler are built on the same store,
+// and the reconciler must bring the host to the action's goal — or, where
+// the driver itself carried the rest of the action, settle it where the
+// provider left it, and the resent action must finish it), 5xx answers,
+// 429/403 storms, and stale reads of deleted resources.
 //
 // # Time
 //

@@ -50,12 +50,31 @@ func main() {
 	if !ok {
 		os.Exit(code)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-ctx.Done()
-		stop() // a second signal ends the process at once
+		<-sigs
+		fmt.Fprintln(os.Stderr, "smoke: interrupted: cleaning up what the run created (again to stop at once)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "smoke: stopped before the cleanup finished; these may remain:", strings.Join(prefixed(o), ", "))
+		os.Exit(1)
 	}()
 	os.Exit(run(ctx, o, os.Stdout, os.Stderr))
+}
+
+// prefixed names what a real run may create: every VM is named
+// PREFIX-<provider>, every data volume PREFIX-<provider>-data.
+func prefixed(o options) []string {
+	if o.emulate {
+		return []string{"nothing (emulated)"}
+	}
+	var names []string
+	for _, p := range o.providers {
+		names = append(names, fmt.Sprintf("%s: %s-%s and %s-%s-data", p, o.prefix, p, o.prefix, p))
+	}
+	return names
 }
 
 // options are the command-line settings.

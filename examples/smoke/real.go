@@ -14,7 +14,7 @@ import (
 // environment.
 var credentialHelp = [][2]string{
 	{"lambda", "LAMBDA_API_KEY; LAMBDA_REGION (default us-east-1), LAMBDA_INSTANCE_TYPE (default gpu_1x_a10), LAMBDA_SSH_KEY (a key name, required)"},
-	{"gcp", "not wired yet: the run would have to create the data disk itself"},
+	{"gcp", "GCP_PROJECT, GCP_ZONE, Application Default Credentials (gcloud auth application-default login); GCP_MACHINE_TYPE (default e2-small), GCP_IMAGE (default Debian 12)"},
 	{"hyperstack", "not wired yet: the run would have to create the data volume itself"},
 	{"nebius", "not wired yet: the run would have to create the data disk itself"},
 	{"selfhost", "no cloud API: run it with -emulate, or against your connector in your own program"},
@@ -22,17 +22,27 @@ var credentialHelp = [][2]string{
 
 // realTargets builds the targets of a real run; a provider that cannot
 // run (no credentials, not wired) is a skipped target with the reason.
-func realTargets(_ context.Context, prefix string, providers []string, getenv func(string) string) ([]smoke.Target, func()) {
-	var targets []smoke.Target
+func realTargets(ctx context.Context, prefix string, providers []string, getenv func(string) string) ([]smoke.Target, func()) {
+	var (
+		targets []smoke.Target
+		closers []func()
+	)
 	for _, name := range providers {
 		switch name {
 		case "lambda":
 			targets = append(targets, lambdaTarget(prefix, getenv))
+		case "gcp":
+			t, closeIt := gcpTarget(ctx, prefix, getenv)
+			targets, closers = append(targets, t), append(closers, closeIt)
 		default:
 			targets = append(targets, smoke.Target{Name: name, Skip: skipReason(name)})
 		}
 	}
-	return targets, func() {}
+	return targets, func() {
+		for _, c := range closers {
+			c()
+		}
+	}
 }
 
 // skipReason is the usage line of a provider a real run cannot do.
