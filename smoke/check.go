@@ -41,8 +41,9 @@ func (s *checkedStore) UpdateBatch(ctx context.Context, ws []store.Write) (store
 }
 
 // check records a violation if rec's status contradicts the provider:
-// never off while the VM runs or stops, never deprovisioned while the
-// data volume (or the VM) exists.
+// never off while the VM runs or stops, nor for a deprovision that left
+// the data volume; never deprovisioned while the data volume (or the VM)
+// exists.
 func (s *checkedStore) check(ctx context.Context, rec hoststate.Record) {
 	if rec.Status != hoststate.StatusOff && rec.Status != hoststate.StatusDeprovisioned {
 		return
@@ -56,6 +57,8 @@ func (s *checkedStore) check(ctx context.Context, rec hoststate.Record) {
 	switch {
 	case rec.Status == hoststate.StatusOff && (in.VM == hoststate.VMRunning || in.VM == hoststate.VMStarting || in.VM == hoststate.VMStopping):
 		v = fmt.Sprintf("off written while the provider's VM is %s (%s)", in.VM, orNone(in.RawVM))
+	case rec.Status == hoststate.StatusOff && rec.LastAction == hoststate.ActionDeprovision && in.VM == hoststate.VMAbsent && in.VolumeExists:
+		v = "off written for an unfinished deprovision: the VM deleted, the data volume left"
 	case rec.Status == hoststate.StatusDeprovisioned && s.caps.SeparateVolume && in.VolumeExists:
 		v = fmt.Sprintf("deprovisioned written while the data volume exists (%s)", orNone(in.RawVolume))
 	case rec.Status == hoststate.StatusDeprovisioned && in.VM != hoststate.VMAbsent && in.VM != hoststate.VMUnknown:

@@ -172,15 +172,20 @@ func (h *harness) crash(ctx context.Context, act hoststate.Action, goal hoststat
 	if ierr != nil {
 		return rec, fmt.Errorf("after a crash mid-%s: %w; the provider's view: %w", act, err, ierr)
 	}
-	if want := h.implied(in); rec.Status != want {
-		return rec, fmt.Errorf("after a crash mid-%s: the reconciler left %s where the provider implies %s (vm %s, volume %s): %w",
-			act, rec.Status, want, orNone(in.RawVM), orNone(in.RawVolume), err)
+	want, reason := h.implied(in), ""
+	if act == hoststate.ActionDeprovision && want == hoststate.StatusOff && in.VM == hoststate.VMAbsent {
+		// Half deprovisioned: an error to finish, never off.
+		want, reason = hoststate.StatusError, hoststate.ReasonDeprovisionUnfinished
+	}
+	if rec.Status != want || (reason != "" && rec.Reason != reason) {
+		return rec, fmt.Errorf("after a crash mid-%s: the reconciler left %s (%s) where the provider implies %s %s (vm %s, volume %s): %w",
+			act, rec.Status, rec.Reason, want, reason, orNone(in.RawVM), orNone(in.RawVolume), err)
 	}
 	if rec, err = h.perform(ctx, act); err != nil {
 		return rec, fmt.Errorf("resending %s after the crash: %w", act, err)
 	}
 	h.note = fmt.Sprintf("the crash left the provider's part half done (vm %s, volume %s), the reconciler settled %s, the resent %s finished it",
-		orNone(in.RawVM), orNone(in.RawVolume), h.implied(in), act)
+		orNone(in.RawVM), orNone(in.RawVolume), want, act)
 	return rec, nil
 }
 
