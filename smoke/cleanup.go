@@ -29,9 +29,6 @@ func (h *harness) cleanup(ctx context.Context) []string {
 		// Nothing the library can delete (a self-host's VM is the user's).
 		return nil
 	}
-	if h.actions != nil {
-		h.actions.Close()
-	}
 	if err := h.restart(); err == nil {
 		if _, err := h.perform(ctx, hoststate.ActionDeprovision); err != nil {
 			h.deleteDirectly(ctx)

@@ -187,12 +187,18 @@ func (h *harness) restart() error {
 	if d := h.t.DNS; d != nil {
 		wcfg.DNS = &waiter.DNS{Name: d.Name, Resolver: d.Resolver}
 	}
-	if h.actions, err = waiter.New(wcfg); err != nil {
+	actions, err := waiter.New(wcfg)
+	if err != nil {
 		return err
 	}
-	h.rec, err = reconcile.New(reconcile.Config{Store: h.st, Clock: clk, Registry: reg, Policy: h.cfg.Policy,
+	rec, err := reconcile.New(reconcile.Config{Store: h.st, Clock: clk, Registry: reg, Policy: h.cfg.Policy,
 		Logger: h.cfg.Logger, FullSweepEvery: 1, Interval: h.cfg.Interval, Seed: h.seed})
-	return err
+	if err != nil {
+		actions.Close()
+		return err
+	}
+	h.actions, h.rec = actions, rec
+	return nil
 }
 
 // get reads the host's record.
