@@ -242,3 +242,39 @@ func TestUnfinishedDeprovisionIsAnErrorNeverOff(t *testing.T) {
 		t.Errorf("a deprovision that deleted nothing, orphaned: %s, want off", r.Status)
 	}
 }
+
+// TestUnfinishedDeprovisionStaysAnError: the error of an unfinished
+// deprovision is not drift for later observations of the same half-done
+// state to repair into off: it stays error until the volume goes (then
+// deprovisioned) or the VM comes back. The smoke harness found the
+// reconciler flipping it to off two ticks later (a crash mid-deprovision
+// on Hyperstack and GCP).
+func TestUnfinishedDeprovisionStaysAnError(t *testing.T) {
+	p := DefaultPolicy()
+	r := settled(StatusError)
+	r.Reason = ReasonDeprovisionUnfinished
+	r.LastAction, r.ActionAt = ActionDeprovision, t0
+	half := obs(VMAbsent, VolumePresent, "")
+	at := t0.Add(p.ActionTimeout + time.Hour)
+	for i := range p.Confirmations + 2 {
+		r, _ = Observe(r, half, at.Add(time.Duration(i)*time.Minute), p)
+		if r.Status != StatusError || r.Reason != ReasonDeprovisionUnfinished {
+			t.Fatalf("observation %d of the same half-done deprovision: %s %q, want error %q", i+1, r.Status, r.Reason, ReasonDeprovisionUnfinished)
+		}
+	}
+	for i := range p.Confirmations + 1 {
+		r, _ = Observe(r, obs(VMAbsent, VolumeAbsent, ""), at.Add(time.Hour+time.Duration(i)*time.Minute), p)
+	}
+	if r.Status != StatusDeprovisioned {
+		t.Errorf("the volume gone too: %s, want deprovisioned", r.Status)
+	}
+	// Another error (a VM that failed) is drift as before.
+	r = settled(StatusError)
+	r.Reason = "FAILED"
+	for i := range p.Confirmations + 1 {
+		r, _ = Observe(r, half, at.Add(time.Duration(i)*time.Minute), p)
+	}
+	if r.Status != StatusOff {
+		t.Errorf("an error of another reason, the VM gone and the volume there: %s, want off", r.Status)
+	}
+}

@@ -126,8 +126,10 @@ func (r *Record) observe(o *Observation, now time.Time, p *Policy) Change {
 	// A deprovision that deleted the VM but not its data volume is not an
 	// off host: it is unfinished, the volume still billed. Once the action
 	// is orphaned it becomes error (confirmed), so the UI offers deprovision
-	// again, which deletes only the volume.
-	unfinished := from == StatusDeprovisioning && target == StatusOff && r.Observed == VMAbsent
+	// again, which deletes only the volume. It stays error while the
+	// provider still shows the VM gone and the volume there.
+	unfinished := target == StatusOff && r.Observed == VMAbsent &&
+		(from == StatusDeprovisioning || (from == StatusError && r.Reason == ReasonDeprovisionUnfinished))
 	if unfinished {
 		target = StatusError
 	}

@@ -37,7 +37,11 @@ func (r *run) resolvable(ctx context.Context, rec hoststate.Record) error {
 	o.Timeout = r.p.deadline.Sub(now)
 	o.Confirmations = r.a.dns.Confirmations
 	o.Reports = nil
-	if _, err := WaitResolvable(ctx, r.a.clock, r.a.dns.Resolver, name, rec.Address, o); err != nil {
+	want, o, err := resolveOptions(r.a.dns.Resolver, name, rec.Address, o)
+	if err == nil {
+		_, err = resolveOn(ctx, r.p, r.a.dns.Resolver, name, want, o)
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotResolvable, err)
 	}
 	r.log.Info("waiter: name resolves", "name", name, "address", rec.Address)

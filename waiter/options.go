@@ -1,6 +1,7 @@
 package waiter
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -88,6 +89,11 @@ type Options struct {
 	// tests; nil uses math/rand/v2's auto-seeded source. A Rand is not
 	// safe for concurrent use: give each concurrent wait its own.
 	Rand *rand.Rand
+
+	// resend, set by an action's wait, sends the action again when
+	// Operation's Wait fails with a transient error and returns the new
+	// operation (see waitHost).
+	resend func(ctx context.Context) (provider.Operation, error)
 }
 
 // withDefaults validates o and fills in its defaults. requireTarget is

@@ -49,23 +49,41 @@ func (e *WrongAnswerError) Error() string {
 // ends the wait. An empty name or an unparsable wantAddr matches
 // [ErrInvalidOptions], with no lookup made.
 func WaitResolvable(ctx context.Context, clock clock.Clock, resolver Resolver, name, wantAddr string, opts Options) ([]string, error) {
-	want, err := netip.ParseAddr(wantAddr)
-	switch {
-	case clock == nil || resolver == nil:
+	if clock == nil {
 		return nil, fmt.Errorf("%w: nil clock or resolver", ErrInvalidOptions)
-	case strings.TrimSpace(name) == "":
-		return nil, fmt.Errorf("%w: empty name", ErrInvalidOptions)
-	case err != nil:
-		return nil, fmt.Errorf("%w: address %q: %w", ErrInvalidOptions, hoststate.Truncate(wantAddr, hoststate.MaxQuoted), err)
 	}
-	opts.Target, opts.FailFast, opts.NotFoundGrace, opts.Operation, opts.Reports = Condition{}, Condition{}, 0, nil, nil
-	o, err := opts.withDefaults(false)
+	want, o, err := resolveOptions(resolver, name, wantAddr, opts)
 	if err != nil {
 		return nil, err
 	}
-	start := clock.Now()
-	p := newPacer(clock, start.Add(o.Timeout))
+	p := newPacer(clock, clock.Now().Add(o.Timeout))
 	defer p.close()
+	return resolveOn(ctx, p, resolver, name, want, o)
+}
+
+// resolveOptions checks WaitResolvable's arguments and fills opts'
+// defaults.
+func resolveOptions(resolver Resolver, name, wantAddr string, opts Options) (netip.Addr, Options, error) {
+	want, err := netip.ParseAddr(wantAddr)
+	switch {
+	case resolver == nil:
+		return want, opts, fmt.Errorf("%w: nil clock or resolver", ErrInvalidOptions)
+	case strings.TrimSpace(name) == "":
+		return want, opts, fmt.Errorf("%w: empty name", ErrInvalidOptions)
+	case err != nil:
+		return want, opts, fmt.Errorf("%w: address %q: %w", ErrInvalidOptions, hoststate.Truncate(wantAddr, hoststate.MaxQuoted), err)
+	}
+	opts.Target, opts.FailFast, opts.NotFoundGrace, opts.Operation, opts.Reports = Condition{}, Condition{}, 0, nil, nil
+	o, err := opts.withDefaults(false)
+	return want, o, err
+}
+
+// resolveOn is WaitResolvable on the pacer p, whose deadline bounds the
+// wait: an action's DNS gate waits on the action's own pacer, so the
+// number of pending timers stays that of any other wait of the action.
+func resolveOn(ctx context.Context, p *pacer, resolver Resolver, name string, want netip.Addr, o Options) ([]string, error) {
+	clock := p.clock
+	start := clock.Now()
 	sched := newSchedule(o, start)
 	run := 0
 	var nx error // the last NXDOMAIN, an answer that resets the run

@@ -38,6 +38,8 @@ type run struct {
 	gating chan struct{}
 	// policy is the Actions' policy with the provider's consistency window.
 	policy hoststate.Policy
+	// resends paces the resends after failed operations.
+	resends *schedule
 }
 
 // do performs act on host id and waits for the outcome: Begin and Wait
@@ -314,6 +316,39 @@ func (r *run) send(ctx context.Context) (provider.Operation, error) {
 	}
 }
 
+// resend sends the action again, with its request id, after its
+// operation's Wait failed with a transient error: first a pause on the
+// backoff schedule (so an operation that keeps failing is not resent in a
+// tight loop), then transient errors are retried like the first send's
+// within the deadline. Unlike send, a refusal writes nothing: the action
+// may already be done (a reprovision's new VM is there), so it is
+// returned and the probes decide.
+func (r *run) resend(ctx context.Context) (provider.Operation, error) {
+	if r.resends == nil {
+		r.resends = newSchedule(r.opts, r.p.clock.Now())
+	}
+	ctx = provider.WithRequestID(ctx, requestID(r.rec))
+	for {
+		if err := r.p.sleep(ctx, r.resends.next(r.p.clock.Now())); err != nil {
+			return nil, err
+		}
+		err := r.admit()
+		var op provider.Operation
+		if err == nil {
+			op, err = r.prov.Send(ctx, r.act, r.rec.Ref)
+			r.observe(err)
+		}
+		if err == nil {
+			r.log.Info("waiter: action resent after its operation failed", "operation", opName(op))
+			return op, nil
+		}
+		if !provider.Transient(err) || ctx.Err() != nil {
+			r.log.Warn("waiter: resent action refused, the probes decide", "error", err)
+			return nil, err
+		}
+	}
+}
+
 // settle waits for the outcome and writes it. Observations are folded
 // through hoststate.Observe, so the waiter and the reconciler apply the
 // same rules (confirmations, grace, in-flight holds).
@@ -321,6 +356,7 @@ func (r *run) settle(ctx context.Context, op provider.Operation) (hoststate.Reco
 	f := &folder{rec: r.rec, policy: r.policy, want: r.act.Goal()}
 	o := r.opts
 	o.Operation = op
+	o.resend = r.resend
 	if r.a.expected != nil {
 		o.ExpectedDuration = r.a.expected(r.prov.Name(), r.act)
 	}

@@ -50,7 +50,8 @@ func Wait(ctx context.Context, clock clock.Clock, probe Probe, opts Options) (ho
 // function: the native operation first, then the probe loop.
 func waitHost(ctx context.Context, p *pacer, o Options, probe Probe, decide func(hoststate.Observation, time.Time) verdict) (hoststate.Observation, error) {
 	var opErr error
-	if o.Operation != nil {
+	native := o.Operation != nil
+	for o.Operation != nil {
 		err := p.waitOp(ctx, o.Operation)
 		switch {
 		case err == nil:
@@ -60,13 +61,29 @@ func waitHost(ctx context.Context, p *pacer, o Options, probe Probe, decide func
 			return hoststate.Observation{}, fmt.Errorf("waiter: waiting for operation %s: %w", hoststate.Truncate(o.Operation.Name(), hoststate.MaxQuoted), context.Cause(ctx))
 		case errors.Is(err, provider.ErrOperationFailed):
 			return hoststate.Observation{}, fmt.Errorf("waiter: operation %s: %w", hoststate.Truncate(o.Operation.Name(), hoststate.MaxQuoted), err)
+		case o.resend != nil && provider.Transient(err):
+			// An Operation's Wait may carry the rest of a multi-step
+			// action (a reprovision's create after its delete); cut
+			// short, the rest would never happen. Send the action again,
+			// as after a transient send error: the adapters resume from
+			// where the provider is.
+			next, rerr := o.resend(ctx)
+			if rerr == nil && next != nil {
+				o.Operation = next
+				continue
+			}
+			opErr = err
+			if rerr != nil {
+				opErr = rerr
+			}
 		default:
 			// The operation's fate is unknown (polling it failed): the
 			// probes decide, as they would without an operation.
 			opErr = err
 		}
+		break
 	}
-	if o.Operation != nil || o.Reports != nil {
+	if native || o.Reports != nil {
 		// They say when to look; the expected duration would only delay.
 		o.ExpectedDuration = 0
 	}

@@ -136,12 +136,14 @@ func (e *lambdaEmu) launch(w http.ResponseWriter, r *http.Request) {
 		renderLambdaError(w, status, err.Error())
 		return
 	}
-	vm, ok := e.cloud.RawVM(fakes.Lambda, req.Name)
-	if !ok {
-		renderLambdaError(w, http.StatusInternalServerError, "emulator: the launched instance is not visible")
+	// The answer names the new instance even while reads do not show it
+	// yet (a CreateLag fault): Lambda answers the launch with its ids.
+	id := e.cloud.Truth(fakes.Lambda, provider.Host{Instance: req.Name}).VMID
+	if id == "" {
+		renderLambdaError(w, http.StatusInternalServerError, "emulator: the launched instance has no id")
 		return
 	}
-	writeJSON(w, map[string]any{"data": map[string]any{"instance_ids": []string{vm.ID}}})
+	writeJSON(w, map[string]any{"data": map[string]any{"instance_ids": []string{id}}})
 }
 
 // operate handles restart and terminate: every id must exist, then each is

@@ -53,6 +53,11 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 			return nil, err
 		}
 		if s := strings.ToUpper(inst.State); s != "STOPPED" {
+			if InstanceStates.Normalize(s) == hoststate.VMStopping {
+				// STOPPING and DELETING settle by themselves: a resend
+				// (after a reprovision cut short) is worth another try.
+				return nil, fmt.Errorf("%s: reprovision %s: the instance is still %s: %w", Name, quote(host.Instance), quote(s), provider.ErrRetryableConflict)
+			}
 			return nil, fmt.Errorf("%s: reprovision %s: the instance is %s; stop it first: %w", Name, quote(host.Instance), quote(s), provider.ErrConflict)
 		}
 		del, err := p.act(ctx, host, "delete instance "+inst.ID, func() (Operation, error) { return p.instances.Delete(ctx, inst.ID) })
