@@ -21,7 +21,8 @@
 //     and finalizes only when the provider confirms.
 //   - diskguard keeps a host's bootstrap from formatting a data disk that
 //     already holds a filesystem; hostagent is the host daemon's side of
-//     heartbeats and first boot.
+//     heartbeats and first boot; smoke runs every provider through a
+//     host's whole lifecycle, emulated or against real clouds.
 //   - fakes is a simulated cloud with each provider's real behaviour and
 //     seeded faults, a manual clock and local API emulators, so tests
 //     exercise the whole state diagram without a cloud account.
