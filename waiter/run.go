@@ -271,16 +271,9 @@ func (r *run) gate(ctx context.Context) error {
 // error (hoststate.Fail) and is returned.
 func (r *run) send(ctx context.Context) (provider.Operation, error) {
 	sched := newSchedule(r.opts, r.p.clock.Now())
-	// Every resend of this action carries the same idempotency key, so a
-	// send that timed out after the provider applied it is not applied twice.
-	ctx = provider.WithRequestID(provider.WithHostID(ctx, r.rec.ID), requestID(r.rec))
+	ctx = r.sendContext(ctx)
 	for {
-		err := r.admit()
-		var op provider.Operation
-		if err == nil {
-			op, err = r.prov.Send(ctx, r.act, r.rec.Ref)
-			r.observe(err)
-		}
+		op, err := r.sendOnce(ctx)
 		if err == nil {
 			r.log.Info("waiter: action sent", "operation", opName(op))
 			return op, nil
@@ -327,17 +320,12 @@ func (r *run) resend(ctx context.Context) (provider.Operation, error) {
 	if r.resends == nil {
 		r.resends = newSchedule(r.opts, r.p.clock.Now())
 	}
-	ctx = provider.WithRequestID(ctx, requestID(r.rec))
+	ctx = r.sendContext(ctx)
 	for {
 		if err := r.p.sleep(ctx, r.resends.next(r.p.clock.Now())); err != nil {
 			return nil, err
 		}
-		err := r.admit()
-		var op provider.Operation
-		if err == nil {
-			op, err = r.prov.Send(ctx, r.act, r.rec.Ref)
-			r.observe(err)
-		}
+		op, err := r.sendOnce(ctx)
 		if err == nil {
 			r.log.Info("waiter: action resent after its operation failed", "operation", opName(op))
 			return op, nil
@@ -493,6 +481,23 @@ func opName(op provider.Operation) string {
 		return ""
 	}
 	return op.Name()
+}
+
+// sendContext is ctx for the action's sends: naming the host, with the
+// action's idempotency key, the same on every resend, so a send that timed
+// out after the provider applied it is not applied twice.
+func (r *run) sendContext(ctx context.Context) context.Context {
+	return provider.WithRequestID(provider.WithHostID(ctx, r.rec.ID), requestID(r.rec))
+}
+
+// sendOnce sends the action once, within the provider's shared limits.
+func (r *run) sendOnce(ctx context.Context) (provider.Operation, error) {
+	if err := r.admit(); err != nil {
+		return nil, err
+	}
+	op, err := r.prov.Send(ctx, r.act, r.rec.Ref)
+	r.observe(err)
+	return op, err
 }
 
 // requestID is the idempotency key of the action a record carries: its
