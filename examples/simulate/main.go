@@ -27,9 +27,11 @@ import (
 
 	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/selfhost"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
 )
@@ -95,8 +97,17 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fs.PrintDefaults()
 }
 
-// sample is how finely the simulation watches the ground truth.
+// sample is how finely the simulation watches the ground truth; the
+// self-host connectors report as often.
 const sample = 10 * time.Second
+
+// After replica-a dies, the connectors need reconnectGap to find
+// replica-b, which judges none of them offline for connectorGrace from
+// its takeover (selfhost.Config.Grace).
+const (
+	reconnectGap   = 2 * time.Minute
+	connectorGrace = 3 * time.Minute
+)
 
 func run(out, progress io.Writer, f flags) error {
 	if f.hosts < 5 || f.duration <= 0 || f.faultRate < 0 || f.faultRate > 1 {
@@ -115,9 +126,16 @@ func run(out, progress io.Writer, f flags) error {
 
 	kinds := fakes.Kinds()
 	var flakies []*flaky
-	var provs []provider.Provider
+	var provs []provider.Provider // every kind but self-hosts, which each replica has its own of
 	windows := map[string]time.Duration{}
+	// Self-hosts run the real adapter: connectors report (through the
+	// emulator) to the replica they talk to, which keeps the reports in
+	// the store, where every replica's adapter reads them.
+	connectors := emulators.NewSelfHost(cloud)
 	for _, k := range kinds {
+		if k == fakes.SelfHost {
+			continue
+		}
 		p := cloud.Provider(k)
 		if f.chaos {
 			var fl *flaky
@@ -140,8 +158,14 @@ func run(out, progress io.Writer, f flags) error {
 			h.Volume = ""
 		case fakes.Hyperstack:
 			h.Volume = fmt.Sprint(1000 + i) // a Hyperstack volume is a decimal id
+		case fakes.SelfHost:
+			h.Project = fmt.Sprintf("connector-%d", i) // one machine, one connector, each
 		}
-		if err := cloud.AddHost(k, h, rnd.IntN(2) == 0); err != nil {
+		add := func(h provider.Host, running bool) error { return cloud.AddHost(k, h, running) }
+		if k == fakes.SelfHost {
+			add = connectors.AddHost
+		}
+		if err := add(h, rnd.IntN(2) == 0); err != nil {
 			return err
 		}
 		rec, err := st.Update(ctx, store.Write{Record: hoststate.Record{ID: h.Instance, Provider: k, Ref: h}})
@@ -152,12 +176,20 @@ func run(out, progress io.Writer, f flags) error {
 	}
 	// Two replicas share the store, each leasing providers on the store's
 	// clock; in chaos mode one of them dies mid-run.
-	var replicas []*reconcile.Reconciler
+	var (
+		replicas  []*reconcile.Reconciler
+		selfhosts []*selfhost.Provider // each replica's
+	)
 	for i, owner := range []string{"replica-a", "replica-b"} {
 		if !f.chaos && i > 0 {
 			break
 		}
-		reg, err := kernel.New(kernel.Config{Providers: provs, Seed: uint64(f.seed) + uint64(i), ConsistencyWindow: windows})
+		sh, err := selfhost.New(selfhost.Config{Connector: connectors.Connector(), Reports: st, Now: clock.Now, Grace: connectorGrace})
+		if err != nil {
+			return err
+		}
+		selfhosts = append(selfhosts, sh)
+		reg, err := kernel.New(kernel.Config{Providers: append(slices.Clone(provs), sh), Seed: uint64(f.seed) + uint64(i), ConsistencyWindow: windows})
 		if err != nil {
 			return err
 		}
@@ -229,7 +261,9 @@ func run(out, progress io.Writer, f flags) error {
 	tail := end.Add(-f.duration / 4) // chaos: the last quarter is fault-free
 	killAt := start.Add(f.duration * 2 / 5)
 	nextTick := start
-	faultsOn, calm := false, false
+	faultsOn, calm, resumed := false, false, false
+	hostID := func(h provider.Host) string { return h.Instance } // the records' ids
+	var err error
 	for clock.Now().Before(end) {
 		now := clock.Now()
 		switch {
@@ -296,8 +330,13 @@ func run(out, progress io.Writer, f flags) error {
 					r, _ := st.Get(ctx, c.ID)
 					want, settled := truthStatus(cloud.Truth(c.Provider, r.Ref), r)
 					// A status the provider's ground truth held within its
-					// consistency window is lag, not a false flip.
-					recent := now.Sub(truthAt[c.ID][c.To]) <= windows[c.Provider]+sample
+					// consistency window is lag, not a false flip; so is one a
+					// self-host connector reported within its TTL.
+					lag := windows[c.Provider]
+					if c.Provider == fakes.SelfHost {
+						lag = max(lag, selfhost.DefaultTTL)
+					}
+					recent := now.Sub(truthAt[c.ID][c.To]) <= lag+sample
 					if settled && !c.To.Transitional() && c.To != want && !recent {
 						falseFlips++
 					}
@@ -307,6 +346,22 @@ func run(out, progress io.Writer, f flags) error {
 			if elapsed := now.Sub(start); elapsed%time.Hour < interval {
 				fmt.Fprintf(progress, "\rsimulated %5.1fh of %.0fh, %d changes so far", elapsed.Hours(), f.duration.Hours(), len(lags))
 			}
+		}
+		// The connectors report to the replica they talk to: replica-a, and
+		// once it died, after they took reconnectGap to find it, replica-b,
+		// which gives them a grace period from its takeover.
+		switch {
+		case !f.chaos || now.Before(killAt):
+			err = connectors.Deliver(ctx, selfhosts[0], hostID)
+		case !now.Before(killAt.Add(reconnectGap)):
+			err = connectors.Deliver(ctx, selfhosts[1], hostID)
+		}
+		if err != nil {
+			return err
+		}
+		if f.chaos && !resumed && !now.Before(killAt) {
+			selfhosts[1].Resume()
+			resumed = true
 		}
 		clock.Advance(sample)
 		watch()
