@@ -23,29 +23,46 @@ var ErrDriveLimit = errors.New("clocktest: simulated time limit passed")
 // nor waits on the clock. f keeps running then: give it a context the
 // caller cancels.
 func Drive[T any](ctx context.Context, c *Clock, timers int, step, limit time.Duration, f func() T) (T, error) {
-	done := make(chan T, 1)
-	go func() { done <- f() }()
+	var v T
+	done := make(chan struct{})
+	go func() { v = f(); close(done) }()
 	end := c.Now().Add(limit)
 	for {
-		waitCtx, cancel := context.WithCancel(ctx)
-		idle := make(chan error, 1)
-		go func() { idle <- c.WaitForTimers(waitCtx, timers) }()
-		select {
-		case v := <-done:
-			cancel()
-			<-idle
+		finished, err := c.WaitIdle(ctx, timers, done)
+		switch {
+		case finished:
 			return v, nil
-		case err := <-idle:
-			cancel()
-			if err != nil {
-				var zero T
-				return zero, fmt.Errorf("clocktest: neither returned nor waiting on the clock: %w", err)
-			}
-		}
-		if !c.Now().Before(end) {
+		case err != nil:
+			var zero T
+			return zero, fmt.Errorf("clocktest: neither returned nor waiting on the clock: %w", err)
+		case !c.Now().Before(end):
 			var zero T
 			return zero, fmt.Errorf("%w: still running after %s", ErrDriveLimit, limit)
 		}
 		c.Advance(step)
+	}
+}
+
+// WaitIdle blocks until done is closed (finished is true) or at least
+// timers timers are pending — the code under test waits on the clock —
+// and returns ctx's error if ctx ends first. A driver that moves the clock
+// on its own terms (to the next event, a step at a time) loops on it.
+func (c *Clock) WaitIdle(ctx context.Context, timers int, done <-chan struct{}) (finished bool, err error) {
+	waitCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	idle := make(chan error, 1)
+	go func() { idle <- c.WaitForTimers(waitCtx, timers) }()
+	select {
+	case <-done:
+		cancel()
+		<-idle
+		return true, nil
+	case err := <-idle:
+		select {
+		case <-done:
+			return true, nil
+		default:
+		}
+		return false, err
 	}
 }

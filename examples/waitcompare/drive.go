@@ -93,19 +93,9 @@ var errStuck = errors.New("the waiter idles with no timer pending")
 // still-pending timers for idleness.
 func drive(ctx context.Context, clock *clocktest.Clock, rc *recordingClock, done <-chan struct{}, event time.Time, at func(time.Time) (final bool)) error {
 	for {
-		idle := make(chan error, 1)
-		wctx, cancel := context.WithCancel(ctx)
-		go func() { idle <- clock.WaitForTimers(wctx, idleTimers) }()
-		select {
-		case <-done:
-			cancel()
-			<-idle
-			return nil
-		case err := <-idle:
-			cancel()
-			if err != nil {
-				return err
-			}
+		finished, err := clock.WaitIdle(ctx, idleTimers, done)
+		if finished || err != nil {
+			return err
 		}
 		now := clock.Now()
 		next, ok := rc.next(now)

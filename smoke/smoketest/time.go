@@ -81,26 +81,15 @@ func (d drivenTime) Clock() clock.Clock { return d.clock }
 func (d drivenTime) Await(ctx context.Context, done <-chan struct{}) error {
 	for {
 		wctx, cancel := context.WithTimeout(ctx, d.stuck)
-		idle := make(chan error, 1)
-		go func() { idle <- d.clock.WaitForTimers(wctx, idleTimers) }()
-		select {
-		case <-done:
-			cancel()
-			<-idle
+		finished, err := d.clock.WaitIdle(wctx, idleTimers, done)
+		cancel()
+		switch {
+		case finished:
 			return nil
-		case err := <-idle:
-			cancel()
-			select {
-			case <-done:
-				return nil
-			default:
-			}
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return fmt.Errorf("%w after %s of wall time (%d timers pending)", ErrStuck, d.stuck, d.clock.Timers())
-			}
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			return fmt.Errorf("%w after %s of wall time (%d timers pending)", ErrStuck, d.stuck, d.clock.Timers())
 		}
 		d.clock.Advance(d.step)
 		d.events.run(d.clock.Now())
