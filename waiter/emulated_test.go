@@ -37,7 +37,7 @@ type emulated struct {
 	host  provider.Host
 }
 
-// sendRecorder records the requestId of every POST whose path holds path.
+// sendRecorder records the requestId of every POST whose path ends in path.
 type sendRecorder struct {
 	path string
 	mu   sync.Mutex
@@ -45,7 +45,7 @@ type sendRecorder struct {
 }
 
 func (r *sendRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodPost && containsPath(req.URL.Path, r.path) {
+	if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, r.path) {
 		r.mu.Lock()
 		r.ids = append(r.ids, req.URL.Query().Get("requestId"))
 		r.mu.Unlock()
@@ -57,10 +57,6 @@ func (r *sendRecorder) sends() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.ids...)
-}
-
-func containsPath(p, sub string) bool {
-	return len(sub) <= len(p) && p[len(p)-len(sub):] == sub
 }
 
 var (
