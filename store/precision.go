@@ -10,19 +10,19 @@ import (
 // them as they are), as a store of that precision returns it. Times carry
 // no monotonic reading afterwards either way.
 func AtPrecision(r hoststate.Record, p time.Duration) hoststate.Record {
-	t := func(v *time.Time) {
+	for _, v := range RecordTimes(&r) {
 		if p > 1 {
 			*v = v.Truncate(p)
 		} else {
 			*v = v.Round(0)
 		}
 	}
-	t(&r.Since)
-	t(&r.ActionAt)
-	t(&r.Deadline)
-	t(&r.NextCheck)
-	t(&r.ObservedAt)
-	t(&r.LastSeen)
-	t(&r.PendingSince)
 	return r
+}
+
+// RecordTimes returns every time field of r, for a store that converts
+// them all alike (precision, time zone, range checks): the one list of
+// them, so a new field is never converted by one and missed by another.
+func RecordTimes(r *hoststate.Record) [7]*time.Time {
+	return [...]*time.Time{&r.Since, &r.ActionAt, &r.Deadline, &r.NextCheck, &r.ObservedAt, &r.LastSeen, &r.PendingSince}
 }

@@ -86,7 +86,7 @@ func encode(rec hoststate.Record) (row, error) {
 // read does.
 func storable(rec hoststate.Record) (hoststate.Record, error) {
 	rec = store.AtPrecision(rec, precision)
-	for _, t := range []*time.Time{&rec.Since, &rec.ActionAt, &rec.Deadline, &rec.NextCheck, &rec.ObservedAt, &rec.LastSeen} {
+	for _, t := range store.RecordTimes(&rec) {
 		if t.Before(time.Time{}) || t.After(maxTime()) {
 			return rec, fmt.Errorf("%w: %q holds a time outside years 1–9999: %v", store.ErrInvalidRecord, rec.ID, *t)
 		}
@@ -182,7 +182,7 @@ func (s *scanned) decode() (hoststate.Record, error) {
 	if rec.LastSeen, err = finite(s.lastSeen); err != nil {
 		return fail(fmt.Errorf("last_seen: %w", err))
 	}
-	for _, t := range []*time.Time{&rec.Since, &rec.ActionAt, &rec.Deadline, &rec.ObservedAt} {
+	for _, t := range store.RecordTimes(&rec) {
 		*t = utc(*t)
 	}
 	if len(rec.Ref.Labels) == 0 {

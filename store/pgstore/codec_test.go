@@ -89,9 +89,15 @@ func TestEveryFieldRoundTrips(t *testing.T) {
 	if in.Ref.Labels["k\x00"] != "v\xff" {
 		t.Fatal("Update changed the caller's label map")
 	}
-	// Times: truncated to microseconds, in UTC.
+	// Times: truncated to microseconds, in UTC, every one of them, in what
+	// Update returns as in what Get reads (cmp compares instants only).
 	if !read.Since.Equal(in.Since.Truncate(time.Microsecond)) || read.Since.Location() != time.UTC {
 		t.Errorf("Since = %v, want %v in UTC", read.Since, in.Since.Truncate(time.Microsecond))
+	}
+	for i, tm := range store.RecordTimes(&got) {
+		if tm.Location() != time.UTC || store.RecordTimes(&read)[i].Location() != time.UTC {
+			t.Errorf("record time %d: Update returned %v, Get read %v; want both in UTC", i, *tm, *store.RecordTimes(&read)[i])
+		}
 	}
 	// Strings: NUL and invalid UTF-8 stored as U+FFFD.
 	if want := "x\uFFFD.ProviderStatus\uFFFD"; read.ProviderStatus != want {
