@@ -164,7 +164,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 				// Absence from a listing is weak evidence (a listing may
 				// silently omit entries): only the provider's own answer
 				// about this host decides that it is gone.
-				if !ps.p.Allow(now) {
+				if halted || !ps.p.Allow(now) {
 					out.deferred = append(out.deferred, hosts[i])
 					continue
 				}
@@ -173,6 +173,12 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 				var err error
 				if o, err = probe(ctx, ps.p, hosts[i].ID, hosts[i].Ref); err != nil {
 					o = hoststate.Observation{Err: err}
+					// As any probe's: a transient failure backs the
+					// provider off, a rate limit stops it for the tick.
+					if provider.Transient(err) {
+						out.transient = err
+					}
+					halted = halted || errors.Is(err, provider.ErrRateLimited)
 				}
 			}
 			out.results = append(out.results, result{hosts[i], o})

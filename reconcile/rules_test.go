@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -321,5 +322,39 @@ func TestListingRecordsTheVMID(t *testing.T) {
 		if rec.VMID != vm.ID {
 			t.Errorf("%s: record VMID %q after listed ticks, want %q", h.Instance, rec.VMID, vm.ID)
 		}
+	}
+}
+
+// limitedProbes lists like its adapter but answers every probe with a
+// rate limit, counting them.
+type limitedProbes struct {
+	provider.Provider
+	provider.Lister
+	probes *int
+}
+
+func (p limitedProbes) Probe(context.Context, provider.Host) (hoststate.Observation, error) {
+	*p.probes++
+	return hoststate.Observation{}, &provider.RateLimitError{Provider: p.Name(), RetryAfter: 10 * time.Minute, Err: errors.New("429")}
+}
+
+// Rule 5 for the probes that verify a listing's absences: the first rate
+// limit stops the provider for the rest of the tick (the other vanished
+// hosts wait) and backs it off, as any probe's does.
+func TestRateLimitedAbsenceProbeStopsTheTick(t *testing.T) {
+	probes := 0
+	z := newZoned(t, map[string]int{"zone-a": 4}, reconcile.Config{FullSweepEvery: 1}, func(p provider.Provider) provider.Provider {
+		return limitedProbes{Provider: p, Lister: p.(provider.Lister), probes: &probes}
+	})
+	for _, h := range z.hosts["zone-a"][:3] {
+		must(t, z.cloud.ConsoleDelete(fakes.GCP, h))
+	}
+	rep := z.tick()
+	if probes != 1 || rep.Deferred < 2 {
+		t.Fatalf("%d absence probes, %d deferred: after the first rate limit the others must wait", probes, rep.Deferred)
+	}
+	rep = z.tick()
+	if len(rep.BackedOff) == 0 || probes > 2 {
+		t.Errorf("next tick: backed off %v, %d probes in all; want the provider backed off, with at most its one half-open probe", rep.BackedOff, probes)
 	}
 }
