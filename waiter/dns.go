@@ -30,7 +30,7 @@ func (r *run) resolvable(ctx context.Context, rec hoststate.Record) error {
 		return nil
 	}
 	now := r.a.clock.Now()
-	if !now.Before(rec.Deadline) && !rec.Deadline.IsZero() {
+	if r.p.past(now) {
 		return fmt.Errorf("%w: %s: no time left before the deadline", ErrNotResolvable, hoststate.Truncate(name, hoststate.MaxQuoted))
 	}
 	o := r.opts
