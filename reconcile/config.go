@@ -47,7 +47,9 @@ type Config struct {
 	TracerProvider trace.TracerProvider
 	// DryRun decides and reports without writing anything: shadow mode,
 	// to run beside an existing reconcile loop and compare. Report.Changes
-	// then lists what would have been written.
+	// then lists what would have been written. The reconciler keeps its
+	// decisions in memory, so confirmations add up across ticks as they
+	// would have, until the stored record changes.
 	DryRun bool
 
 	// Interval is the time between ticks of Run. Default 2 min.

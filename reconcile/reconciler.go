@@ -48,6 +48,10 @@ type Reconciler struct {
 	names    []string           // provider names, sorted: the order a tick visits them
 	listed   []hoststate.Record // the last full sweep's listing, reused as its buffer
 	valid    map[string]uint64  // host id → the record version its Ref validated at
+	// shadow holds, in dry run, each host's decided record: the next
+	// decision starts from it while the stored version is the one it
+	// came from, so a drift's confirmations add up though none is written.
+	shadow map[string]hoststate.Record
 
 	mu  sync.Mutex // guards rnd
 	rnd *rand.Rand
@@ -76,7 +80,7 @@ func New(cfg Config) (*Reconciler, error) {
 		return nil, err
 	}
 	r := &Reconciler{cfg: cfg, providers: make(map[string]*providerState), rnd: cfg.newRand(), deferred: make(map[string]bool),
-		running: make(chan struct{}, 1), valid: make(map[string]uint64),
+		running: make(chan struct{}, 1), valid: make(map[string]uint64), shadow: make(map[string]hoststate.Record),
 		tracer: cfg.TracerProvider.Tracer("github.com/driftless/driftless/reconcile")}
 	for _, p := range cfg.Registry.All() {
 		r.providers[p.Name()] = &providerState{p: p, policy: p.Policy(cfg.Policy), budgets: map[string]*budget{}}
@@ -379,6 +383,11 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		var ch hoststate.Change
 		prev := *res.rec
+		if s, ok := r.shadow[prev.ID]; ok && s.Version == prev.Version {
+			prev = s
+		} else if ok {
+			delete(r.shadow, prev.ID) // written since: the store's record decides
+		}
 		*res.rec, ch = hoststate.Observe(prev, res.obs, now, ps.policy)
 		unchanged[i] = hoststate.OnlyObservedAtDiffers(prev, *res.rec) && res.rec.ObservedAt.Sub(prev.ObservedAt) < maxLag
 		if ch.Reason.Held() {
@@ -452,6 +461,7 @@ func (r *Reconciler) writeDecisions(ctx context.Context, ps *providerState, resu
 	}
 	if r.cfg.DryRun {
 		for k, i := range which {
+			r.shadow[writes[k].Record.ID] = writes[k].Record
 			if ch := changes[i]; ch.Changed() {
 				rep.Changed++
 				rep.Changes = append(rep.Changes, HostChange{ID: writes[k].Record.ID, Provider: name, Change: ch})

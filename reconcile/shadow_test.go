@@ -9,6 +9,9 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
 )
 
@@ -81,4 +84,42 @@ func TestRunHandsEachReportToOnReport(t *testing.T) {
 			t.Fatalf("%d tick spans for %d ticks", n, len(ticks))
 		}
 	})
+}
+
+// A dry run reports a drift flip once its confirmations would have added
+// up, though it writes none of them, and reports each flip once.
+func TestDryRunConfirmsDrift(t *testing.T) {
+	f := newFleet(t, 1, 2, 50, reconcile.Config{FullSweepEvery: 1})
+	for range 3 {
+		f.tick()
+	}
+	h := f.hosts[0]
+	if s := f.get(h.ID).Status; s != hoststate.StatusRunning {
+		t.Fatalf("setup: %s", s)
+	}
+	must(t, f.cloud.ConsoleStop(h.Provider, h.Ref))
+	var provs []provider.Provider
+	for _, k := range fakes.Kinds() {
+		provs = append(provs, f.cloud.Provider(k))
+	}
+	shadow, err := reconcile.New(reconcile.Config{Store: f.store, Clock: f.clock, Providers: provs, DryRun: true, FullSweepEvery: 1})
+	must(t, err)
+	version := f.get(h.ID).Version
+	flips := 0
+	for range 10 {
+		f.clock.Advance(2 * time.Minute)
+		rep, err := shadow.RunOnce(context.Background())
+		must(t, err)
+		for _, c := range rep.Changes {
+			if c.ID == h.ID && c.Change.To == hoststate.StatusOff {
+				flips++
+			}
+		}
+	}
+	if flips != 1 {
+		t.Errorf("the dry run reported the console stop's flip to off %d times, want once", flips)
+	}
+	if got := f.get(h.ID); got.Version != version || got.Status != hoststate.StatusRunning {
+		t.Errorf("the dry run wrote: %s (version %d -> %d)", got.Status, version, got.Version)
+	}
 }
