@@ -14,13 +14,13 @@ import (
 // "Reconcile now" button (with Config.DryRun it decides without writing). It bypasses the tick's selection, cap, backoff
 // and brake (an operator asked for this host), not the reconcile rules.
 func (r *Reconciler) ReconcileNow(ctx context.Context, id string) (hoststate.Change, error) {
-	rec, o, err := r.probeOne(ctx, id)
+	rec, o, ps, err := r.probeOne(ctx, id)
 	if err != nil {
 		return hoststate.Change{}, err
 	}
 	var ch hoststate.Change
 	if r.cfg.DryRun {
-		_, ch = hoststate.Observe(rec, o, r.cfg.Clock.Now(), r.cfg.Policy)
+		_, ch = hoststate.Observe(rec, o, r.cfg.Clock.Now(), ps.policy)
 	} else if _, ch, err = r.redecide(ctx, rec.ID, o, r.cfg.Clock.Now(), store.Fence{}); err != nil {
 		return ch, err
 	}
@@ -47,14 +47,14 @@ type CheckResult struct {
 // Check probes one host and tells whether its stored status agrees with the
 // provider, without writing anything — for smoke tests and dashboards.
 func (r *Reconciler) Check(ctx context.Context, id string) (CheckResult, error) {
-	rec, o, err := r.probeOne(ctx, id)
+	rec, o, ps, err := r.probeOne(ctx, id)
 	if err != nil {
 		return CheckResult{}, err
 	}
 	if o.Err != nil {
 		return CheckResult{Record: rec, Observation: o}, fmt.Errorf("reconcile: probe %q: %w", id, o.Err)
 	}
-	_, ch := hoststate.Observe(rec, o, r.cfg.Clock.Now(), r.cfg.Policy)
+	_, ch := hoststate.Observe(rec, o, r.cfg.Clock.Now(), ps.policy)
 	agrees := false
 	switch ch.Reason {
 	case hoststate.ReasonAgrees, hoststate.ReasonInProgress, hoststate.ReasonAwaitingAddress:
@@ -63,26 +63,27 @@ func (r *Reconciler) Check(ctx context.Context, id string) (CheckResult, error) 
 	return CheckResult{Record: rec, Observation: o, Decision: ch, Agrees: agrees}, nil
 }
 
-// probeOne reads a host and probes it with its provider. A failed probe is
-// returned as an observation with Err set, not as an error.
-func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record, hoststate.Observation, error) {
+// probeOne reads a host and probes it with its provider, which it returns
+// too (its policy decides). A failed probe is returned as an observation
+// with Err set, not as an error.
+func (r *Reconciler) probeOne(ctx context.Context, id string) (hoststate.Record, hoststate.Observation, *providerState, error) {
 	rec, err := r.cfg.Store.Get(ctx, id)
 	if err != nil {
-		return rec, hoststate.Observation{}, err
+		return rec, hoststate.Observation{}, nil, err
 	}
 	ps := r.providers[rec.Provider]
 	if ps == nil {
-		return rec, hoststate.Observation{}, fmt.Errorf("%w: %q has provider %q", provider.ErrNoProvider, id, rec.Provider)
+		return rec, hoststate.Observation{}, nil, fmt.Errorf("%w: %q has provider %q", provider.ErrNoProvider, id, rec.Provider)
 	}
 	if err := ps.p.Validate(rec.Ref); err != nil {
-		return rec, hoststate.Observation{}, err
+		return rec, hoststate.Observation{}, nil, err
 	}
 	r.cfg.Metrics.ProviderCall(ps.p.Name(), "Probe")
 	o, err := probe(ctx, ps.p, rec.ID, rec.Ref)
 	if err != nil {
 		o = hoststate.Observation{Err: err}
 	}
-	return rec, o, nil
+	return rec, o, ps, nil
 }
 
 // Heartbeat records a heartbeat from host id's daemon, for the control

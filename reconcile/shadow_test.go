@@ -11,8 +11,10 @@ import (
 
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
+	"github.com/driftless/driftless/store"
 )
 
 // TestDryRunDecidesWithoutWriting: shadow mode reports the drift it would
@@ -121,5 +123,35 @@ func TestDryRunConfirmsDrift(t *testing.T) {
 	}
 	if got := f.get(h.ID); got.Version != version || got.Status != hoststate.StatusRunning {
 		t.Errorf("the dry run wrote: %s (version %d -> %d)", got.Status, version, got.Version)
+	}
+}
+
+// Check and a dry ReconcileNow decide with the provider's policy, as a
+// written decision does: within the provider's consistency window of a
+// status change, a contradicting read is a stale read, not a first
+// confirmation.
+func TestCheckUsesTheProvidersPolicy(t *testing.T) {
+	window := func(c *kernel.Config) { c.ConsistencyWindow = map[string]time.Duration{fakes.GCP: time.Hour} }
+	for _, dry := range []bool{false, true} {
+		f := newFleet(t, 1, 2, 50, reconcile.Config{FullSweepEvery: 1, DryRun: dry}, window)
+		h := f.hosts[0] // gcp, running
+		rec := f.get(h.ID)
+		rec.Status, rec.Since = hoststate.StatusRunning, f.clock.Now()
+		_, err := f.store.Update(context.Background(), store.Write{Record: rec})
+		must(t, err)
+		must(t, f.cloud.ConsoleStop(h.Provider, h.Ref))
+		f.clock.Advance(5 * time.Minute)
+		res, err := f.rec.Check(context.Background(), h.ID)
+		must(t, err)
+		if res.Decision.Reason != hoststate.ReasonStaleRead {
+			t.Errorf("Check within the provider's consistency window: %v, want %v", res.Decision.Reason, hoststate.ReasonStaleRead)
+		}
+		if dry {
+			ch, err := f.rec.ReconcileNow(context.Background(), h.ID)
+			must(t, err)
+			if ch.Reason != hoststate.ReasonStaleRead {
+				t.Errorf("dry ReconcileNow within the window: %v, want %v", ch.Reason, hoststate.ReasonStaleRead)
+			}
+		}
 	}
 }
