@@ -427,12 +427,7 @@ func (s *MemStore) Report(ctx context.Context, id string) (Report, error) {
 }
 
 // boundedID cuts id to MaxIDLen for messages.
-func boundedID(id string) string {
-	if len(id) > MaxIDLen {
-		return id[:MaxIDLen]
-	}
-	return id
-}
+func boundedID(id string) string { return hoststate.Truncate(id, MaxIDLen) }
 
 // dueHeap orders entries by (NextCheck, id), keeping each entry's position.
 type dueHeap []*entry

@@ -38,6 +38,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -126,24 +127,14 @@ func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
 	}
 	for _, p := range strings.Split(*list, ",") {
 		p = strings.TrimSpace(p)
-		if !contains(allProviders, p) {
+		if !slices.Contains(allProviders, p) {
 			return bad(fmt.Sprintf("unknown provider %q (want some of %s)", p, strings.Join(allProviders, ",")))
 		}
-		if !contains(o.providers, p) {
+		if !slices.Contains(o.providers, p) {
 			o.providers = append(o.providers, p)
 		}
 	}
 	return o, 0, true
-}
-
-// contains reports whether list holds s.
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // validPrefix checks a resource-name prefix: every provider's names
@@ -188,7 +179,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		}
 		defer env.Close()
 		for _, t := range ts {
-			if contains(o.providers, t.Provider.Name()) {
+			if slices.Contains(o.providers, t.Provider.Name()) {
 				targets = append(targets, t)
 			}
 		}

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"fmt"
 
+	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/store"
 )
 
@@ -31,9 +32,4 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 func (e *DecodeError) Is(target error) bool { return target == store.ErrInvalidRecord }
 
 // boundedID cuts id to store.MaxIDLen for messages.
-func boundedID(id string) string {
-	if len(id) > store.MaxIDLen {
-		return id[:store.MaxIDLen]
-	}
-	return id
-}
+func boundedID(id string) string { return hoststate.Truncate(id, store.MaxIDLen) }
