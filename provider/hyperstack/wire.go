@@ -105,7 +105,6 @@ type envelope struct {
 	Status      *bool    `json:"status"`
 	Message     string   `json:"message"`
 	ErrorReason string   `json:"error_reason"`
-	Instance    *vm      `json:"instance"`
 	Instances   []vm     `json:"instances"`
 	Volume      *volume  `json:"volume"`
 	Volumes     []volume `json:"volumes"`
@@ -124,18 +123,6 @@ func decodeEnvelope(body []byte) (envelope, error) {
 		return envelope{}, fmt.Errorf("malformed JSON: trailing data after the object")
 	}
 	return env, nil
-}
-
-// decodeVM parses the answer of GET /core/virtual-machines/{id}.
-func decodeVM(body []byte) (vm, error) {
-	env, err := decodeOK(body)
-	if err != nil {
-		return vm{}, err
-	}
-	if env.Instance == nil {
-		return vm{}, fmt.Errorf("answer has no instance")
-	}
-	return *env.Instance, checkVM(*env.Instance)
 }
 
 // decodeVMList parses a page of GET /core/virtual-machines.

@@ -17,24 +17,6 @@ var fuzzSeeds = []string{
 	`<html></html>`, `{"status":true,"instance":null}`, `{"status":true} {}`, ``, `null`, `[]`,
 }
 
-func FuzzDecodeVM(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := decodeVM(b)
-		if err == nil && v.ID <= 0 {
-			t.Fatalf("decodeVM accepted a VM without a positive id: %+v", v)
-		}
-		if err == nil {
-			// Labels always read back as a map, whatever their strings.
-			if m := v.Labels.asMap(); len(m) > len(v.Labels) {
-				t.Fatalf("labels %q made %d map entries", v.Labels, len(m))
-			}
-		}
-	})
-}
-
 func FuzzDecodeVMList(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
