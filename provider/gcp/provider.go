@@ -129,23 +129,16 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, err
 	}
 	obs := hoststate.Observation{VM: hoststate.VMAbsent, Volume: hoststate.VolumeAbsent}
-	call := "get instance " + path(host, host.Instance)
-	inst, err := p.instances.Get(ctx, &computepb.GetInstanceRequest{
-		Project: host.Project, Zone: host.Zone, Instance: host.Instance,
-	}, noRetry())
-	err = p.classify(call, err)
-	switch absent, err := absence(call, err, "instances", host.Instance); {
-	case err == nil && (inst.GetName() != host.Instance || inst.Status == nil):
-		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the instance", errIncomplete}
-	case err == nil:
+	switch inst, absent, err := p.lookup(ctx, host); {
+	case err != nil:
+		return hoststate.Observation{}, err
+	case !absent:
 		obs.RawVM = inst.GetStatus()
 		obs.VM = InstanceStates.Normalize(obs.RawVM)
 		obs.Address = natIP(inst)
 		obs.VMID = vmID(inst)
-	case !absent:
-		return hoststate.Observation{}, err
 	}
-	call = "get disk " + path(host, host.Volume)
+	call := "get disk " + path(host, host.Volume)
 	disk, err := p.disks.Get(ctx, &computepb.GetDiskRequest{
 		Project: host.Project, Zone: host.Zone, Disk: host.Volume,
 	}, noRetry())
