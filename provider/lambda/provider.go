@@ -77,11 +77,20 @@ func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 		return err
 	}
 	if a == hoststate.ActionStart || a == hoststate.ActionRetry {
-		if _, err := p.launchSpec(host); err != nil {
-			return provider.Unsupported(Name, a, "a start launches an instance from the host's launch spec: "+err.Error())
-		}
+		_, err := p.startSpec(host, a)
+		return err
 	}
 	return nil
+}
+
+// startSpec is the launch spec a start (or retry) of host launches from,
+// or the unsupported error Supports gives without one.
+func (p *Provider) startSpec(host provider.Host, a hoststate.Action) (provider.LaunchSpec, error) {
+	spec, err := p.launchSpec(host)
+	if err != nil {
+		return spec, provider.Unsupported(Name, a, "a start launches an instance from the host's launch spec: "+err.Error())
+	}
+	return spec, nil
 }
 
 // Validate implements provider.Provider (see [Facts]).
@@ -236,10 +245,10 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 	if err := p.Validate(host); err != nil {
 		return nil, err
 	}
-	if err := p.Supports(host, hoststate.ActionStart); err != nil {
+	if err := supports(host, hoststate.ActionStart); err != nil {
 		return nil, err
 	}
-	spec, err := p.launchSpec(host)
+	spec, err := p.startSpec(host, hoststate.ActionStart)
 	if err != nil {
 		return nil, err
 	}

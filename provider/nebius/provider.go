@@ -80,10 +80,18 @@ func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 	if err := supports(host, a); err != nil || a != hoststate.ActionReprovision {
 		return err
 	}
-	if _, err := p.launchSpec(host); err != nil {
-		return provider.Unsupported(Name, a, "a reprovision creates the instance from the host's launch spec: "+err.Error())
+	_, err := p.reprovisionSpec(host)
+	return err
+}
+
+// reprovisionSpec is the launch spec a reprovision of host creates the
+// instance from, or the unsupported error Supports gives without one.
+func (p *Provider) reprovisionSpec(host provider.Host) (provider.LaunchSpec, error) {
+	spec, err := p.launchSpec(host)
+	if err != nil {
+		return spec, provider.Unsupported(Name, hoststate.ActionReprovision, "a reprovision creates the instance from the host's launch spec: "+err.Error())
 	}
-	return nil
+	return spec, nil
 }
 
 // Reboot implements provider.Provider: unsupported (see [Facts]).

@@ -26,10 +26,10 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 	if err := p.Validate(host); err != nil {
 		return nil, err
 	}
-	if err := p.Supports(host, hoststate.ActionReprovision); err != nil {
+	if err := supports(host, hoststate.ActionReprovision); err != nil {
 		return nil, err
 	}
-	spec, err := p.launchSpec(host)
+	spec, err := p.reprovisionSpec(host)
 	if err != nil {
 		return nil, err
 	}
