@@ -2,6 +2,7 @@ package hoststate
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -280,5 +281,44 @@ func TestOnlyObservedAtDiffers(t *testing.T) {
 	moved, _ := Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
 	if OnlyObservedAtDiffers(r, moved) {
 		t.Fatal("a confirming observation counted as no change")
+	}
+}
+
+// Every field Observe may change counts in OnlyObservedAtDiffers, so a
+// field added to Record is never silently dropped by a shell that skips
+// "unchanged" writes: changing any field but ObservedAt (and the Provider
+// and Ref, which Observe never touches) makes it report a difference.
+func TestOnlyObservedAtDiffersSeesEveryField(t *testing.T) {
+	base := settled(StatusRunning)
+	ignored := map[string]bool{"ObservedAt": true, "Provider": true, "Ref": true}
+	typ := reflect.TypeOf(base)
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		if ignored[f.Name] {
+			continue
+		}
+		changed := base
+		v := reflect.ValueOf(&changed).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(v.String() + "x")
+		case reflect.Bool:
+			v.SetBool(!v.Bool())
+		case reflect.Int, reflect.Int32, reflect.Int64:
+			v.SetInt(v.Int() + 1)
+		case reflect.Uint8, reflect.Uint32, reflect.Uint64:
+			v.SetUint(v.Uint() + 1)
+		case reflect.Struct:
+			tm, ok := v.Addr().Interface().(*time.Time)
+			if !ok {
+				t.Fatalf("field %s: a struct the test cannot change", f.Name)
+			}
+			*tm = tm.Add(time.Second)
+		default:
+			t.Fatalf("field %s: kind %s the test cannot change", f.Name, v.Kind())
+		}
+		if OnlyObservedAtDiffers(base, changed) {
+			t.Errorf("a change of %s goes unseen", f.Name)
+		}
 	}
 }
