@@ -129,12 +129,8 @@ func (p *fakeProvider) Probe(ctx context.Context, h provider.Host) (hoststate.Ob
 	if p.spec.hasVolume() {
 		if v := ks.volumes[h.Volume]; v != nil {
 			if status, ok := c.answerVolumeLocked(ks, v, now); ok {
-				obs.Volume, obs.RawVolume = p.spec.volumeState(status), status
 				held := v == x && x.vm.exists && !x.detached && p.spec.attached(true, status)
-				if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && !held {
-					// Running without its data volume: not there yet.
-					obs.Volume = hoststate.VolumeTransitional
-				}
+				obs.Volume, obs.RawVolume = provider.HeldVolume(obs.VM, p.spec.volumeState(status), held), status
 			}
 		}
 	}

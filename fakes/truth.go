@@ -38,11 +38,8 @@ type Truth struct {
 // [Cloud.DetachVolume]) has the volume transitional, not present: the host
 // does not have its data yet.
 func (t Truth) Observation() hoststate.Observation {
-	o := hoststate.Observation{VM: t.VM, Volume: t.Volume, Address: t.Address, RawVM: t.RawVM, RawVolume: t.RawVolume, VMID: t.VMID}
-	if t.VM == hoststate.VMRunning && t.Volume == hoststate.VolumePresent && !t.VolumeAttached {
-		o.Volume = hoststate.VolumeTransitional
-	}
-	return o
+	return hoststate.Observation{VM: t.VM, Volume: provider.HeldVolume(t.VM, t.Volume, t.VolumeAttached),
+		Address: t.Address, RawVM: t.RawVM, RawVolume: t.RawVolume, VMID: t.VMID}
 }
 
 // Status is the control-plane status the truth implies once it has

@@ -148,12 +148,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, &callError{call, provider.ErrBadResponse, "the answer does not describe the disk", errIncomplete}
 	case err == nil:
 		obs.RawVolume = disk.GetStatus()
-		obs.Volume = DiskStates.Normalize(obs.RawVolume)
-		if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && !usedBy(disk, host) {
-			// Running without its data disk: the host does not have its
-			// data yet.
-			obs.Volume = hoststate.VolumeTransitional
-		}
+		obs.Volume = provider.HeldVolume(obs.VM, DiskStates.Normalize(obs.RawVolume), usedBy(disk, host))
 	case !absent:
 		return hoststate.Observation{}, err
 	}

@@ -104,10 +104,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 	switch {
 	case err == nil:
 		obs.RawVolume = vol.Status
-		obs.Volume = VolumeStates.Normalize(vol.Status)
-		if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && !vol.attachedTo(vms[0].ID) {
-			obs.Volume = hoststate.VolumeTransitional
-		}
+		obs.Volume = provider.HeldVolume(obs.VM, VolumeStates.Normalize(vol.Status), len(vms) > 0 && vol.attachedTo(vms[0].ID))
 	case !errors.Is(err, provider.ErrNotFound):
 		return hoststate.Observation{}, err
 	}

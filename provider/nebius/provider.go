@@ -130,10 +130,7 @@ func (p *Provider) Probe(ctx context.Context, host provider.Host) (hoststate.Obs
 		return hoststate.Observation{}, &callError{"get disk " + host.Volume, provider.ErrBadResponse, errForeign}
 	case err == nil:
 		obs.RawVolume = disk.State
-		obs.Volume = DiskStates.Normalize(disk.State)
-		if obs.VM == hoststate.VMRunning && obs.Volume == hoststate.VolumePresent && disk.AttachedTo != inst.ID {
-			obs.Volume = hoststate.VolumeTransitional
-		}
+		obs.Volume = provider.HeldVolume(obs.VM, DiskStates.Normalize(disk.State), disk.AttachedTo == inst.ID)
 	default:
 		if err = classify("get disk "+host.Volume, err); !errors.Is(err, provider.ErrNotFound) {
 			return hoststate.Observation{}, err
