@@ -182,3 +182,15 @@ func (r *recordingFormatter) Calls() []formatCall {
 func formattable() []Kind {
 	return []Kind{Btrfs, Ext, XFS}
 }
+
+// checkedRegions returns every region a check of a blank device of the
+// given size reads: the structural regions, then the samples. It states what
+// "blank" means.
+func checkedRegions(size int64) []region {
+	out := structuralRegions(size)
+	plan := planSamples(size)
+	for k := int64(1); k <= plan.count; k++ {
+		out = append(out, plan.sample(k))
+	}
+	return out
+}

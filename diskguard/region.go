@@ -176,18 +176,6 @@ func ofBase(base int64) string {
 	return " of a filesystem at " + humanBytes(base)
 }
 
-// checkedRegions returns every region a check of a blank device of the
-// given size reads: the structural regions, then the samples. Tests use it
-// to state what "blank" means.
-func checkedRegions(size int64) []region {
-	out := structuralRegions(size)
-	plan := planSamples(size)
-	for k := int64(1); k <= plan.count; k++ {
-		out = append(out, plan.sample(k))
-	}
-	return out
-}
-
 // humanBytes formats a byte count with a binary unit, exact where it can be
 // ("1 MiB", "68 KiB") and to two decimals otherwise ("1.07 MiB").
 func humanBytes(n int64) string {

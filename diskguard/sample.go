@@ -2,8 +2,6 @@
 
 package diskguard
 
-import "fmt"
-
 // Whole-device sampling: what no fixed region covers (data written past the
 // filesystem heads, a filesystem at an offset nobody guessed) is looked for
 // by reading a little at regular intervals over the whole device.
@@ -50,10 +48,4 @@ func planSamples(size int64) samplePlan {
 func (p samplePlan) sample(k int64) region {
 	r, _ := region{off: k * p.stride, n: sampleLen, class: RegionSample}.clip(p.size)
 	return r
-}
-
-// String describes the plan for evidence, e.g. "16383 samples of 4 KiB
-// every 64 MiB".
-func (p samplePlan) String() string {
-	return fmt.Sprintf("%d samples of %s every %s", p.count, humanBytes(sampleLen), humanBytes(p.stride))
 }
