@@ -52,6 +52,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/driftless/driftless/examples/internal/cli"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -100,9 +102,6 @@ type options struct {
 func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
 	var o options
 	fs := flag.NewFlagSet("controlplane", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	// The usage is printed below, to the stream the outcome calls for.
-	fs.Usage = func() {}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to serve the dashboard, the API and /metrics on")
 	fs.Float64Var(&o.speed, "speed", 10, "simulated seconds per wall-clock second")
 	fs.IntVar(&o.perKind, "hosts", 3, "hosts of each provider kind (gcp, nebius, hyperstack, lambda, selfhost)")
@@ -113,35 +112,19 @@ func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
 	fs.StringVar(&o.tokens, "tokens", "", "write the host daemons' tokens to this file (mode 0600)")
 	fs.BoolVar(&o.verbose, "v", false, "log every request and heartbeat")
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL URL to keep the records in (store/pgstore) instead of memory")
-	err := fs.Parse(args)
+	cmd := command()
+	err := cmd.Parse(fs, args, stdout)
 	switch {
-	case errors.Is(err, flag.ErrHelp):
-		usage(stdout, fs)
-		return o, 0, false
 	case err != nil:
-		// The flag package has already printed the problem.
-		usage(stderr, fs)
-		return o, 2, false
 	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "controlplane: unexpected argument %q\n", fs.Arg(0))
-		usage(stderr, fs)
-		return o, 2, false
+		err = cmd.UsageError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	case o.speed <= 0 || o.speed > 10000 || o.perKind < 1 || o.perKind > 1000 || o.drift < 0:
-		fmt.Fprintln(stderr, "controlplane: need 0 < -speed ≤ 10000, 1 ≤ -hosts ≤ 1000 and -drift ≥ 0")
-		usage(stderr, fs)
-		return o, 2, false
+		err = cmd.UsageError(fs, errors.New("need 0 < -speed ≤ 10000, 1 ≤ -hosts ≤ 1000 and -drift ≥ 0"))
+	}
+	if err != nil {
+		return o, cli.ExitStatus("controlplane", err, stderr), false
 	}
 	return o, 0, true
-}
-
-// usage prints the synopsis, what the command does and the flag defaults.
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s [flags]\n\n", fs.Name())
-	fmt.Fprintln(w, "Controlplane runs a small control plane on driftless over a simulated fleet: the reconciler,")
-	fmt.Fprintln(w, "the action waiters, the HTTP API with its dashboard, heartbeating host daemons and /metrics.")
-	fmt.Fprintln(w, "\nflags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
 }
 
 // run serves the control plane until ctx ends. ready, when set, receives
@@ -337,4 +320,12 @@ func openStore(ctx context.Context, url string, clk clock.Clock) (store.Store, f
 		return nil, nil, fmt.Errorf("postgres: %w", err)
 	}
 	return st, pool.Close, nil
+}
+
+// command is the command's usage text.
+func command() cli.Command {
+	return cli.Command{Synopsis: "[flags]", About: []string{
+		"Controlplane runs a small control plane on driftless over a simulated fleet: the reconciler,",
+		"the action waiters, the HTTP API with its dashboard, heartbeating host daemons and /metrics.",
+	}}
 }

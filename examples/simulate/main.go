@@ -16,7 +16,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +23,8 @@ import (
 	"os"
 	"slices"
 	"time"
+
+	"github.com/driftless/driftless/examples/internal/cli"
 
 	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
@@ -64,37 +65,16 @@ type flags struct {
 func parseFlags(args []string, stdout, stderr io.Writer) (flags, int, bool) {
 	var f flags
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	// The flag package would print the usage to stderr for help and errors
-	// alike; it is printed below, to the stream the outcome calls for.
-	fs.Usage = func() {}
 	fs.IntVar(&f.hosts, "hosts", 200, "hosts in the fleet, spread over the five providers")
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the cloud's faults and the user's actions")
 	fs.Float64Var(&f.faultRate, "fault-rate", 0.05, "API error/timeout/429 rate per call while faults are on")
 	fs.DurationVar(&f.duration, "duration", 24*time.Hour, "simulated time to run")
 	fs.BoolVar(&f.unconverged, "list-unconverged", false, "list the hosts whose status had not caught up at the end")
 	fs.BoolVar(&f.chaos, "chaos", false, "every fault class at once (5xx and 403/429 storms, partial and malformed listings,\nstale reads, preemption, console drift, connector loss, crashes mid-action, a replica failover),\nthen a fault-free last quarter")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout, fs)
-			return flags{}, 0, false
-		}
-		// The flag package has already printed the problem.
-		usage(stderr, fs)
-		return flags{}, 2, false
+	if err := command().Parse(fs, args, stdout); err != nil {
+		return flags{}, cli.ExitStatus("simulate", err, stderr), false
 	}
 	return f, 0, true
-}
-
-// usage prints the synopsis, what the command does and the flag defaults
-// to w.
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s [flags]\n\n", fs.Name())
-	fmt.Fprintln(w, "Simulate runs a fleet on the simulated cloud with faults, console drift and random user")
-	fmt.Fprintln(w, "actions over simulated time, reconciles it, and prints how true the stored statuses stayed.")
-	fmt.Fprintln(w, "\nflags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
 }
 
 // sample is how finely the simulation watches the ground truth; the
@@ -472,4 +452,12 @@ func pct(d []time.Duration, p int) time.Duration {
 	}
 	i := (len(d) - 1) * p / 100
 	return d[i]
+}
+
+// command is the command's usage text.
+func command() cli.Command {
+	return cli.Command{Synopsis: "[flags]", About: []string{
+		"Simulate runs a fleet on the simulated cloud with faults, console drift and random user",
+		"actions over simulated time, reconciles it, and prints how true the stored statuses stayed.",
+	}}
 }

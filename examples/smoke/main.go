@@ -42,6 +42,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/driftless/driftless/examples/internal/cli"
+
 	"github.com/driftless/driftless/smoke"
 	"github.com/driftless/driftless/smoke/smoketest"
 )
@@ -97,27 +99,20 @@ var allProviders = []string{"gcp", "hyperstack", "lambda", "nebius", "selfhost"}
 func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
 	var o options
 	fs := flag.NewFlagSet("smoke", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {}
 	fs.BoolVar(&o.emulate, "emulate", false, "run against the in-process emulators through the real adapters")
 	fs.BoolVar(&o.faults, "faults", false, "also run each provider's plan under injected faults (needs -emulate)")
 	fs.StringVar(&o.jsonPath, "json", "", "write the report as JSON to this file (\"-\": stdout)")
 	fs.StringVar(&o.prefix, "prefix", "", "name prefix of every resource a real run creates (required without -emulate)")
 	list := fs.String("providers", strings.Join(allProviders, ","), "comma-separated providers to run")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the emulated cloud and its faults")
-	err := fs.Parse(args)
+	cmd := command()
+	if err := cmd.Parse(fs, args, stdout); err != nil {
+		return o, cli.ExitStatus("smoke", err, stderr), false
+	}
 	bad := func(msg string) (options, int, bool) {
-		fmt.Fprintln(stderr, "smoke:", msg)
-		usage(stderr, fs)
-		return o, 2, false
+		return o, cli.ExitStatus("smoke", cmd.UsageError(fs, errors.New(msg)), stderr), false
 	}
 	switch {
-	case errors.Is(err, flag.ErrHelp):
-		usage(stdout, fs)
-		return o, 0, false
-	case err != nil:
-		usage(stderr, fs)
-		return o, 2, false
 	case fs.NArg() > 0:
 		return bad(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	case o.faults && !o.emulate:
@@ -149,20 +144,6 @@ func validPrefix(p string) bool {
 		}
 	}
 	return true
-}
-
-// usage prints the synopsis, the credentials of a real run and the flags.
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s -emulate [-faults] [flags]\n       %s -prefix NAME [flags]\n\n", fs.Name(), fs.Name())
-	fmt.Fprintln(w, "Smoke runs every provider through a host's whole lifecycle through the waiter, with a")
-	fmt.Fprintln(w, "reconcile tick after every step, and checks each step against the provider's own view.")
-	fmt.Fprintln(w, "\nA real run (no -emulate) reads credentials from the environment; a provider without them is skipped:")
-	for _, c := range credentialHelp {
-		fmt.Fprintf(w, "  %-10s %s\n", c[0], c[1])
-	}
-	fmt.Fprintln(w, "\nflags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
 }
 
 // run runs the smoke plan and returns the exit status.
@@ -225,4 +206,19 @@ func writeJSON(path string, w io.Writer, rep smoke.Report) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil
+}
+
+// command is the command's usage text: its two forms, and the credentials
+// a real run reads.
+func command() cli.Command {
+	about := []string{
+		"Smoke runs every provider through a host's whole lifecycle through the waiter, with a",
+		"reconcile tick after every step, and checks each step against the provider's own view.",
+		"",
+		"A real run (no -emulate) reads credentials from the environment; a provider without them is skipped:",
+	}
+	for _, c := range credentialHelp {
+		about = append(about, fmt.Sprintf("  %-10s %s", c[0], c[1]))
+	}
+	return cli.Command{Synopsis: "-emulate [-faults] [flags]\n       smoke -prefix NAME [flags]", About: about}
 }

@@ -7,11 +7,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/driftless/driftless/examples/internal/cli"
 
 	"github.com/driftless/driftless/hoststate"
 )
@@ -26,34 +27,17 @@ func main() {
 // stderr (status 2).
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("statediagram", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	// The flag package would print the usage to stderr for help and errors
-	// alike; it is printed below, to the stream the outcome calls for.
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		usage(stdout, fs)
-		return 0
-	case err != nil:
-		// The flag package has already printed the problem.
-		usage(stderr, fs)
-		return 2
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "unexpected arguments %q\n", fs.Args())
-		usage(stderr, fs)
-		return 2
+	cmd := cli.Command{Synopsis: "[flags]", About: []string{
+		"Statediagram prints the host state machine of package hoststate as a mermaid stateDiagram-v2.",
+		"It takes no flags besides -h.",
+	}}
+	err := cmd.Parse(fs, args, stdout)
+	if err == nil && fs.NArg() > 0 {
+		err = cmd.UsageError(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))
+	}
+	if err != nil {
+		return cli.ExitStatus("statediagram", err, stderr)
 	}
 	fmt.Fprint(stdout, hoststate.Mermaid())
 	return 0
-}
-
-// usage prints the synopsis, what the command does and the flag defaults
-// (there are none) to w.
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s [flags]\n\n", fs.Name())
-	fmt.Fprintln(w, "Statediagram prints the host state machine of package hoststate as a mermaid stateDiagram-v2.")
-	fmt.Fprintln(w, "\nflags: none besides -h")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
 }
