@@ -1,25 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/driftless/driftless/fakes"
-	"github.com/driftless/driftless/hostapi"
+	"github.com/driftless/driftless/hostagent"
 	"github.com/driftless/driftless/hoststate"
 )
 
-// agent is a simulated host daemon: while its host's VM runs it sends
-// heartbeats to the control plane over HTTP, with its own token, exactly
-// as a real daemon would, and reports its first-boot setup done a minute
-// after its VM came up. A silent agent's daemon is dead: its host goes
-// stale.
+// agent is a simulated host daemon: while its host's VM runs, a
+// hostagent.Heartbeater sends its heartbeats to the control plane over
+// HTTP with its own token, exactly as a real daemon does, and reports its
+// first-boot setup done a minute after the VM came up. A silent agent's
+// daemon is dead: its host goes stale.
 type agent struct {
 	id, kind, token string
 	rec             hoststate.Record
@@ -47,71 +44,55 @@ func (e *agentEnv) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// run is the daemon's loop until ctx ends.
+// running reports whether the agent's VM runs, with its address.
+func (a agent) running(e *agentEnv) (string, bool) {
+	tr := e.cloud.Truth(a.kind, a.rec.Ref)
+	return tr.Address, tr.VM == hoststate.VMRunning
+}
+
+// run is the daemon's loop until ctx ends: one daemon life per VM life.
 func (a agent) run(ctx context.Context, e *agentEnv) {
-	var upSince time.Time
 	for {
-		pause := 30 * time.Second
-		tr := e.cloud.Truth(a.kind, a.rec.Ref)
-		switch {
-		case tr.VM != hoststate.VMRunning:
-			upSince = time.Time{} // no VM, no daemon
-		case a.silent:
-		default:
-			if upSince.IsZero() {
-				upSince = e.clk.Now()
-			}
-			booted := e.clk.Now().Sub(upSince) >= time.Minute
-			reply, err := a.heartbeat(ctx, e, tr.Address, booted)
-			if err != nil {
-				e.log.Debug("agent: heartbeat failed", "host", a.id, "error", err)
-				break
-			}
-			pause = time.Duration(reply.IntervalSeconds) * time.Second
-			if booted && reply.Accepted && !reply.BootstrapDone {
-				if _, err := a.post(ctx, e, "bootstrap-done", hostapi.HeartbeatRequest{HostID: a.id}); err != nil {
-					e.log.Debug("agent: bootstrap-done failed", "host", a.id, "error", err)
-				}
-			}
+		if addr, ok := a.running(e); ok && !a.silent {
+			a.live(ctx, e, addr)
 		}
-		if !e.sleep(ctx, max(pause, time.Second)) {
+		if !e.sleep(ctx, 30*time.Second) {
 			return
 		}
 	}
 }
 
-// heartbeat sends one heartbeat.
-func (a agent) heartbeat(ctx context.Context, e *agentEnv, addr string, booted bool) (hostapi.HeartbeatReply, error) {
-	req := hostapi.HeartbeatRequest{HostID: a.id, Version: "0.1.0-demo", Bootstrap: hostapi.BootstrapPending}
-	if booted {
-		req.Bootstrap = hostapi.BootstrapDone
-	}
+// live runs the daemon of one VM's life: heartbeats until the VM stops
+// running (or ctx ends), first boot reported done a minute in.
+func (a agent) live(ctx context.Context, e *agentEnv, addr string) {
+	log := e.log.With("host", a.id)
+	cfg := hostagent.Config{ControlPlane: e.base, HostID: a.id, Token: a.token, Version: "0.1.0-demo",
+		HTTPClient: e.client, Clock: e.clk, Logger: e.log, AllowInsecureHTTP: true} // its lines name the host
 	if addr != "" {
-		req.Address = addr + ":8443"
+		cfg.Address = addr + ":8443"
 	}
-	return a.post(ctx, e, "heartbeat", req)
-}
-
-// post sends one daemon request and decodes the reply.
-func (a agent) post(ctx context.Context, e *agentEnv, what string, body hostapi.HeartbeatRequest) (hostapi.HeartbeatReply, error) {
-	var reply hostapi.HeartbeatReply
-	b, err := json.Marshal(body)
+	hb, err := hostagent.New(cfg)
 	if err != nil {
-		return reply, err
+		log.Warn("agent: cannot start", "error", err)
+		return
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.base+"api/hosts/"+url.PathEscape(a.id)+"/"+what, bytes.NewReader(b))
-	if err != nil {
-		return reply, err
+	life, end := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := hb.Run(life); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("agent: heartbeats ended", "error", err)
+		}
+	}()
+	up, booted := e.clk.Now(), false
+	for e.sleep(life, 10*time.Second) {
+		if _, ok := a.running(e); !ok {
+			break // no VM, no daemon
+		}
+		if !booted && e.clk.Now().Sub(up) >= time.Minute {
+			booted = hb.BootstrapDone(life) == nil
+		}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+a.token)
-	res, err := e.client.Do(req)
-	if err != nil {
-		return reply, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return reply, fmt.Errorf("%s: %s", what, res.Status)
-	}
-	return reply, json.NewDecoder(res.Body).Decode(&reply)
+	end()
+	<-done
 }
