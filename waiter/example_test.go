@@ -19,22 +19,7 @@ import (
 // whenever f is waiting on it (holding its deadline timer and one more),
 // so examples take no real time.
 func runOnFakeClock(clock *clocktest.Clock, f func()) {
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	for {
-		ctx, cancel := context.WithCancel(context.Background())
-		idle := make(chan error, 1)
-		go func() { idle <- clock.WaitForTimers(ctx, 2) }()
-		select {
-		case <-done:
-			cancel()
-			<-idle
-			return
-		case <-idle:
-			cancel()
-		}
-		clock.Advance(time.Second)
-	}
+	_, _ = clocktest.Drive(context.Background(), clock, 2, time.Second, 24*time.Hour, func() struct{} { f(); return struct{}{} })
 }
 
 // Wait for a VM to run, failing fast if it goes to error. The probe here

@@ -158,27 +158,11 @@ func TestReboot(t *testing.T) {
 func waitOp(t *testing.T, clock *clocktest.Clock, op provider.Operation) error {
 	t.Helper()
 	ctx := context.Background()
-	done := make(chan error, 1)
-	go func() { done <- op.Wait(ctx) }()
-	for range 10_000 {
-		wctx, cancel := context.WithCancel(ctx)
-		idle := make(chan error, 1)
-		go func() { idle <- clock.WaitForTimers(wctx, 1) }()
-		select {
-		case err := <-done:
-			cancel()
-			<-idle
-			return err
-		case err := <-idle:
-			cancel()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		clock.Advance(time.Second)
+	err, derr := clocktest.Drive(ctx, clock, 1, time.Second, 10_000*time.Second, func() error { return op.Wait(ctx) })
+	if derr != nil {
+		t.Fatal(derr)
 	}
-	t.Fatal("the operation never ended")
-	return nil
+	return err
 }
 
 // TestDeprovision: the VM goes first; Hyperstack refuses to delete the

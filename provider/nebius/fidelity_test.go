@@ -40,7 +40,7 @@ func wait(t *testing.T, clock *clocktest.Clock, op provider.Operation) error {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- op.Wait(context.Background()) }()
-	_, err := driveGRPC(t, clock, time.Second, done)
+	_, err := drive(t, clock, time.Second, done)
 	return err
 }
 

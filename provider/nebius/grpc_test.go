@@ -168,31 +168,6 @@ func TestGRPCUnknownDiskStateFailsClosed(t *testing.T) {
 	}
 }
 
-// driveGRPC advances clock by step each time the code under test waits on
-// it, until done delivers; it returns how many steps that took.
-func driveGRPC(t *testing.T, clock *clocktest.Clock, step time.Duration, done <-chan error) (int, error) {
-	t.Helper()
-	for steps := 0; steps < 100; steps++ {
-		ctx, cancel := context.WithCancel(context.Background())
-		ready := make(chan error, 1)
-		go func() { ready <- clock.WaitForTimers(ctx, 1) }()
-		select {
-		case err := <-done:
-			cancel()
-			<-ready
-			return steps, err
-		case err := <-ready:
-			cancel()
-			if err != nil {
-				t.Fatal(err)
-			}
-			clock.Advance(step)
-		}
-	}
-	t.Fatal("the wait did not end")
-	return 0, nil
-}
-
 func TestGRPCStopStartWaitOnTheClock(t *testing.T) {
 	e := newGRPCEnv(t, fakes.DefaultDurations())
 	ctx := context.Background()
@@ -214,7 +189,7 @@ func TestGRPCStopStartWaitOnTheClock(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- op.Wait(ctx) }()
-		steps, err := driveGRPC(t, e.clock, 10*time.Second, done)
+		steps, err := drive(t, e.clock, 10*time.Second, done)
 		if err != nil {
 			t.Fatalf("%s: Wait: %v", s.name, err)
 		}
@@ -517,7 +492,7 @@ func TestGRPCOperationFailures(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- op.Wait(context.Background()) }()
-		if _, err := driveGRPC(t, e.clock, 10*time.Second, done); !errors.Is(err, tt.want) {
+		if _, err := drive(t, e.clock, 10*time.Second, done); !errors.Is(err, tt.want) {
 			t.Errorf("Wait with poll fault %d: %v, want %v", tt.kind, err, tt.want)
 		}
 	}
@@ -586,7 +561,7 @@ func TestGRPCTokenNeverShown(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- op.Wait(ctx) }()
-	if _, err := driveGRPC(t, e.clock, 10*time.Second, done); err != nil {
+	if _, err := drive(t, e.clock, 10*time.Second, done); err != nil {
 		t.Fatal(err)
 	}
 	logs := e.logs.String()

@@ -232,22 +232,18 @@ func TestNonGRPCErrorsAndMissingOperations(t *testing.T) {
 // until done delivers; it returns how many steps that took.
 func drive(t *testing.T, clock *clocktest.Clock, step time.Duration, done <-chan error) (int, error) {
 	t.Helper()
+	var err error
+	finished := make(chan struct{})
+	go func() { err = <-done; close(finished) }()
 	for steps := 0; steps < 100; steps++ {
-		ctx, cancel := context.WithCancel(context.Background())
-		ready := make(chan error, 1)
-		go func() { ready <- clock.WaitForTimers(ctx, 1) }()
-		select {
-		case err := <-done:
-			cancel()
-			<-ready
+		ok, werr := clock.WaitIdle(context.Background(), 1, finished)
+		switch {
+		case ok:
 			return steps, err
-		case err := <-ready:
-			cancel()
-			if err != nil {
-				t.Fatal(err)
-			}
-			clock.Advance(step)
+		case werr != nil:
+			t.Fatal(werr)
 		}
+		clock.Advance(step)
 	}
 	t.Fatal("the wait did not end")
 	return 0, nil

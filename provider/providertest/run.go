@@ -136,12 +136,14 @@ const maxSteps = 1800
 func (w *world) settle(op provider.Operation, h provider.Host, until func(fakes.Truth) bool, check func(fakes.Truth)) error {
 	w.t.Helper()
 	clock := w.Cloud.Clock()
-	var done chan error
+	var (
+		done  chan struct{} // closed once op's Wait returned opErr
+		opErr error
+	)
 	if op != nil {
-		done = make(chan error, 1)
-		go func() { done <- op.Wait(w.ctx()) }()
+		done = make(chan struct{})
+		go func() { opErr = op.Wait(w.ctx()); close(done) }()
 	}
-	var opErr error
 	for range maxSteps {
 		w.sync()
 		tr := w.truth(h)
@@ -151,12 +153,9 @@ func (w *world) settle(op provider.Operation, h provider.Host, until func(fakes.
 		if done == nil && until(tr) {
 			return opErr
 		}
-		if done != nil {
-			finished, err := w.waitIdle(done)
-			if finished {
-				opErr, done = err, nil
-				continue
-			}
+		if done != nil && w.waitIdle(done) {
+			done = nil
+			continue
 		}
 		clock.Advance(time.Second)
 	}
@@ -167,23 +166,15 @@ func (w *world) settle(op provider.Operation, h provider.Host, until func(fakes.
 // waitIdle blocks until the operation's Wait returned (finished) or sleeps
 // on the fake clock. A Wait that does neither for a minute of real time is
 // stuck.
-func (w *world) waitIdle(done <-chan error) (finished bool, err error) {
+func (w *world) waitIdle(done <-chan struct{}) (finished bool) {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(w.ctx(), time.Minute)
 	defer cancel()
-	idle := make(chan error, 1)
-	go func() { idle <- w.Cloud.Clock().WaitForTimers(ctx, 1) }()
-	select {
-	case err := <-done:
-		cancel()
-		<-idle
-		return true, err
-	case err := <-idle:
-		if err != nil {
-			w.t.Fatalf("the operation's Wait neither returned nor waited on the clock: %v", err)
-		}
-		return false, nil
+	finished, err := w.Cloud.Clock().WaitIdle(ctx, 1, done)
+	if err != nil {
+		w.t.Fatalf("the operation's Wait neither returned nor waited on the clock: %v", err)
 	}
+	return finished
 }
 
 // implies returns a settle condition: the ground truth implies status s.
