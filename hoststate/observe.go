@@ -70,7 +70,7 @@ func (r *Record) observe(o *Observation, now time.Time, p *Policy) Change {
 		if r.ProbeFailures < math.MaxInt32 {
 			r.ProbeFailures++
 		}
-		r.ProbeError = Truncate(o.Err.Error(), MaxQuoted)
+		r.ProbeError = Truncate(o.Err.Error(), MaxStored)
 		return Change{From: from, To: from, Reason: ReasonProbeFailed}
 	}
 

@@ -70,17 +70,7 @@ const (
 )
 
 // DefaultPolicy returns the documented defaults.
-func DefaultPolicy() Policy {
-	return Policy{
-		Grace:            defaultGrace,
-		Confirmations:    defaultConfirmations,
-		StaleAfter:       defaultStaleAfter,
-		NoAddressTimeout: defaultNoAddressTimeout,
-		ActionTimeout:    defaultActionTimeout,
-		MaxClockSkew:     defaultMaxClockSkew,
-		Recheck:          defaultRecheck,
-	}
-}
+func DefaultPolicy() Policy { return Policy{}.WithDefaults() }
 
 // WithDefaults returns p with every zero or negative field replaced by
 // its [DefaultPolicy] value. There is deliberately no value that turns a
