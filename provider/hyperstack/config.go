@@ -181,6 +181,7 @@ func (c Config) baseURL() string {
 // withDefaults returns c with zero fields set to their defaults.
 func (c Config) withDefaults() Config {
 	c.BaseURL = c.baseURL()
+	c.LaunchSpec = c.launcher() // the deprecated Launch, resolved once
 	if c.Clock == nil {
 		c.Clock = clock.System()
 	}

@@ -37,19 +37,28 @@ func capabilities(def StopMode) provider.Capabilities {
 // supports says what an adapter can do for host. noSpec is why the host
 // has no launch spec (nil: it has one); def is the default stop mode.
 func supports(host provider.Host, a hoststate.Action, noSpec error, def StopMode) error {
-	if !a.Valid() {
-		return provider.Unsupported(Name, a, "not an action")
-	}
-	if noSpec == nil {
-		return nil
-	}
 	switch {
+	case !a.Valid():
+		return provider.Unsupported(Name, a, "not an action")
+	case noSpec == nil || !needsSpec(host, a, def):
+		return nil
 	case a == hoststate.ActionReprovision:
 		return provider.Unsupported(Name, a, "a reprovision creates the VM from the host's launch spec: "+noSpec.Error())
-	case (a == hoststate.ActionStart || a == hoststate.ActionRetry) && stopModeOf(host, def) == StopDelete:
-		return provider.Unsupported(Name, a, "a stop deletes the VM, and a start creates it from the host's launch spec: "+noSpec.Error())
 	}
-	return nil
+	return provider.Unsupported(Name, a, "a stop deletes the VM, and a start creates it from the host's launch spec: "+noSpec.Error())
+}
+
+// needsSpec reports whether a creates the host's VM, and so needs its
+// launch spec: a reprovision, and a start or retry when a stop deletes
+// the VM.
+func needsSpec(host provider.Host, a hoststate.Action, def StopMode) bool {
+	switch a {
+	case hoststate.ActionReprovision:
+		return true
+	case hoststate.ActionStart, hoststate.ActionRetry:
+		return stopModeOf(host, def) == StopDelete
+	}
+	return false
 }
 
 // scope is the listing scope: the whole account.

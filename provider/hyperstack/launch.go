@@ -12,7 +12,7 @@ const maxSpecField = 255
 // provider.ErrNoLaunchSpec when there is none or it is not one Hyperstack
 // can create a VM from.
 func (p *Provider) launchSpec(host provider.Host) (provider.LaunchSpec, error) {
-	spec, err := provider.Launch(Name, p.cfg.launcher(), host)
+	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host)
 	if err != nil {
 		return provider.LaunchSpec{}, err
 	}

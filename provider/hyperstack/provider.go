@@ -74,7 +74,10 @@ func (p *Provider) Capabilities() provider.Capabilities { return capabilities(p.
 // retry when the host's stop mode deletes the VM. It asks the LaunchFunc,
 // never the API.
 func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
-	_, noSpec := p.launchSpec(host)
+	var noSpec error
+	if needsSpec(host, a, p.cfg.stopMode()) {
+		_, noSpec = p.launchSpec(host) // only the actions that create a VM ask
+	}
 	return supports(host, a, noSpec, p.cfg.stopMode())
 }
 
