@@ -3,6 +3,8 @@ package fakes
 import (
 	"context"
 	"fmt"
+
+	"github.com/driftless/driftless/clock"
 )
 
 // operation is a gcp or nebius operation of the fake cloud; Wait blocks on
@@ -30,12 +32,8 @@ func (o *operation) Wait(ctx context.Context) error {
 			return opErr
 		}
 		at, _ := o.c.operationDone(o.kind, o.id)
-		t := o.c.clock.NewTimer(at.Sub(o.c.clock.Now()))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("fakes: waiting for %s operation %s: %w", o.kind, o.id, ctx.Err())
-		case <-t.C():
+		if err := clock.Sleep(ctx, o.c.clock, at.Sub(o.c.clock.Now())); err != nil {
+			return fmt.Errorf("fakes: waiting for %s operation %s: %w", o.kind, o.id, err)
 		}
 	}
 }

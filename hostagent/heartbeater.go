@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/driftless/driftless/clock"
 )
 
 // Heartbeater sends one host's heartbeats to the control plane and
@@ -60,12 +62,8 @@ func (h *Heartbeater) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		t := h.cfg.Clock.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C():
+		if err := clock.Sleep(ctx, h.cfg.Clock, pause); err != nil {
+			return err
 		}
 	}
 }

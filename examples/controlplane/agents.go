@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hostagent"
 	"github.com/driftless/driftless/hoststate"
@@ -32,16 +33,9 @@ type agentEnv struct {
 	log    *slog.Logger
 }
 
-// sleep waits d on the simulated clock, or until ctx ends.
+// sleep waits d on the simulated clock, or until ctx ends (false).
 func (e *agentEnv) sleep(ctx context.Context, d time.Duration) bool {
-	t := e.clk.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C():
-		return true
-	}
+	return clock.Sleep(ctx, e.clk, d) == nil
 }
 
 // running reports whether the agent's VM runs, with its address.

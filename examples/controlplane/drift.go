@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
 )
@@ -26,12 +27,8 @@ func drift(ctx context.Context, clk *wallClock, cloud *fakes.Cloud, hosts []host
 		return
 	}
 	for {
-		t := clk.NewTimer(every)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if clock.Sleep(ctx, clk, every) != nil {
 			return
-		case <-t.C():
 		}
 		h := candidates[rnd.IntN(len(candidates))]
 		event, act := "console stop", cloud.ConsoleStop

@@ -10,6 +10,7 @@ import (
 	compute "cloud.google.com/go/compute/apiv1"
 	"cloud.google.com/go/compute/apiv1/computepb"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/provider"
 )
 
@@ -53,7 +54,7 @@ func (o *operation) Name() string { return o.op.Name() }
 func (o *operation) Wait(ctx context.Context) error {
 	delay := pollInitial
 	for !o.op.Done() {
-		if err := o.p.sleep(ctx, delay); err != nil {
+		if err := clock.Sleep(ctx, o.p.cfg.Clock, delay); err != nil {
 			return fmt.Errorf("%s: wait for %s: %w", Name, o.call, err)
 		}
 		delay = min(2*delay, pollMax)
@@ -89,16 +90,4 @@ func opError(call string, op *computepb.Operation) error {
 	}
 	return fmt.Errorf("%s: %s: operation %s finished with errors: %s: %w",
 		Name, call, op.GetName(), strings.Join(msgs, "; "), provider.ErrOperationFailed)
-}
-
-// sleep waits d on the adapter's clock, or until ctx ends.
-func (p *Provider) sleep(ctx context.Context, d time.Duration) error {
-	t := p.cfg.Clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C():
-		return nil
-	}
 }

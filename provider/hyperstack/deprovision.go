@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/provider/internal/rest"
 )
@@ -101,7 +101,7 @@ func (p *Provider) poll(ctx context.Context, name string, step func(context.Cont
 			last = err
 			p.cfg.Logger.DebugContext(ctx, "hyperstack: retrying", slog.String("operation", name), slog.String("error", err.Error()))
 		}
-		if err := p.sleep(ctx, max(p.cfg.PollInterval, provider.RetryAfter(err))); err != nil {
+		if err := clock.Sleep(ctx, p.cfg.Clock, max(p.cfg.PollInterval, provider.RetryAfter(err))); err != nil {
 			if last != nil {
 				return fmt.Errorf("%s: %s: %w (last refusal: %w)", Name, name, err, last)
 			}
@@ -142,16 +142,4 @@ func (o *deprovision) step(ctx context.Context) (done bool, err error) {
 		return true, nil
 	}
 	return false, err
-}
-
-// sleep waits d on the adapter's clock, or until ctx ends.
-func (p *Provider) sleep(ctx context.Context, d time.Duration) error {
-	t := p.cfg.Clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C():
-		return nil
-	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/driftless/driftless/clock"
 	"github.com/driftless/driftless/provider"
 )
 
@@ -31,12 +32,8 @@ func (o *operation) Name() string { return o.op.ID() }
 // action.
 func (o *operation) Wait(ctx context.Context) error {
 	for !o.op.Done() {
-		t := o.p.cfg.Clock.NewTimer(PollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%s: wait for %s: %w", Name, o.call, ctx.Err())
-		case <-t.C():
+		if err := clock.Sleep(ctx, o.p.cfg.Clock, PollInterval); err != nil {
+			return fmt.Errorf("%s: wait for %s: %w", Name, o.call, err)
 		}
 		if err := o.op.Poll(ctx); err != nil {
 			return classify("poll "+o.call, err)
