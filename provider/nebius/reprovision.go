@@ -43,7 +43,10 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 		return nil, fmt.Errorf("%s: reprovision %s: the data disk %s is managed by instance %s, which would delete it: %w",
 			Name, quote(host.Instance), quote(host.Volume), quote(disk.ManagedBy), provider.ErrConflict)
 	}
-	seq := &sequence{name: "reprovision " + host.Instance}
+	var (
+		first provider.Operation // the old instance's delete, when there is one
+		steps []func(ctx context.Context) (provider.Operation, error)
+	)
 	inst, absent, err := p.instance(ctx, host)
 	switch {
 	case err != nil:
@@ -65,10 +68,10 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 			return nil, err
 		}
 		if del != nil {
-			seq.first = del
+			first = del
 		}
 		if old := inst.BootDisk; old != "" && old != host.Volume {
-			seq.steps = append(seq.steps, func(ctx context.Context) (provider.Operation, error) {
+			steps = append(steps, func(ctx context.Context) (provider.Operation, error) {
 				op, err := asOp(p.act(ctx, host, "delete boot disk "+old, func() (Operation, error) { return p.disks.Delete(ctx, old) }))
 				if errors.Is(err, provider.ErrNotFound) {
 					return nil, nil // managed by the instance: gone with it
@@ -83,7 +86,7 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 		size = DefaultBootDiskGiB
 	}
 	labels := provider.OwnershipLabels(host)
-	seq.steps = append(seq.steps,
+	steps = append(steps,
 		func(ctx context.Context) (provider.Operation, error) {
 			name := fmt.Sprintf("%s-boot-%x", host.Instance, p.cfg.Clock.Now().UnixNano())
 			op, err := p.act(ctx, host, "create boot disk "+name, func() (Operation, error) {
@@ -104,38 +107,5 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 				})
 			}))
 		})
-	return seq, nil
-}
-
-// sequence is an Operation of steps run one after the other, each waited
-// for: first (already sent, may be nil), then steps, each started once the
-// one before is done.
-type sequence struct {
-	name  string
-	first provider.Operation
-	steps []func(ctx context.Context) (provider.Operation, error)
-}
-
-// Name implements provider.Operation.
-func (s *sequence) Name() string { return s.name }
-
-// Wait implements provider.Operation.
-func (s *sequence) Wait(ctx context.Context) error {
-	if s.first != nil {
-		if err := s.first.Wait(ctx); err != nil {
-			return err
-		}
-	}
-	for _, step := range s.steps {
-		op, err := step(ctx)
-		if err != nil {
-			return err
-		}
-		if op != nil {
-			if err := op.Wait(ctx); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return provider.Steps("reprovision "+host.Instance, first, steps...), nil
 }
