@@ -341,9 +341,8 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		// A listing says where every VM of its scope is: observe every
 		// stored host it covers, off and deprovisioned ones too, at no
 		// extra call.
-		// (A full sweep, or the rest of one this provider owes, has
-		// selected them all already.)
-		if !rep.FullSweep && !ps.sweepDue {
+		// (A full sweep has selected them all already.)
+		if !rep.FullSweep {
 			mates, err := r.scopeMates(ctx, ps, hosts)
 			if err != nil {
 				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
@@ -548,11 +547,12 @@ func (r *Reconciler) holdsLease(ctx context.Context, ps *providerState) bool {
 // sweepsDue names the providers whose last full sweep did not complete.
 func (r *Reconciler) sweepsDue() []string {
 	var out []string
-	for _, name := range r.names {
-		if r.providers[name].sweepDue {
+	for name, ps := range r.providers {
+		if ps.sweepDue {
 			out = append(out, name)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
