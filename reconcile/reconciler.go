@@ -257,7 +257,9 @@ func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) 
 			}
 		}
 	}
-	for id := range r.deferred {
+	// In id order: the tick's order (and so which hosts a cap or a rate
+	// limit defers) must not depend on map iteration.
+	for _, id := range slices.Sorted(maps.Keys(r.deferred)) {
 		if seen[id] {
 			continue
 		}
