@@ -29,12 +29,12 @@ func Example() {
 	rec := hoststate.Record{ID: "host-1", Provider: "gcp", Status: hoststate.StatusOff}
 
 	// The user clicks Start: the UI shows starting at once.
-	rec, _ = hoststate.Apply(rec, hoststate.ActionStart, t0)
+	rec.Apply(hoststate.ActionStart, t0)
 	fmt.Println("start:", rec.Status)
 
 	observe := func(after time.Duration, seen hoststate.Observation) {
 		var ch hoststate.Change
-		rec, ch = hoststate.Observe(rec, seen, t0.Add(after), policy)
+		ch = rec.Observe(seen, t0.Add(after), policy)
 		fmt.Printf("%-6v %-10s %s -> %s (%s)\n", after, orFailed(seen.RawVM), ch.From, ch.To, ch.Reason)
 	}
 	observe(10*time.Second, probe("STAGING", "READY", ""))
@@ -42,7 +42,7 @@ func Example() {
 	observe(40*time.Second, probe("RUNNING", "READY", "203.0.113.7"))
 
 	// The host daemon's heartbeats count only while the host is running.
-	rec, _ = hoststate.Heartbeat(rec, t0.Add(time.Minute), policy)
+	rec.Heartbeat(t0.Add(time.Minute), policy)
 	fmt.Println("view:", hoststate.View(rec, t0.Add(90*time.Second), policy).Label)
 
 	// A failed API call never changes the status.

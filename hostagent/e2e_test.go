@@ -157,7 +157,8 @@ func TestEndToEnd(t *testing.T) {
 		if v.Label != "running / active" {
 			t.Fatalf("the daemon back: %q", v.Label)
 		}
-		next, err := hoststate.Apply(rec, hoststate.ActionStop, time.Now())
+		next := rec
+		err := next.Apply(hoststate.ActionStop, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

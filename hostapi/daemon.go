@@ -59,7 +59,8 @@ func (h *Handler) heartbeat(w http.ResponseWriter, r *http.Request) {
 	now := h.cfg.Clock.Now()
 	accepted := false
 	rec, err := kernel.Modify(r.Context(), h.cfg.Store, req.HostID, func(cur hoststate.Record) (store.Write, error) {
-		next, ok := hoststate.Heartbeat(cur, now, h.cfg.Policy)
+		next := cur
+		ok := next.Heartbeat(now, h.cfg.Policy)
 		if accepted = ok; !ok {
 			return store.Write{}, kernel.ErrUnchanged
 		}

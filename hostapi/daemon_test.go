@@ -133,7 +133,8 @@ func TestBootstrapDone(t *testing.T) {
 	e := newEnv(t, envConfig{})
 	// Reprovisioning clears BootstrapDone: the new VM must boot again.
 	rec := e.get(gcpOff)
-	next, err := hoststate.Apply(rec, hoststate.ActionStart, t0)
+	next := rec
+	err := next.Apply(hoststate.ActionStart, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,8 @@ func TestBootstrapDone(t *testing.T) {
 func TestBootstrapDoneIgnoredWhileStopping(t *testing.T) {
 	e := newEnv(t, envConfig{})
 	rec := e.get(hsRunning)
-	next, err := hoststate.Apply(rec, hoststate.ActionStop, t0)
+	next := rec
+	err := next.Apply(hoststate.ActionStop, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,8 @@ func TestEventsStreamTransitions(t *testing.T) {
 	subCtx := <-spy.ctxs
 
 	rec := e.get(gcpRunning)
-	next1, err := hoststate.Apply(rec, hoststate.ActionStop, t0)
+	next1 := rec
+	err := next1.Apply(hoststate.ActionStop, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,10 +16,10 @@ func TestEntryPointsAllocateNothing(t *testing.T) {
 	stopping := Record{ID: "h", Status: StatusStopping, Since: now, LastAction: ActionStop, ActionAt: now}
 	stopped := Observation{VM: VMStopped, Volume: VolumePresent, RawVM: "TERMINATED", RawVolume: "READY"}
 	for name, f := range map[string]func(){
-		"Apply":            func() { _, _ = Apply(seen, ActionStop, now) },
-		"Observe":          func() { _, _ = Observe(stopping, stopped, now, p) },
-		"Heartbeat":        func() { _, _ = Heartbeat(seen, now, p) },
-		"Fail":             func() { _, _ = Fail(stopping, "refused", now) },
+		"Apply":            func() { r := seen; _ = r.Apply(ActionStop, now) },
+		"Observe":          func() { r := stopping; _ = r.Observe(stopped, now, p) },
+		"Heartbeat":        func() { r := seen; _ = r.Heartbeat(now, p) },
+		"Fail":             func() { r := stopping; _ = r.Fail("refused", now) },
 		"View active":      func() { _ = View(seen, now, p) },
 		"View offline":     func() { _ = View(silent, now, p) },
 		"View waiting":     func() { _ = View(fresh, now, p) },

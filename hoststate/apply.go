@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// ErrInvalidTransition is matched (with errors.Is) by the error [Apply]
+// ErrInvalidTransition is matched (with errors.Is) by the error [Record.Apply]
 // returns for an action the table does not allow from the current status.
 var ErrInvalidTransition = errors.New("hoststate: action not allowed from current status")
 
@@ -32,20 +32,20 @@ func Allowed(s Status, a Action) bool {
 	return ok
 }
 
-// Apply applies user action a to r at time now: the status becomes the
+// Apply applies user action a to r, in place, at time now: the status becomes the
 // action's transitional status at once (the UI shows "stopping"
 // immediately), the action becomes the desired state and the grace window
 // starts. An action the table does not allow returns an error matching
-// [ErrInvalidTransition] (or [ErrUnknownAction] for an invalid value) and r
-// unchanged. Apply increments ActionSeq and does not touch Deadline: a
+// [ErrInvalidTransition] (or [ErrUnknownAction] for an invalid value) and
+// leaves r unchanged. Apply increments ActionSeq and does not touch Deadline: a
 // waiter sets it. The host is due for a look at once (NextCheck is now).
-func Apply(r Record, a Action, now time.Time) (Record, error) {
+func (r *Record) Apply(a Action, now time.Time) error {
 	if !a.Valid() {
-		return r, fmt.Errorf("%w: %d", ErrUnknownAction, uint8(a))
+		return fmt.Errorf("%w: %d", ErrUnknownAction, uint8(a))
 	}
 	dst, ok := next(r.Status, a)
 	if !ok {
-		return r, &TransitionError{From: r.Status, Action: a}
+		return &TransitionError{From: r.Status, Action: a}
 	}
 	if a == ActionReprovision || r.Status == StatusDeprovisioned {
 		// A new VM must bootstrap again.
@@ -56,5 +56,5 @@ func Apply(r Record, a Action, now time.Time) (Record, error) {
 	r.ActionSeq++
 	r.Deadline = time.Time{}
 	r.NextCheck = now // a transitional status: due every tick
-	return r, nil
+	return nil
 }

@@ -2,7 +2,7 @@ package hoststate
 
 import "fmt"
 
-// Reason says why [Observe] changed a status or held it back. Values are
+// Reason says why [Record.Observe] changed a status or held it back. Values are
 // stable and cheap to compare, for logs, metrics and events.
 type Reason uint8
 
@@ -77,7 +77,7 @@ func (r Reason) String() string {
 // observation pointed elsewhere but the status stayed.
 func (r Reason) Held() bool { return r >= ReasonInProgress && r < numReasons }
 
-// Change describes what [Observe] decided, for logs, metrics and events.
+// Change describes what [Record.Observe] decided, for logs, metrics and events.
 type Change struct {
 	// From and To are the status before and after; equal when nothing changed.
 	From, To Status

@@ -11,24 +11,24 @@
 //
 // The flow for one host:
 //
-//   - a user action: [Apply] sets the transitional status at once
+//   - a user action: [Record.Apply] sets the transitional status at once
 //     ("stopping") and starts the grace window;
-//   - a provider probe: [Observe] decides whether the stored status should
+//   - a provider probe: [Record.Observe] decides whether the stored status should
 //     follow the observation now, later (grace window, confirmations, an
 //     action still in flight) or never (a failed probe, an unrecognized
 //     provider status);
-//   - a heartbeat from the host daemon: [Heartbeat] accepts it only while
+//   - a heartbeat from the host daemon: [Record.Heartbeat] accepts it only while
 //     running;
 //   - a UI: [View] shows the status, what the provider reports, the
 //     daemon's liveness and badges.
 //
 // The transition table is declared once, as typed rows ([Transitions]):
-// a misspelt status does not compile. [Apply] and [Observe] use a lookup
+// a misspelt status does not compile. [Record.Apply] and [Record.Observe] use a lookup
 // compiled from it, [Mermaid] draws it, and package hoststate/fsmview
 // builds a looplab/fsm machine from it for callers who want callbacks,
 // keeping that dependency out of the pure core.
 //
-// Decisions beyond docs/ARCHITECTURE.md, made here and documented at [Observe]: every
+// Decisions beyond docs/ARCHITECTURE.md, made here and documented at [Record.Observe]: every
 // flip to off, deprovisioned or error needs Policy.Confirmations agreeing
 // observations, even when it is the expected outcome of a stop (a stop
 // costs one extra probe; a false "off" costs data); and while an action is

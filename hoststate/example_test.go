@@ -8,40 +8,43 @@ import (
 	"github.com/driftless/driftless/hoststate"
 )
 
-func ExampleApply() {
+func ExampleRecord_Apply() {
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	r := hoststate.Record{ID: "host-1", Status: hoststate.StatusRunning}
 
-	r, err := hoststate.Apply(r, hoststate.ActionStop, now)
+	err := r.Apply(hoststate.ActionStop, now)
 	fmt.Println(r.Status, err)
 
-	_, err = hoststate.Apply(r, hoststate.ActionReboot, now)
+	err = r.Apply(hoststate.ActionReboot, now) // refused: r is unchanged
 	fmt.Println(errors.Is(err, hoststate.ErrInvalidTransition), err)
 	// Output:
 	// stopping <nil>
 	// true hoststate: cannot reboot a host that is stopping
 }
 
-func ExampleObserve() {
+func ExampleRecord_Observe() {
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	p := hoststate.DefaultPolicy()
 	r := hoststate.Record{ID: "host-1", Status: hoststate.StatusRunning}
-	r, _ = hoststate.Apply(r, hoststate.ActionStop, now)
+	if err := r.Apply(hoststate.ActionStop, now); err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	// GCP still says STOPPING: the host stays stopping, never off.
 	probe := hoststate.Observation{VM: hoststate.VMStopping, Volume: hoststate.VolumePresent, RawVM: "STOPPING", RawVolume: "READY"}
-	r, c := hoststate.Observe(r, probe, now.Add(20*time.Second), p)
+	c := r.Observe(probe, now.Add(20*time.Second), p)
 	fmt.Println(c.From, "->", c.To, "|", c.Reason)
 
 	// TERMINATED twice in a row: off, confirmed.
 	probe.VM, probe.RawVM = hoststate.VMStopped, "TERMINATED"
-	r, c = hoststate.Observe(r, probe, now.Add(40*time.Second), p)
+	c = r.Observe(probe, now.Add(40*time.Second), p)
 	fmt.Println(c.From, "->", c.To, "|", c.Reason, c.Count)
-	r, c = hoststate.Observe(r, probe, now.Add(60*time.Second), p)
+	c = r.Observe(probe, now.Add(60*time.Second), p)
 	fmt.Println(c.From, "->", c.To, "|", c.Reason, c.Count)
 
 	// A failed API call never flips anything.
-	_, c = hoststate.Observe(r, hoststate.Observation{Err: errors.New("HTTP 503")}, now.Add(80*time.Second), p)
+	c = r.Observe(hoststate.Observation{Err: errors.New("HTTP 503")}, now.Add(80*time.Second), p)
 	fmt.Println(c.From, "->", c.To, "|", c.Reason)
 	// Output:
 	// stopping -> stopping | agrees
@@ -58,7 +61,7 @@ func ExampleView() {
 		Observed: hoststate.VMRunning, ProviderStatus: "ACTIVE", Address: "203.0.113.7",
 		BootstrapDone: true,
 	}
-	r, _ = hoststate.Heartbeat(r, now.Add(-30*time.Second), p)
+	r.Heartbeat(now.Add(-30*time.Second), p)
 	v := hoststate.View(r, now, p)
 	fmt.Printf("%s (provider: %s) [%s]\n", v.Label, v.ProviderStatus, v.Flags)
 

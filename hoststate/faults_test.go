@@ -11,16 +11,16 @@ import (
 
 func TestAddressFollowsTheVM(t *testing.T) {
 	r := settled(StatusRunning) // address 198.51.100.1
-	r, _ = Observe(r, obs(VMRunning, VolumePresent, "203.0.113.50"), t0, DefaultPolicy())
+	r.Observe(obs(VMRunning, VolumePresent, "203.0.113.50"), t0, DefaultPolicy())
 	if r.Address != "203.0.113.50" {
 		t.Fatalf("a new address did not replace the old: %q", r.Address)
 	}
-	r, _ = Observe(r, obs(VMRunning, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
+	r.Observe(obs(VMRunning, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
 	if r.Address != "" || r.Status != StatusRunning {
 		t.Fatalf("a running VM confirmed without an address kept %q (%s)", r.Address, r.Status)
 	}
 	o := obs(VMRunning, VolumePresent, string(make([]byte, MaxAddress+1)))
-	r, _ = Observe(r, o, t0.Add(2*time.Minute), DefaultPolicy())
+	r.Observe(o, t0.Add(2*time.Minute), DefaultPolicy())
 	if r.Address != "" {
 		t.Fatal("an oversized address was stored")
 	}
@@ -31,11 +31,12 @@ func TestRecreatedVMNeedsBootstrapAgain(t *testing.T) {
 	r.BootstrapDone, r.VMID = true, "111"
 	o := obs(VMRunning, VolumePresent, "198.51.100.1")
 	o.VMID = "111"
-	if r2, _ := Observe(r, o, t0, DefaultPolicy()); !r2.BootstrapDone {
+	if r.Observe(o, t0, DefaultPolicy()); !r.BootstrapDone {
 		t.Fatal("the same VM lost its bootstrap")
 	}
 	o.VMID = "222"
-	r2, _ := Observe(r, o, t0, DefaultPolicy())
+	r2 := r
+	r2.Observe(o, t0, DefaultPolicy())
 	if r2.BootstrapDone || r2.VMID != "222" {
 		t.Fatalf("a VM with a new id kept bootstrap done (%v) or the old id (%s)", r2.BootstrapDone, r2.VMID)
 	}
@@ -52,7 +53,7 @@ func TestFreshHeartbeatVetoesDrift(t *testing.T) {
 		for i := range 5 {
 			r.LastSeen = now.Add(-30 * time.Second) // the daemon keeps beating
 			var c Change
-			r, c = Observe(r, obs(target.vm, target.vol, ""), now, p)
+			c = r.Observe(obs(target.vm, target.vol, ""), now, p)
 			if r.Status != StatusRunning || c.Reason != ReasonHostAlive || !r.ProviderDisagrees {
 				t.Fatalf("%v/%v observation %d: %s (%v), disagrees %v; want held by the heartbeat", target.vm, target.vol, i, r.Status, c.Reason, r.ProviderDisagrees)
 			}
@@ -64,7 +65,7 @@ func TestFreshHeartbeatVetoesDrift(t *testing.T) {
 		// The heartbeat stops: the drift is confirmed as usual.
 		for range p.Confirmations {
 			now = now.Add(p.StaleAfter)
-			r, _ = Observe(r, obs(target.vm, target.vol, ""), now, p)
+			r.Observe(obs(target.vm, target.vol, ""), now, p)
 		}
 		if r.Status == StatusRunning {
 			t.Fatalf("%v/%v: still running after the heartbeat went stale", target.vm, target.vol)
@@ -72,10 +73,10 @@ func TestFreshHeartbeatVetoesDrift(t *testing.T) {
 	}
 	// A user's own stop is never vetoed by the heartbeat.
 	r := settled(StatusRunning)
-	r, _ = Apply(r, ActionStop, t0)
+	r.Apply(ActionStop, t0)
 	r.LastSeen = t0.Add(10 * time.Second)
 	for i := range p.Confirmations {
-		r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Duration(20+10*i)*time.Second), p)
+		r.Observe(obs(VMStopped, VolumePresent, ""), t0.Add(time.Duration(20+10*i)*time.Second), p)
 	}
 	if r.Status != StatusOff {
 		t.Fatalf("a user's stop was vetoed: %s", r.Status)
@@ -87,7 +88,7 @@ func TestStoppedVMWithoutItsVolumeIsAnError(t *testing.T) {
 	r := settled(StatusOff)
 	var c Change
 	for i := range p.Confirmations {
-		r, c = Observe(r, obs(VMStopped, VolumeAbsent, ""), t0.Add(time.Duration(i)*time.Minute), p)
+		c = r.Observe(obs(VMStopped, VolumeAbsent, ""), t0.Add(time.Duration(i)*time.Minute), p)
 		if i < p.Confirmations-1 && r.Status != StatusOff {
 			t.Fatalf("flipped after %d observations", i+1)
 		}
@@ -109,9 +110,9 @@ func TestStoredRecordsAreNotTrustedBlindly(t *testing.T) {
 	t.Run("pending count above confirmations", func(t *testing.T) {
 		r := settled(StatusRunning)
 		r.Pending, r.PendingCount = StatusOff, 99
-		r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0, p)
+		r.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), t0, p)
 		r.Pending, r.PendingCount = StatusOff, 99
-		r, c := Observe(r, obs(VMStopped, VolumePresent, ""), t0, p)
+		c := r.Observe(obs(VMStopped, VolumePresent, ""), t0, p)
 		if r.Status != StatusRunning && p.Confirmations > 1 {
 			t.Fatalf("a stored PendingCount of 99 flipped at once (%v)", c.Reason)
 		}
@@ -121,7 +122,7 @@ func TestStoredRecordsAreNotTrustedBlindly(t *testing.T) {
 		r.Since = t0.Add(1000 * time.Hour)
 		now := t0
 		for range 10 {
-			r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+			r.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
 			now = now.Add(time.Minute)
 		}
 		if r.Status != StatusRunning {
@@ -133,7 +134,7 @@ func TestStoredRecordsAreNotTrustedBlindly(t *testing.T) {
 		r.LastSeen = t0.Add(1000 * time.Hour)
 		now := t0
 		for range 2 + p.Confirmations {
-			r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), now, p)
+			r.Observe(obs(VMStopped, VolumePresent, ""), now, p)
 			now = now.Add(p.StaleAfter + time.Second)
 		}
 		if r.Status != StatusOff {
@@ -143,7 +144,7 @@ func TestStoredRecordsAreNotTrustedBlindly(t *testing.T) {
 	t.Run("failure counter saturates", func(t *testing.T) {
 		r := settled(StatusRunning)
 		r.ProbeFailures = math.MaxInt32
-		r, _ = Observe(r, Observation{Err: errString("503")}, t0, p)
+		r.Observe(Observation{Err: errString("503")}, t0, p)
 		if r.ProbeFailures != math.MaxInt32 {
 			t.Fatalf("ProbeFailures = %d", r.ProbeFailures)
 		}
@@ -151,8 +152,8 @@ func TestStoredRecordsAreNotTrustedBlindly(t *testing.T) {
 	t.Run("deadline bounded", func(t *testing.T) {
 		r := acted(StatusStopping, ActionStop, t0)
 		r.Deadline = t0.Add(10000 * time.Hour)
-		r, c := Observe(r, obs(VMStopping, VolumePresent, ""), t0.Add(MaxDeadline+time.Hour), p)
-		r, c = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(MaxDeadline+2*time.Hour), p)
+		c := r.Observe(obs(VMStopping, VolumePresent, ""), t0.Add(MaxDeadline+time.Hour), p)
+		c = r.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(MaxDeadline+2*time.Hour), p)
 		if c.Reason == ReasonInProgress {
 			t.Fatal("a deadline 10000 h out still holds the action in flight after a day")
 		}
@@ -167,9 +168,10 @@ func (e errString) Error() string { return string(e) }
 func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
 	p := DefaultPolicy()
 	p.ConsistencyWindow = 10 * time.Minute
-	r, _ := Apply(settled(StatusRunning), ActionStop, t0)
+	r := settled(StatusRunning)
+	r.Apply(ActionStop, t0)
 	for i := range p.Confirmations {
-		r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Duration(30+30*i)*time.Second), p)
+		r.Observe(obs(VMStopped, VolumePresent, ""), t0.Add(time.Duration(30+30*i)*time.Second), p)
 	}
 	if r.Status != StatusOff {
 		t.Fatalf("stop not confirmed: %s", r.Status)
@@ -179,7 +181,7 @@ func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
 	now := confirmed
 	for now.Before(confirmed.Add(p.ConsistencyWindow)) {
 		var c Change
-		r, c = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+		c = r.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
 		if r.Status != StatusOff {
 			t.Fatalf("a stale read %s after the confirmed stop made the host %s (%v)", now.Sub(confirmed), r.Status, c.Reason)
 		}
@@ -190,13 +192,13 @@ func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
 	runStart := now.Add(2 * time.Minute)
 	for now.Sub(runStart) < p.ConsistencyWindow {
 		now = now.Add(2 * time.Minute)
-		r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+		r.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
 		if r.Status != StatusOff && now.Sub(runStart) < p.ConsistencyWindow {
 			t.Fatalf("flipped on a run of %s, shorter than the window", now.Sub(runStart))
 		}
 	}
 	now = now.Add(2 * time.Minute)
-	r, _ = Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
+	r.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), now, p)
 	if r.Status != StatusRunning {
 		t.Fatalf("after the window: %s, want running", r.Status)
 	}
@@ -208,21 +210,22 @@ func TestConsistencyWindowHoldsStaleReads(t *testing.T) {
 // deprovision is offered again.
 func TestUnfinishedDeprovisionIsAnErrorNeverOff(t *testing.T) {
 	p := DefaultPolicy()
-	r, err := Apply(settled(StatusOff), ActionDeprovision, t0)
+	r := settled(StatusOff)
+	err := r.Apply(ActionDeprovision, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	half := obs(VMAbsent, VolumePresent, "")
 	at := t0.Add(time.Minute)
 	for ; at.Before(t0.Add(p.ActionTimeout)); at = at.Add(5 * time.Minute) {
-		r, _ = Observe(r, half, at, p)
+		r.Observe(half, at, p)
 		if r.Status != StatusDeprovisioning {
 			t.Fatalf("in flight at %s: %s, want deprovisioning", at.Sub(t0), r.Status)
 		}
 	}
 	var c Change
 	for i := range p.Confirmations + 1 {
-		r, c = Observe(r, half, at.Add(time.Duration(i)*time.Minute), p)
+		c = r.Observe(half, at.Add(time.Duration(i)*time.Minute), p)
 		if r.Status == StatusOff {
 			t.Fatalf("an unfinished deprovision became off")
 		}
@@ -230,13 +233,15 @@ func TestUnfinishedDeprovisionIsAnErrorNeverOff(t *testing.T) {
 	if r.Status != StatusError || r.Reason != ReasonDeprovisionUnfinished {
 		t.Fatalf("orphaned half-done deprovision: %s %q (%v), want error %q", r.Status, r.Reason, c.Reason, ReasonDeprovisionUnfinished)
 	}
-	if _, err := Apply(r, ActionDeprovision, at.Add(time.Hour)); err != nil {
+	again := r
+	if err := again.Apply(ActionDeprovision, at.Add(time.Hour)); err != nil {
 		t.Errorf("deprovision is not offered again: %v", err)
 	}
 	// A deprovision whose VM is still there (never deleted) is plain drift.
-	r, _ = Apply(settled(StatusOff), ActionDeprovision, t0)
+	r = settled(StatusOff)
+	r.Apply(ActionDeprovision, t0)
 	for i := range p.Confirmations + 1 {
-		r, _ = Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(p.ActionTimeout+time.Duration(i+1)*time.Minute), p)
+		r.Observe(obs(VMStopped, VolumePresent, ""), t0.Add(p.ActionTimeout+time.Duration(i+1)*time.Minute), p)
 	}
 	if r.Status != StatusOff {
 		t.Errorf("a deprovision that deleted nothing, orphaned: %s, want off", r.Status)
@@ -257,13 +262,13 @@ func TestUnfinishedDeprovisionStaysAnError(t *testing.T) {
 	half := obs(VMAbsent, VolumePresent, "")
 	at := t0.Add(p.ActionTimeout + time.Hour)
 	for i := range p.Confirmations + 2 {
-		r, _ = Observe(r, half, at.Add(time.Duration(i)*time.Minute), p)
+		r.Observe(half, at.Add(time.Duration(i)*time.Minute), p)
 		if r.Status != StatusError || r.Reason != ReasonDeprovisionUnfinished {
 			t.Fatalf("observation %d of the same half-done deprovision: %s %q, want error %q", i+1, r.Status, r.Reason, ReasonDeprovisionUnfinished)
 		}
 	}
 	for i := range p.Confirmations + 1 {
-		r, _ = Observe(r, obs(VMAbsent, VolumeAbsent, ""), at.Add(time.Hour+time.Duration(i)*time.Minute), p)
+		r.Observe(obs(VMAbsent, VolumeAbsent, ""), at.Add(time.Hour+time.Duration(i)*time.Minute), p)
 	}
 	if r.Status != StatusDeprovisioned {
 		t.Errorf("the volume gone too: %s, want deprovisioned", r.Status)
@@ -272,7 +277,7 @@ func TestUnfinishedDeprovisionStaysAnError(t *testing.T) {
 	r = settled(StatusError)
 	r.Reason = "FAILED"
 	for i := range p.Confirmations + 1 {
-		r, _ = Observe(r, half, at.Add(time.Duration(i)*time.Minute), p)
+		r.Observe(half, at.Add(time.Duration(i)*time.Minute), p)
 	}
 	if r.Status != StatusOff {
 		t.Errorf("an error of another reason, the VM gone and the volume there: %s, want off", r.Status)

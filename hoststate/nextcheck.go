@@ -3,8 +3,8 @@ package hoststate
 import "time"
 
 // scheduleCheck sets r.NextCheck: when the host next needs a look from the
-// reconciler, the RequeueAfter of the decision. [Observe], [Apply], [Fail]
-// and [Heartbeat] call it on every record they return, so a store can
+// reconciler, the RequeueAfter of the decision. [Record.Observe], [Record.Apply], [Record.Fail]
+// and [Record.Heartbeat] set it on every record they change, so a store can
 // answer "due now" from an index instead of a scan.
 //
 //   - A transitional, error or unknown status, a flip being confirmed, and

@@ -40,20 +40,21 @@ func TestPropNextCheckBounds(t *testing.T) {
 		var got Record
 		switch step := rapid.IntRange(0, 3).Draw(t, "step"); step {
 		case 0:
-			got, _ = Observe(r, genObservation(t), now, p)
+			got = r
+			got.Observe(genObservation(t), now, p)
 		case 1:
-			var err error
-			if got, err = Apply(r, rapid.SampledFrom(Actions()).Draw(t, "action"), now); err != nil {
+			got = r
+			if err := got.Apply(rapid.SampledFrom(Actions()).Draw(t, "action"), now); err != nil {
 				t.Skip("refused action")
 			}
 		case 2:
-			var err error
-			if got, err = Fail(r, "boom", now); err != nil {
+			got = r
+			if err := got.Fail("boom", now); err != nil {
 				t.Skip("nothing in flight")
 			}
 		case 3:
-			var ok bool
-			if got, ok = Heartbeat(r, now, p); !ok {
+			got = r
+			if !got.Heartbeat(now, p) {
 				t.Skip("heartbeat refused")
 			}
 		}
@@ -93,19 +94,22 @@ func TestNextCheckSchedule(t *testing.T) {
 		"starting":              {settled(StatusStarting), obs(VMStarting, VolumePresent, ""), t0.Add(-time.Hour)},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, _ := Observe(tt.in, tt.o, t0, p)
+			got := tt.in
+			got.Observe(tt.o, t0, p)
 			if !got.NextCheck.Equal(tt.want) {
 				t.Fatalf("NextCheck = %v, want %v", got.NextCheck, tt.want)
 			}
 			if tt.o.Err == nil && name != "running, confirming" && name != "off" {
-				again, _ := Observe(got, tt.o, t0.Add(time.Minute), p)
+				again := got
+				again.Observe(tt.o, t0.Add(time.Minute), p)
 				if !OnlyObservedAtDiffers(got, again) {
 					t.Fatalf("a second look that found nothing new moved the record: %+v", again)
 				}
 			}
 		})
 	}
-	beat, _ := Heartbeat(running, t0, p)
+	beat := running
+	beat.Heartbeat(t0, p)
 	if want := t0.Add(p.StaleAfter); !beat.NextCheck.Equal(want) {
 		t.Fatalf("after a heartbeat NextCheck = %v, want %v", beat.NextCheck, want)
 	}

@@ -2,7 +2,7 @@ package hoststate
 
 // Observation is what one successful provider probe saw: the VM and its data
 // volume, in one reading. A probe that failed is not an observation; pass it
-// to [Observe] with Err set so only error bookkeeping changes.
+// to [Record.Observe] with Err set so only error bookkeeping changes.
 type Observation struct {
 	// VM is the normalized VM state.
 	VM VMState

@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// Observe is the reconcile decision: given the stored record, one probe's
-// observation and the current time, it returns the new record and what
-// changed. It is pure and allocation-free; the caller persists the record.
+// Observe is the reconcile decision: given one probe's observation and the
+// current time, it moves the stored record r on in place and reports what
+// changed. It reads nothing but its arguments and allocates nothing; the
+// caller persists r (copy the record first to keep the one before, e.g. to
+// skip a write with [OnlyObservedAtDiffers]).
 //
 // The rules, in order (docs/ARCHITECTURE.md, "Reconcile rules"):
 //
@@ -36,7 +38,7 @@ import (
 //     (the view flags "no address"), never error.
 //  9. VM error → error (after confirmation). An unrecognized raw status
 //     changes nothing and is flagged.
-//  10. (Heartbeats: see [Heartbeat].)
+//  10. (Heartbeats: see [Record.Heartbeat].)
 //  11. An unreachable VM (self-host connector offline beyond its TTL) →
 //     unknown at once (the TTL is the confirmation), never off; a
 //     deprovisioned host stays deprovisioned.
@@ -50,11 +52,11 @@ import (
 //
 // Every record it returns carries its NextCheck: when the host next needs
 // a look (see [Record.NextCheck]).
-func Observe(r Record, o Observation, now time.Time, p Policy) (Record, Change) {
+func (r *Record) Observe(o Observation, now time.Time, p Policy) Change {
 	p.fill()
 	ch := r.observe(&o, now, &p)
 	r.scheduleCheck(now, &p)
-	return r, ch
+	return ch
 }
 
 // observe is Observe in place, on a filled policy.
@@ -153,7 +155,7 @@ func (r *Record) observe(o *Observation, now time.Time, p *Policy) Change {
 		r.ProviderDisagrees = false
 		return Change{From: from, To: from, Reason: ReasonAgrees, Target: target}
 	}
-	if r.inFlight() && !r.actionExpired(now, p) && intermediate(from, r.Observed, r.ObservedVolume) {
+	if intermediate(from, r.Observed, r.ObservedVolume) && r.inFlight() && !r.actionExpired(now, p) {
 		r.resetPending()
 		return Change{From: from, To: from, Reason: ReasonInProgress, Target: target}
 	}

@@ -172,7 +172,7 @@ func TestObserveRules(t *testing.T) {
 			for i, s := range tt.steps {
 				var c Change
 				prev := r
-				r, c = Observe(r, s.o, s.at, p)
+				c = r.Observe(s.o, s.at, p)
 				if r.Status != s.want || c.Reason != s.reason || c.To != r.Status || c.From != prev.Status {
 					t.Fatalf("step %d (%v/%v): got %v (%v, change %+v), want %v (%v)", i, s.o.VM, s.o.Volume, r.Status, c.Reason, c, s.want, s.reason)
 				}
@@ -188,7 +188,8 @@ func TestObserveRecordsEverySuccessfulProbe(t *testing.T) {
 	in := settled(StatusRunning)
 	in.ProbeFailures, in.ProbeError = 3, "boom"
 	o := Observation{VM: VMStopping, Volume: VolumeTransitional, RawVM: "STOPPING", RawVolume: "reserved"}
-	got, _ := Observe(in, o, t0, DefaultPolicy())
+	got := in
+	got.Observe(o, t0, DefaultPolicy())
 	want := in
 	want.Observed, want.ObservedVolume, want.ProviderStatus, want.ProviderVolumeStatus = VMStopping, VolumeTransitional, "STOPPING", "reserved"
 	want.ObservedAt, want.ProbeFailures, want.ProbeError = t0, 0, ""
@@ -198,7 +199,8 @@ func TestObserveRecordsEverySuccessfulProbe(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 
-	failed, c := Observe(in, Observation{Err: errors.New("dial tcp: timeout")}, t0, DefaultPolicy())
+	failed := in
+	c := failed.Observe(Observation{Err: errors.New("dial tcp: timeout")}, t0, DefaultPolicy())
 	want = in
 	want.ProbeFailures, want.ProbeError = 4, "dial tcp: timeout"
 	want.NextCheck = in.Since // running, never heard from: due every tick
@@ -210,15 +212,16 @@ func TestObserveRecordsEverySuccessfulProbe(t *testing.T) {
 func TestObserveClearsAddressWhenGone(t *testing.T) {
 	r := settled(StatusRunning)
 	p := DefaultPolicy()
-	r, _ = Observe(r, obs(VMAbsent, VolumeAbsent, ""), t0, p)
-	r, _ = Observe(r, obs(VMAbsent, VolumeAbsent, ""), t0.Add(time.Minute), p)
+	r.Observe(obs(VMAbsent, VolumeAbsent, ""), t0, p)
+	r.Observe(obs(VMAbsent, VolumeAbsent, ""), t0.Add(time.Minute), p)
 	if r.Status != StatusDeprovisioned || r.Address != "" {
 		t.Fatalf("got %v with address %q", r.Status, r.Address)
 	}
 }
 
 func TestObserveCorruptStatusIsUnknown(t *testing.T) {
-	r, c := Observe(Record{Status: Status(42)}, obs(VMRunning, VolumePresent, "203.0.113.1"), t0, DefaultPolicy())
+	r := Record{Status: Status(42)}
+	c := r.Observe(obs(VMRunning, VolumePresent, "203.0.113.1"), t0, DefaultPolicy())
 	if r.Status != StatusRunning || c.From != StatusUnknown {
 		t.Fatalf("got %v %+v", r.Status, c)
 	}
@@ -227,7 +230,8 @@ func TestObserveCorruptStatusIsUnknown(t *testing.T) {
 func TestHeartbeatGating(t *testing.T) {
 	for _, s := range Statuses() {
 		in := Record{Status: s, LastSeen: t0.Add(-time.Hour)}
-		got, ok := Heartbeat(in, t0, DefaultPolicy())
+		got := in
+		ok := got.Heartbeat(t0, DefaultPolicy())
 		if ok != (s == StatusRunning) {
 			t.Errorf("%v: accepted = %v", s, ok)
 		}
@@ -257,7 +261,7 @@ func TestPartialPolicyKeepsEveryOtherRule(t *testing.T) {
 			}
 			r := settled(StatusRunning)
 			r.LastSeen = t0
-			r, c := Observe(r, obs(VMStopped, VolumePresent, ""), t0, p)
+			c := r.Observe(obs(VMStopped, VolumePresent, ""), t0, p)
 			if r.Status != StatusRunning {
 				t.Fatalf("one TERMINATED observation flipped running to %v (%v)", r.Status, c.Reason)
 			}
@@ -274,11 +278,13 @@ func TestOnlyObservedAtDiffers(t *testing.T) {
 	r := settled(StatusRunning)
 	r.ObservedAt, r.Observed, r.ObservedVolume, r.ProviderStatus, r.ProviderVolumeStatus = t0, VMRunning, VolumePresent, "running", "present"
 	r.NextCheck = r.Since // as the last Observe stored it: never heard from, due every tick
-	same, _ := Observe(r, obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(time.Minute), DefaultPolicy())
+	same := r
+	same.Observe(obs(VMRunning, VolumePresent, "198.51.100.1"), t0.Add(time.Minute), DefaultPolicy())
 	if !OnlyObservedAtDiffers(r, same) || same.ObservedAt.Equal(r.ObservedAt) {
 		t.Fatalf("an agreeing observation: %+v", same)
 	}
-	moved, _ := Observe(r, obs(VMStopped, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
+	moved := r
+	moved.Observe(obs(VMStopped, VolumePresent, ""), t0.Add(time.Minute), DefaultPolicy())
 	if OnlyObservedAtDiffers(r, moved) {
 		t.Fatal("a confirming observation counted as no change")
 	}

@@ -69,7 +69,8 @@ func TestPropFailedProbeNeverChangesStatus(t *testing.T) {
 		o := genObservation(t)
 		o.Err = errors.New("HTTP 503")
 		p := genPolicy(t)
-		got, c := Observe(r, o, t0, p)
+		got := r
+		c := got.Observe(o, t0, p)
 		// A stored record is input too: Observe clamps what it cannot
 		// trust (sanitized), and changes nothing else.
 		want := r
@@ -90,7 +91,8 @@ func TestPropObserveTotal(t *testing.T) {
 		r := genRecord(t)
 		o := genObservation(t)
 		now := t0.Add(time.Duration(rapid.Int64Range(-int64(72*time.Hour), int64(72*time.Hour)).Draw(t, "now")))
-		got, c := Observe(r, o, now, genPolicy(t))
+		got := r
+		c := got.Observe(o, now, genPolicy(t))
 		if !got.Status.Valid() || got.Status != c.To {
 			t.Fatalf("invalid result %v (change %+v)", got.Status, c)
 		}
@@ -128,8 +130,8 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 		for i := 0; i < steps; i++ {
 			now = now.Add(time.Duration(rapid.IntRange(0, 180).Draw(t, "advance")) * time.Second)
 			if rapid.IntRange(0, 5).Draw(t, "act") == 0 {
-				if next, err := Apply(r, rapid.SampledFrom(Actions()).Draw(t, "action"), now); err == nil {
-					r, streak = next, nil
+				if r.Apply(rapid.SampledFrom(Actions()).Draw(t, "action"), now) == nil {
+					streak = nil
 				}
 				continue
 			}
@@ -137,7 +139,7 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 			o.Unreachable = false
 			prev := r
 			var c Change
-			r, c = Observe(r, o, now, p)
+			c = r.Observe(o, now, p)
 			if o.Err == nil {
 				implied, ok := Implied(o.VM, o.Volume)
 				if !ok {
@@ -169,7 +171,8 @@ func TestPropOffOnlyAfterConfirmations(t *testing.T) {
 func TestPropHeartbeatNeverMovesStatus(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		r := genRecord(t)
-		got, ok := Heartbeat(r, t0.Add(time.Duration(rapid.Int64().Draw(t, "at"))), genPolicy(t))
+		got := r
+		ok := got.Heartbeat(t0.Add(time.Duration(rapid.Int64().Draw(t, "at"))), genPolicy(t))
 		if got.Status != r.Status {
 			t.Fatalf("heartbeat moved %v to %v", r.Status, got.Status)
 		}

@@ -1,6 +1,9 @@
 package hoststate
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Ref is where a host lives at its provider: the references a provider needs
 // to probe and act on it. Each provider validates the fields it uses.
@@ -21,8 +24,10 @@ type Ref struct {
 }
 
 // Record is what a Store persists per host: the control plane's status and
-// everything the reconcile decision needs. It is a plain value: functions in
-// this package take a Record and return a new one. The zero value is valid
+// everything the reconcile decision needs. It is a plain value: its
+// transitions ([Record.Apply], [Record.Observe], [Record.Fail],
+// [Record.Heartbeat]) change it in place, so the hot path copies nothing;
+// copy it first to keep the record before. The zero value is valid
 // (status unknown, never observed). It marshals to JSON with statuses,
 // actions and states as their names.
 type Record struct {
@@ -48,14 +53,14 @@ type Record struct {
 	// Deadline is when the in-flight action must have finished; zero when
 	// no waiter set one (then [Policy.ActionTimeout] after ActionAt applies).
 	Deadline time.Time `json:"deadline,omitzero"`
-	// ActionSeq numbers the user actions applied to this host; [Apply]
+	// ActionSeq numbers the user actions applied to this host; [Record.Apply]
 	// increments it. A waiter identifies its action by this number, never
 	// by ActionAt: a store that keeps microseconds must not make two raced
 	// actions look like one.
 	ActionSeq uint64 `json:"action_seq,omitempty"`
 	// NextCheck is when the host next needs a look from the reconciler; a
-	// store answers "due now" from it. Zero means due at once. [Observe],
-	// [Apply], [Fail] and [Heartbeat] set it: at once (a time already
+	// store answers "due now" from it. Zero means due at once. [Record.Observe],
+	// [Record.Apply], [Record.Fail] and [Record.Heartbeat] set it: at once (a time already
 	// past) for transitional, error, unknown and confirming hosts and for
 	// running hosts without an address or a heartbeat; LastSeen +
 	// StaleAfter for a heartbeating running host; Recheck after the last
@@ -158,14 +163,6 @@ func (r *Record) heartbeatFresh(now time.Time, p *Policy) bool {
 	return !r.LastSeen.IsZero() && r.LastSeen.After(r.ActionAt) && now.Sub(r.LastSeen) <= p.StaleAfter
 }
 
-// notAfter returns t, or now when t lies beyond limit.
-func notAfter(t, limit, now time.Time) time.Time {
-	if t.After(limit) {
-		return now
-	}
-	return t
-}
-
 // sanitize clamps what a stored record may carry to what the decision
 // can trust: a stored record is input too. Future times beyond the clock
 // skew bound become now, an in-flight deadline lies at most MaxDeadline
@@ -173,12 +170,21 @@ func notAfter(t, limit, now time.Time) time.Time {
 // valid record holds) starts afresh, so none flips at once, counters are
 // non-negative, and text is bounded.
 func (r *Record) sanitize(now time.Time, p *Policy) {
-	// The times the decision reads; ObservedAt it only writes.
-	limit := now.Add(p.MaxClockSkew)
-	r.Since = notAfter(r.Since, limit, now)
-	r.ActionAt = notAfter(r.ActionAt, limit, now)
-	r.LastSeen = notAfter(r.LastSeen, limit, now)
-	r.PendingSince = notAfter(r.PendingSince, limit, now)
+	// The times the decision reads; ObservedAt it only writes. Each is
+	// written only when clamped: the common record is already sane.
+	limit := instantOf(now).add(p.MaxClockSkew)
+	if limit.before(r.Since) {
+		r.Since = now
+	}
+	if limit.before(r.ActionAt) {
+		r.ActionAt = now
+	}
+	if limit.before(r.LastSeen) {
+		r.LastSeen = now
+	}
+	if limit.before(r.PendingSince) {
+		r.PendingSince = now
+	}
 	if !r.Deadline.IsZero() && !r.ActionAt.IsZero() && r.Deadline.Sub(r.ActionAt) > MaxDeadline {
 		r.Deadline = r.ActionAt.Add(MaxDeadline)
 	}
@@ -187,17 +193,58 @@ func (r *Record) sanitize(now time.Time, p *Policy) {
 		// this one is corrupt: start the run afresh.
 		r.PendingCount = 0
 	}
-	if r.PendingCount == 0 {
+	if r.PendingCount == 0 && (r.Pending != StatusUnknown || !r.PendingSince.IsZero()) {
 		r.Pending, r.PendingSince = StatusUnknown, time.Time{}
 	}
-	r.ProbeFailures = max(r.ProbeFailures, 0)
+	if r.ProbeFailures < 0 {
+		r.ProbeFailures = 0
+	}
 	if len(r.Address) > MaxAddress {
 		r.Address = ""
 	}
-	r.ProviderStatus = bounded(r.ProviderStatus, MaxQuoted)
-	r.ProviderVolumeStatus = bounded(r.ProviderVolumeStatus, MaxQuoted)
-	r.Reason = bounded(r.Reason, MaxStored)
-	r.ProbeError = bounded(r.ProbeError, MaxStored)
+	if len(r.ProviderStatus) > MaxQuoted {
+		r.ProviderStatus = Truncate(r.ProviderStatus, MaxQuoted)
+	}
+	if len(r.ProviderVolumeStatus) > MaxQuoted {
+		r.ProviderVolumeStatus = Truncate(r.ProviderVolumeStatus, MaxQuoted)
+	}
+	if len(r.Reason) > MaxStored {
+		r.Reason = Truncate(r.Reason, MaxStored)
+	}
+	if len(r.ProbeError) > MaxStored {
+		r.ProbeError = Truncate(r.ProbeError, MaxStored)
+	}
+}
+
+// instant is a time as Unix seconds and nanoseconds, for comparing many
+// times with one (time.Time.After is a call per comparison).
+type instant struct {
+	sec  int64
+	nsec int
+}
+
+// instantOf returns t as an instant.
+func instantOf(t time.Time) instant { return instant{t.Unix(), t.Nanosecond()} }
+
+// add returns i moved on by d ≥ 0, saturating instead of overflowing
+// (time.Time.Add is the costliest step of sanitizing a record).
+func (i instant) add(d time.Duration) instant {
+	i.nsec += int(d % time.Second)
+	if i.nsec >= int(time.Second) {
+		i.sec, i.nsec = i.sec+1, i.nsec-int(time.Second)
+	}
+	if s := int64(d / time.Second); i.sec <= math.MaxInt64-s {
+		i.sec += s
+	} else {
+		i.sec = math.MaxInt64
+	}
+	return i
+}
+
+// before reports whether i lies before t: t.After(i).
+func (i instant) before(t time.Time) bool {
+	s := t.Unix()
+	return s > i.sec || (s == i.sec && t.Nanosecond() > i.nsec)
 }
 
 // bounded is Truncate for the hot path: only a string over the bound pays

@@ -17,14 +17,14 @@ type Transition struct {
 // Transitions returns the transition table, declared once: the user
 // actions of the product's normalized state diagram plus deprovisioning
 // for deletes, and the provider reports each transitional status expects.
-// [Apply], [Observe] and [Mermaid] all derive from it (package
+// [Record.Apply], [Record.Observe] and [Mermaid] all derive from it (package
 // hoststate/fsmview builds a looplab/fsm machine from it).
 //
 // Unknown stands for the diagram's initial pseudo-state "[*]": a record
 // never observed. Drift — a confirmed observation that contradicts the
 // record, such as a VM stopped from the provider console — may move any
 // status to the observed one and is deliberately not an edge here; see
-// [Observe].
+// [Record.Observe].
 func Transitions() []Transition {
 	const report = ActionNone
 	return []Transition{

@@ -31,7 +31,8 @@ func TestApplyEveryStatusAndAction(t *testing.T) {
 		for _, a := range Actions() {
 			t.Run(s.String()+"/"+a.String(), func(t *testing.T) {
 				in := Record{ID: "h", Status: s, Since: t0.Add(-time.Hour), Version: 3, Pending: StatusOff, PendingCount: 1, ActionSeq: 7}
-				got, err := Apply(in, a, t0)
+				got := in
+				err := got.Apply(a, t0)
 				want, ok := allowed[s][a]
 				if !ok {
 					if !errors.Is(err, ErrInvalidTransition) {
@@ -67,12 +68,14 @@ func TestApplyEveryStatusAndAction(t *testing.T) {
 func TestApplyRejectsInvalidAction(t *testing.T) {
 	in := Record{Status: StatusOff}
 	for _, a := range []Action{ActionNone, Action(99)} {
-		got, err := Apply(in, a, t0)
+		got := in
+		err := got.Apply(a, t0)
 		if !errors.Is(err, ErrUnknownAction) || !cmp.Equal(got, in) {
 			t.Errorf("Apply(%v) = %v, %v", a, got, err)
 		}
 	}
-	if _, err := Apply(Record{Status: Status(77)}, ActionStart, t0); !errors.Is(err, ErrInvalidTransition) {
+	corrupt := Record{Status: Status(77)}
+	if err := corrupt.Apply(ActionStart, t0); !errors.Is(err, ErrInvalidTransition) {
 		t.Errorf("a corrupt status must refuse actions: %v", err)
 	}
 }

@@ -21,8 +21,8 @@ func TestHostViewJSON(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("JSON:\n got %s\nwant %s", got, want)
 	}
-	stopping, err := Apply(r, ActionStop, t0)
-	if err != nil {
+	stopping := r
+	if err := stopping.Apply(ActionStop, t0); err != nil {
 		t.Fatal(err)
 	}
 	stopping.Deadline = t0.Add(15 * time.Minute)

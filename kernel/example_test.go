@@ -18,7 +18,8 @@ func ExampleModify() {
 		panic(err)
 	}
 	rec, err := kernel.Modify(ctx, s, "h1", func(cur hoststate.Record) (store.Write, error) {
-		next, err := hoststate.Apply(cur, hoststate.ActionStart, cur.Since)
+		next := cur
+		err := next.Apply(hoststate.ActionStart, cur.Since)
 		return store.Write{Record: next, Reason: "start"}, err
 	})
 	fmt.Println(rec.Status, rec.Version, err)

@@ -116,7 +116,8 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 	if call == nil {
 		return provider.ErrUnsupported // a control plane does not offer it: nothing written
 	}
-	next, err := hoststate.Apply(rec, a, f.clock.Now())
+	next := rec
+	err := next.Apply(a, f.clock.Now())
 	if err != nil {
 		return err
 	}
@@ -124,8 +125,8 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 		return err
 	}
 	if _, err = call(ctx, rec.Ref); err != nil && !provider.Transient(err) {
-		if failed, ferr := hoststate.Fail(next, err.Error(), f.clock.Now()); ferr == nil {
-			_, _ = f.store.Update(ctx, store.Write{Record: failed})
+		if next.Fail(err.Error(), f.clock.Now()) == nil {
+			_, _ = f.store.Update(ctx, store.Write{Record: next})
 		}
 	}
 	return err
@@ -287,8 +288,8 @@ func (s *conflictingStore) UpdateBatch(ctx context.Context, ws []store.Write) (s
 		if w.Record.ID == s.target && !s.fired {
 			s.fired = true
 			cur, _ := s.MemStore.Get(ctx, w.Record.ID)
-			if next, err := hoststate.Apply(cur, hoststate.ActionStop, s.f.clock.Now()); err == nil {
-				if _, err := s.MemStore.Update(ctx, store.Write{Record: next}); err != nil {
+			if cur.Apply(hoststate.ActionStop, s.f.clock.Now()) == nil {
+				if _, err := s.MemStore.Update(ctx, store.Write{Record: cur}); err != nil {
 					return store.BatchResult{}, err
 				}
 			}

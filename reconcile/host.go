@@ -20,7 +20,7 @@ func (r *Reconciler) ReconcileNow(ctx context.Context, id string) (hoststate.Cha
 	}
 	var ch hoststate.Change
 	if r.cfg.DryRun {
-		_, ch = hoststate.Observe(rec, o, r.cfg.Clock.Now(), ps.policy)
+		ch = rec.Observe(o, r.cfg.Clock.Now(), ps.policy) // rec is this call's copy
 	} else if _, ch, err = r.redecide(ctx, rec.ID, o, r.cfg.Clock.Now(), store.Fence{}); err != nil {
 		return ch, err
 	}
@@ -54,7 +54,8 @@ func (r *Reconciler) Check(ctx context.Context, id string) (CheckResult, error) 
 	if o.Err != nil {
 		return CheckResult{Record: rec, Observation: o}, fmt.Errorf("reconcile: probe %q: %w", id, o.Err)
 	}
-	_, ch := hoststate.Observe(rec, o, r.cfg.Clock.Now(), ps.policy)
+	decided := rec
+	ch := decided.Observe(o, r.cfg.Clock.Now(), ps.policy)
 	agrees := false
 	switch ch.Reason {
 	case hoststate.ReasonAgrees, hoststate.ReasonInProgress, hoststate.ReasonAwaitingAddress:
@@ -94,7 +95,8 @@ func (r *Reconciler) Heartbeat(ctx context.Context, id string) (bool, error) {
 	now := r.cfg.Clock.Now()
 	accepted := false
 	_, err := kernel.Modify(ctx, r.cfg.Store, id, func(cur hoststate.Record) (store.Write, error) {
-		next, ok := hoststate.Heartbeat(cur, now, r.cfg.Policy)
+		next := cur
+		ok := next.Heartbeat(now, r.cfg.Policy)
 		if accepted = ok; !ok {
 			return store.Write{}, kernel.ErrUnchanged
 		}

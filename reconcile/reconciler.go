@@ -383,14 +383,14 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 			rep.Errors++
 			r.cfg.Metrics.ProbeError(name)
 		}
-		var ch hoststate.Change
 		prev := *res.rec
 		if s, ok := r.shadow[prev.ID]; ok && s.Version == prev.Version {
 			prev = s
 		} else if ok {
 			delete(r.shadow, prev.ID) // written since: the store's record decides
 		}
-		*res.rec, ch = hoststate.Observe(prev, res.obs, now, ps.policy)
+		*res.rec = prev
+		ch := res.rec.Observe(res.obs, now, ps.policy)
 		unchanged[i] = hoststate.OnlyObservedAtDiffers(prev, *res.rec) && res.rec.ObservedAt.Sub(prev.ObservedAt) < maxLag
 		if ch.Reason.Held() {
 			rep.Held++
@@ -516,7 +516,8 @@ func (r *Reconciler) redecide(ctx context.Context, id string, o hoststate.Observ
 	var ch hoststate.Change
 	written, err := kernel.Modify(ctx, r.cfg.Store, id, func(cur hoststate.Record) (store.Write, error) {
 		var next hoststate.Record
-		next, ch = hoststate.Observe(cur, o, now, r.providers[cur.Provider].policyOr(r.cfg.Policy))
+		next = cur
+		ch = next.Observe(o, now, r.providers[cur.Provider].policyOr(r.cfg.Policy))
 		return store.Write{Record: next, Reason: ch.Reason.String(), Fence: fence}, nil
 	})
 	return written, ch, err

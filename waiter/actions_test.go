@@ -326,7 +326,8 @@ func TestCrashMidWaitRecovers(t *testing.T) {
 		}
 		// Before the deadline, the intermediate states hold the status.
 		o := e.cloud.Truth(fakes.GCP, h).Observation()
-		if r, ch := hoststate.Observe(stored, o, e.clock.Now(), hoststate.DefaultPolicy()); r.Status != hoststate.StatusDeprovisioning {
+		r := stored
+		if ch := r.Observe(o, e.clock.Now(), hoststate.DefaultPolicy()); r.Status != hoststate.StatusDeprovisioning {
 			t.Fatalf("before the deadline Observe moved it: %+v", ch)
 		}
 		settleLikeReconciler(t, e, "h", fakes.GCP, h, hoststate.StatusDeprovisioned)
@@ -346,7 +347,7 @@ func settleLikeReconciler(t *testing.T, e *env, id, kind string, h provider.Host
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec, _ = hoststate.Observe(rec, o, e.clock.Now(), hoststate.DefaultPolicy())
+		rec.Observe(o, e.clock.Now(), hoststate.DefaultPolicy())
 		e.clock.Advance(30 * time.Second)
 	}
 	if rec.Status != want {
@@ -475,7 +476,8 @@ func TestConcurrentWriterDuringWait(t *testing.T) {
 			wrote = true
 			cur := e.get("h")
 			o := e.cloud.Truth(fakes.GCP, h).Observation()
-			next, _ := hoststate.Observe(cur, o, now, hoststate.DefaultPolicy())
+			next := cur
+			next.Observe(o, now, hoststate.DefaultPolicy())
 			if _, err := e.store.Update(t.Context(), store.Write{Record: next}); err != nil {
 				t.Error(err)
 			}
@@ -501,7 +503,8 @@ func TestNewerActionSupersedes(t *testing.T) {
 			if !newer.ActionAt.IsZero() || now.Before(t0.Add(10*time.Second)) {
 				return
 			}
-			next, err := hoststate.Apply(e.get("h"), hoststate.ActionDeprovision, now)
+			next := e.get("h")
+			err := next.Apply(hoststate.ActionDeprovision, now)
 			if err != nil {
 				t.Error(err)
 				return

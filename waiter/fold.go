@@ -32,7 +32,8 @@ func (f *folder) decide(o hoststate.Observation, now time.Time) verdict {
 		f.recent = append(f.recent[:0], f.recent[1:]...)
 	}
 	f.recent = append(f.recent, timedObservation{o: o, at: now})
-	r, ch := hoststate.Observe(f.rec, o, now, f.policy)
+	r := f.rec
+	ch := r.Observe(o, now, f.policy)
 	f.rec = r
 	switch {
 	case r.InFlight():
@@ -50,7 +51,7 @@ func (f *folder) decide(o hoststate.Observation, now time.Time) verdict {
 // wrote since.
 func (f *folder) refold(base hoststate.Record) hoststate.Record {
 	for _, x := range f.recent {
-		base, _ = hoststate.Observe(base, x.o, x.at, f.policy)
+		base.Observe(x.o, x.at, f.policy)
 	}
 	return base
 }

@@ -166,8 +166,8 @@ func (a *Actions) begin(ctx context.Context, id string, act hoststate.Action) (*
 			return store.Write{}, err
 		}
 		now := a.clock.Now()
-		next, err := hoststate.Apply(cur, act, now)
-		if err != nil {
+		next := cur
+		if err := next.Apply(act, now); err != nil {
 			return store.Write{}, err
 		}
 		next.Deadline = now.Add(a.timeouts.of(act))
@@ -424,7 +424,8 @@ func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, sett
 // if this action is still the one in flight — and returns cause wrapped.
 func (r *run) fail(ctx context.Context, cause error) error {
 	return r.finish(ctx, cause, func(cur hoststate.Record) (hoststate.Record, error) {
-		return hoststate.Fail(cur, cause.Error(), r.a.clock.Now())
+		err := cur.Fail(cause.Error(), r.a.clock.Now())
+		return cur, err
 	})
 }
 

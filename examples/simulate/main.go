@@ -432,16 +432,16 @@ func userAction(ctx context.Context, st store.Store, cloud *fakes.Cloud, id stri
 		return // not offered to the user: nothing written
 	}
 	call := provider.ActionCall(p, a)
-	next, err := hoststate.Apply(cur, a, now)
-	if err != nil {
+	next := cur
+	if err = next.Apply(a, now); err != nil {
 		return
 	}
 	if next, err = st.Update(ctx, store.Write{Record: next}); err != nil || crash {
 		return
 	}
 	if _, err := call(ctx, cur.Ref); err != nil && !provider.Transient(err) {
-		if failed, ferr := hoststate.Fail(next, err.Error(), now); ferr == nil {
-			_, _ = st.Update(ctx, store.Write{Record: failed})
+		if next.Fail(err.Error(), now) == nil {
+			_, _ = st.Update(ctx, store.Write{Record: next})
 		}
 	}
 }

@@ -21,7 +21,8 @@ func TestApplyAgreesWithFSM(t *testing.T) {
 		a := rapid.SampledFrom(hoststate.Actions()).Draw(t, "action")
 		m := fsmview.New(s, nil)
 		fsmErr := m.Event(context.Background(), a.String())
-		got, err := hoststate.Apply(hoststate.Record{Status: s}, a, t0)
+		got := hoststate.Record{Status: s}
+		err := got.Apply(a, t0)
 		if (fsmErr == nil) != (err == nil) {
 			t.Fatalf("%v/%v: fsm err %v, Apply err %v", s, a, fsmErr, err)
 		}

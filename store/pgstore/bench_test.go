@@ -127,8 +127,8 @@ func BenchmarkQuietTick(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if next, ok := hoststate.Heartbeat(rec, clk.Now(), hoststate.Policy{}); ok {
-					ws = append(ws, store.Write{Record: next})
+				if rec.Heartbeat(clk.Now(), hoststate.Policy{}) {
+					ws = append(ws, store.Write{Record: rec})
 				}
 				if len(ws) == 1000 {
 					if _, err := s.UpdateBatch(ctx, ws); err != nil {

@@ -257,8 +257,8 @@ func TestReplicas(t *testing.T) {
 			if err != nil {
 				break
 			}
-			next, err := hoststate.Apply(cur, actions[rnd.IntN(len(actions))], clk.Now())
-			if err == nil {
+			next := cur
+			if err = next.Apply(actions[rnd.IntN(len(actions))], clk.Now()); err == nil {
 				if next, err = user.Update(ctx, store.Write{Record: next, Reason: "user"}); err == nil {
 					userWrites = append(userWrites, userWrite{id, next.Version, next.ActionSeq})
 					p := cloud.Provider(cur.Provider)
