@@ -132,27 +132,40 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 	return err
 }
 
+// TestListerCallsArePages: a tick costs a listing provider one call per
+// page, plus, on the first look at never-observed hosts, one probe per
+// host whose VM the listing leaves out (that absence would move the
+// record's status, and a listing may omit entries); once observed, only
+// the pages.
 func TestListerCallsArePages(t *testing.T) {
 	for _, tt := range []struct{ hosts, page int }{{1, 50}, {50, 50}, {51, 50}, {125, 10}} {
-		f := newFleet(t, 1, tt.hosts, tt.page, reconcile.Config{}, func(c *kernel.Config) { c.Burst = 10000 })
-		f.cloud.ResetCalls()
-		rep := f.tick()
-		want := (tt.hosts + tt.page - 1) / tt.page
-		total := 0
-		for _, k := range fakes.Kinds() {
-			// A provider without a Lister (self-host, whose probes cost no
-			// request) is probed host by host.
-			want := want
-			if _, lists := f.cloud.Provider(k).(provider.Lister); !lists {
-				want = tt.hosts
+		f := newFleet(t, 1, tt.hosts, tt.page, reconcile.Config{FullSweepEvery: 1}, func(c *kernel.Config) { c.Burst = 10000 })
+		pages := (tt.hosts + tt.page - 1) / tt.page
+		for tick, first := range []bool{true, false} {
+			f.cloud.ResetCalls()
+			rep := f.tick()
+			total := 0
+			for _, k := range fakes.Kinds() {
+				// A provider without a Lister (self-host, whose probes cost no
+				// request) is probed host by host.
+				want := tt.hosts
+				if _, lists := f.cloud.Provider(k).(provider.Lister); lists {
+					want = pages
+					for _, h := range f.hosts {
+						if first && h.Provider == k && f.cloud.Truth(k, h.Ref).VM == hoststate.VMAbsent {
+							want++
+						}
+					}
+				}
+				total += want
+				if got := f.cloud.Calls(k).Total(); got != want {
+					t.Errorf("%d hosts, page %d, %s, tick %d: %d calls %v, want %d", tt.hosts, tt.page, k, tick, got, f.cloud.Calls(k), want)
+				}
 			}
-			total += want
-			if got := f.cloud.Calls(k).Total(); got != want {
-				t.Errorf("%d hosts, page %d, %s: %d calls, want ceil(hosts/page) = %d", tt.hosts, tt.page, k, got, want)
+			if rep.ProviderCalls != total {
+				t.Errorf("tick %d: report counts %d calls, want %d", tick, rep.ProviderCalls, total)
 			}
-		}
-		if rep.ProviderCalls != total {
-			t.Errorf("report counts %d calls, want %d", rep.ProviderCalls, total)
+			f.clock.Advance(time.Minute)
 		}
 	}
 }
@@ -208,6 +221,37 @@ func TestPartialListingFlipsNothing(t *testing.T) {
 	for _, h := range f.hosts {
 		if h.Provider == fakes.GCP && f.get(h.ID).Status != hoststate.StatusRunning && f.cloud.Truth(fakes.GCP, h.Ref).VM == hoststate.VMRunning {
 			t.Errorf("%s flipped to %v on a partial listing", h.ID, f.get(h.ID).Status)
+		}
+	}
+}
+
+// TestPartialListingFlipsNoNeverObservedHost: a control plane adopts
+// hosts whose stored statuses the reconciler has never observed; listings
+// that keep omitting their entries move none of them, whatever the
+// record says (the absence is checked with the host's own probe).
+func TestPartialListingFlipsNoNeverObservedHost(t *testing.T) {
+	f := newFleet(t, 4, 8, 50, reconcile.Config{})
+	ctx := context.Background()
+	stored := map[string]hoststate.Status{}
+	for _, h := range f.hosts {
+		rec := f.get(h.ID)
+		if s, settled := f.cloud.Truth(h.Provider, h.Ref).Status(); settled {
+			rec.Status = s // what the control plane's own database says
+		}
+		if _, err := f.store.Update(ctx, store.Write{Record: rec}); err != nil {
+			t.Fatal(err)
+		}
+		stored[h.ID] = rec.Status
+	}
+	must(t, f.cloud.SetFaults("", fakes.Faults{PartialListRate: 1}))
+	for range 4 {
+		f.tick()
+		f.clock.Advance(2 * time.Minute)
+	}
+	for _, h := range f.hosts {
+		got := f.get(h.ID)
+		if want, settled := f.cloud.Truth(h.Provider, h.Ref).Status(); settled && got.Status != want {
+			t.Errorf("%s: stored %v, now %v, truth %v (listings omitted it)", h.ID, stored[h.ID], got.Status, want)
 		}
 	}
 }

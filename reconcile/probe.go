@@ -189,16 +189,19 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 	return out
 }
 
-// vanished reports whether a listing's observation says a VM or data
-// volume is gone that the record last saw: worth the provider's own
-// answer. For a host never observed, only a listed VM without its listed
-// volume is (a first sight of a missing VM is no news).
+// vanished reports whether a listing's observation rests a verdict on
+// what the listing left out, so it is worth the provider's own answer: a
+// VM or data volume missing that the record last saw, or, for a host never
+// observed, a missing one that would move the record's status (a listing
+// that omits a never-seen host's VM twice must not make it off).
 func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capabilities) bool {
-	seen := !rec.ObservedAt.IsZero()
-	vm := seen && o.VM == hoststate.VMAbsent && rec.Observed != hoststate.VMAbsent
-	vol := caps.SeparateVolume && o.Volume == hoststate.VolumeAbsent && rec.ObservedVolume != hoststate.VolumeAbsent &&
-		(seen || o.VM != hoststate.VMAbsent)
-	return vm || vol
+	vm := o.VM == hoststate.VMAbsent
+	vol := caps.SeparateVolume && o.Volume == hoststate.VolumeAbsent
+	if rec.ObservedAt.IsZero() {
+		s, ok := hoststate.Implied(o.VM, o.Volume)
+		return (vm || vol) && ok && s != rec.Status
+	}
+	return (vm && rec.Observed != hoststate.VMAbsent) || (vol && rec.ObservedVolume != hoststate.VolumeAbsent)
 }
 
 // fromListing builds a host's observation from a complete listing, matched
