@@ -343,8 +343,9 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		// A listing says where every VM of its scope is: observe every
 		// stored host it covers, off and deprovisioned ones too, at no
 		// extra call.
-		// (A full sweep has selected them all already.)
-		if !rep.FullSweep {
+		// (A full sweep, or the rest of one this provider owes, has
+		// selected them all already.)
+		if !rep.FullSweep && !ps.sweepDue {
 			mates, err := r.scopeMates(ctx, ps, hosts)
 			if err != nil {
 				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
@@ -550,12 +551,11 @@ func (r *Reconciler) holdsLease(ctx context.Context, ps *providerState) bool {
 // sweepsDue names the providers whose last full sweep did not complete.
 func (r *Reconciler) sweepsDue() []string {
 	var out []string
-	for name, ps := range r.providers {
-		if ps.sweepDue {
+	for _, name := range r.names {
+		if r.providers[name].sweepDue {
 			out = append(out, name)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
