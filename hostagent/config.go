@@ -125,9 +125,6 @@ func (c Config) withDefaults() (Config, *url.URL, error) {
 	if err := store.ValidID(c.HostID); err != nil {
 		return c, nil, fmt.Errorf("%w: HostID: %w", ErrInvalid, err)
 	}
-	if unroutable(c.HostID) {
-		return c, nil, fmt.Errorf("%w: HostID %q cannot be a URL path segment", ErrInvalid, c.HostID)
-	}
 	if c.Token == "" || len(c.Token) > MaxToken || strings.IndexFunc(c.Token, notTokenRune) >= 0 {
 		return c, nil, fmt.Errorf("%w: Token must be 1 to %d printable bytes without spaces", ErrInvalid, MaxToken)
 	}
@@ -208,12 +205,6 @@ func (c Config) parseBase() (*url.URL, error) {
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	return u, nil
 }
-
-// unroutable reports the host ids that no request path can carry to the
-// control plane's endpoints although a store holds them: "." and ".."
-// are dot segments that URL resolution removes, and a lone "/" makes the
-// path's empty segments that Go's ServeMux does not route.
-func unroutable(id string) bool { return id == "." || id == ".." || id == "/" }
 
 // notTokenRune reports a rune a bearer token cannot hold.
 func notTokenRune(r rune) bool { return r > unicode.MaxASCII || !unicode.IsPrint(r) || r == ' ' }

@@ -103,7 +103,8 @@ func TestDashboardEscapes(t *testing.T) {
 func TestPagingProperty(t *testing.T) {
 	reg := newEnv(t, envConfig{}).reg
 	rapid.Check(t, func(t *rapid.T) {
-		ids := rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z0-9/ é-]{1,12}`), 0, 30, rapid.ID).Draw(t, "ids")
+		valid := func(id string) bool { return store.ValidID(id) == nil }
+		ids := rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z0-9/ é-]{1,12}`).Filter(valid), 0, 30, rapid.ID).Draw(t, "ids")
 		limit := rapid.IntRange(1, 8).Draw(t, "limit")
 		mem := store.NewMemStore(store.MemConfig{})
 		for _, id := range ids {

@@ -2,13 +2,19 @@ package store
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/driftless/driftless/hoststate"
 )
 
 // ValidID returns an error matching ErrInvalidRecord unless id is a
-// storable host id: non-empty, valid UTF-8, at most MaxIDLen bytes.
+// storable host id: non-empty, valid UTF-8 without control characters, at
+// most MaxIDLen bytes, and addressable as one URL path segment — not "."
+// or ".." (dot segments URL resolution removes) nor "/" (a path of empty
+// segments a router does not route), so every stored host can be reached
+// through an HTTP API.
 func ValidID(id string) error {
 	switch {
 	case id == "":
@@ -17,6 +23,10 @@ func ValidID(id string) error {
 		return fmt.Errorf("%w: id of %d bytes (at most %d)", ErrInvalidRecord, len(id), MaxIDLen)
 	case !utf8.ValidString(id):
 		return fmt.Errorf("%w: id is not valid UTF-8", ErrInvalidRecord)
+	case strings.IndexFunc(id, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w: id holds a control character", ErrInvalidRecord)
+	case id == "." || id == ".." || id == "/":
+		return fmt.Errorf("%w: id %q is no URL path segment", ErrInvalidRecord, id)
 	}
 	return nil
 }

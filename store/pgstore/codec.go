@@ -56,9 +56,6 @@ func encode(rec hoststate.Record) (row, error) {
 	if err := store.ValidRecord(rec); err != nil {
 		return row{}, err
 	}
-	if strings.IndexByte(rec.ID, 0) >= 0 {
-		return row{}, fmt.Errorf("%w: id holds a NUL byte, which PostgreSQL text cannot", store.ErrInvalidRecord)
-	}
 	rec, err := storable(rec)
 	if err != nil {
 		return row{}, err

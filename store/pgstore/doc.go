@@ -35,8 +35,8 @@
 // # Text
 //
 // PostgreSQL text holds neither NUL nor invalid UTF-8: a record's strings
-// are stored with each such byte as U+FFFD (and returned so by Update); an
-// id holding a NUL is refused with store.ErrInvalidRecord.
+// are stored with each such byte as U+FFFD (and returned so by Update). Ids
+// hold neither: store.ValidID refuses them in every store.
 //
 // # Bad rows
 //

@@ -196,6 +196,11 @@ func (c suite) testInvalidRecords(t *testing.T, s store.Store) {
 		"empty id":     {Status: hoststate.StatusOff},
 		"long id":      {ID: string(make([]byte, store.MaxIDLen+1)), Status: hoststate.StatusOff},
 		"invalid utf8": {ID: "\xff\xfe", Status: hoststate.StatusOff},
+		"control char": {ID: "h\n1", Status: hoststate.StatusOff},
+		"NUL":          {ID: "h\x001", Status: hoststate.StatusOff},
+		"dot":          {ID: ".", Status: hoststate.StatusOff},
+		"dot dot":      {ID: "..", Status: hoststate.StatusOff},
+		"slash":        {ID: "/", Status: hoststate.StatusOff},
 		"bad status":   {ID: "h1", Status: hoststate.Status(200)},
 	}
 	for name, r := range bad {
