@@ -139,7 +139,8 @@ func detect(ctx context.Context, r io.ReaderAt, size int64, sample bool) (Detect
 		return Detection{}, Evidence{}, err
 	}
 	ev := Evidence{Size: size}
-	parts, err := readRegions(ctx, r, structuralRegions(size))
+	var rr regionReader
+	parts, err := rr.read(ctx, r, structuralRegions(size))
 	if err != nil {
 		return Detection{}, ev, err
 	}
@@ -165,7 +166,7 @@ func detect(ctx context.Context, r io.ReaderAt, size int64, sample bool) (Detect
 		for k := first; k <= min(first+sampleBatch-1, plan.count); k++ {
 			batch = append(batch, plan.sample(k))
 		}
-		parts, err := readRegions(ctx, r, batch)
+		parts, err := rr.read(ctx, r, batch)
 		if err != nil {
 			return Detection{}, ev, err
 		}

@@ -24,22 +24,34 @@ type part struct {
 	data   []byte
 }
 
-// readRegions reads every region from r, returning the parts in the order
-// of regions whatever order the reads finished in, so results do not depend
+// regionReader reads batches of regions into buffers it keeps: one slab
+// for all of a batch's data rather than one allocation per region, and the
+// same slab for every batch of a check, not a fresh one per batch.
+type regionReader struct {
+	slab  []byte
+	parts []part
+}
+
+// read reads every region from r, returning the parts in the order of
+// regions whatever order the reads finished in, so results do not depend
 // on scheduling. A read that stops at end of file is not an error: that
-// part of a short device is not there.
-func readRegions(ctx context.Context, r io.ReaderAt, regions []region) ([]part, error) {
+// part of a short device is not there. The parts are valid until the next
+// read.
+func (rr *regionReader) read(ctx context.Context, r io.ReaderAt, regions []region) ([]part, error) {
 	var total int64
 	for _, rg := range regions {
 		total += rg.n
 	}
-	// One allocation for the whole batch rather than one per region.
-	slab := make([]byte, total)
-	parts := make([]part, len(regions))
-	for i, rg := range regions {
-		parts[i] = part{region: rg, data: slab[:rg.n:rg.n]}
+	if int64(cap(rr.slab)) < total {
+		rr.slab = make([]byte, total)
+	}
+	slab := rr.slab[:total]
+	parts := rr.parts[:0]
+	for _, rg := range regions {
+		parts = append(parts, part{region: rg, data: slab[:rg.n:rg.n]})
 		slab = slab[rg.n:]
 	}
+	rr.parts = parts
 
 	var (
 		next     atomic.Int64
