@@ -65,34 +65,50 @@ func (b *budget) spend(now time.Time, k int) {
 	}
 }
 
+// scopeTally is one brake scope's count of a tick's decided changes and
+// what the guardrails made of it.
+type scopeTally struct {
+	scope                    string
+	hosts, flips, departures int
+	brake                    bool // too many anomalous flips: hold them all
+	room, spent              int  // the disruption budget's room and its use this tick
+	over                     bool // departures held for want of room
+}
+
 // hold decides, per scope, which of a provider's decided changes the
 // guardrails hold back this tick: every anomalous flip of a scope where
 // more than BrakeFraction (and at least BrakeMinHosts) of its observed
 // hosts would newly flip to off or deprovisioned, and the drift
 // departures beyond the scope's windowed disruption budget (the first
 // ones in host order go, the rest wait for room). It returns, per change,
-// whether it is held, and the scopes whose guardrails held any.
+// whether it is held, and the scopes whose guardrails held any. Its
+// tallies live in the provider's scratch, so a tick allocates no maps.
 func (r *Reconciler) hold(ps *providerState, results []result, changes []hoststate.Change, now time.Time) (held []bool, braked []string) {
-	type tally struct{ hosts, flips, departures int }
-	scopes := map[string]*tally{}
 	sc := &ps.scratch
-	scopeOf := grow(sc.scopeOf, len(results))
-	defer func() { clear(scopeOf); sc.scopeOf = scopeOf }()
-	var lastZone, lastRegion, lastScope string
+	if sc.tallyOf == nil {
+		sc.tallyOf = make(map[string]int)
+	}
+	clear(sc.tallyOf)
+	tallies := sc.tallies[:0]
+	scopeOf := grow(sc.scopeOf, len(results)) // index into tallies
+	sc.scopeOf = scopeOf
+	var lastZone, lastRegion string
+	last := -1
 	for i := range results {
-		// Hosts of one zone come together: build its scope's name once.
+		// Hosts of one zone come together: find its scope once.
 		ref := &results[i].rec.Ref
-		s := lastScope
-		if i == 0 || ref.Zone != lastZone || ref.Region != lastRegion {
-			s = brakeScope(*ref)
-			lastZone, lastRegion, lastScope = ref.Zone, ref.Region, s
+		if last < 0 || ref.Zone != lastZone || ref.Region != lastRegion {
+			s := brakeScope(*ref)
+			j, ok := sc.tallyOf[s]
+			if !ok {
+				j = len(tallies)
+				tallies = append(tallies, scopeTally{scope: s})
+				sc.tallyOf[s] = j
+			}
+			last, lastZone, lastRegion = j, ref.Zone, ref.Region
 		}
-		scopeOf[i] = s
-		t := scopes[s]
-		if t == nil {
-			t = &tally{}
-			scopes[s] = t
-		}
+		scopeOf[i] = last
+		t := &tallies[last]
 		t.hosts++
 		if anomalous(changes[i]) {
 			t.flips++
@@ -101,42 +117,39 @@ func (r *Reconciler) hold(ps *providerState, results []result, changes []hoststa
 			t.departures++
 		}
 	}
+	sc.tallies = tallies
 	held = grow(sc.held, len(results))
 	sc.held = held
-	brakes := map[string]bool{}
-	room := map[string]int{}
-	for s, t := range scopes {
-		if t.flips >= r.cfg.BrakeMinHosts && float64(t.flips) > r.cfg.BrakeFraction*float64(t.hosts) {
-			brakes[s] = true
-		}
+	for j := range tallies {
+		t := &tallies[j]
+		t.brake = t.flips >= r.cfg.BrakeMinHosts && float64(t.flips) > r.cfg.BrakeFraction*float64(t.hosts)
 		if t.departures > 0 {
-			b := ps.budgets[s]
+			b := ps.budgets[t.scope]
 			if b == nil {
 				b = &budget{}
-				ps.budgets[s] = b
+				ps.budgets[t.scope] = b
 			}
-			room[s] = b.room(now, t.hosts, r.cfg)
+			t.room = b.room(now, t.hosts, r.cfg)
 		}
 	}
-	spent := map[string]int{}
-	over := map[string]bool{}
 	for i, ch := range changes {
-		s := scopeOf[i]
+		t := &tallies[scopeOf[i]]
 		switch {
-		case brakes[s] && anomalous(ch):
+		case t.brake && anomalous(ch):
 			held[i] = true
-		case departure(ch) && spent[s] >= room[s]:
-			held[i], over[s] = true, true
+		case departure(ch) && t.spent >= t.room:
+			held[i], t.over = true, true
 		case departure(ch):
-			spent[s]++
+			t.spent++
 		}
 	}
-	for s, n := range spent {
-		ps.budgets[s].spend(now, n)
-	}
-	for s := range scopes {
-		if brakes[s] || over[s] {
-			braked = append(braked, ps.p.Name()+" "+s)
+	for j := range tallies {
+		t := &tallies[j]
+		if t.spent > 0 {
+			ps.budgets[t.scope].spend(now, t.spent)
+		}
+		if t.brake || t.over {
+			braked = append(braked, ps.p.Name()+" "+t.scope)
 		}
 	}
 	slices.Sort(braked)

@@ -45,7 +45,9 @@ type scratch struct {
 	changes   []hoststate.Change
 	unchanged []bool
 	held      []bool
-	scopeOf   []string
+	scopeOf   []int          // per result: its brake scope's index in tallies
+	tallyOf   map[string]int // brake scope → index in tallies
+	tallies   []scopeTally
 	writes    []store.Write
 	which     []int
 }
