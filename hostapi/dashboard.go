@@ -59,10 +59,7 @@ func (h *Handler) serveDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.cfg.Clock.Now()
-	data := HostList{Hosts: make([]Host, 0, len(recs)), Now: now}
-	for _, rec := range recs {
-		data.Hosts = append(data.Hosts, h.host(r.Context(), rec, now))
-	}
+	data := HostList{Hosts: h.hosts(r.Context(), recs, now), Now: now}
 	if len(recs) == MaxPage/2 {
 		data.Next = encodeCursor(recs[len(recs)-1].ID)
 	}

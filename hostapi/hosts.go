@@ -3,7 +3,6 @@ package hostapi
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,6 +60,23 @@ type HostDetail struct {
 
 // host returns the wire form of rec at now.
 func (h *Handler) host(ctx context.Context, rec hoststate.Record, now time.Time) Host {
+	return h.hosts(ctx, []hoststate.Record{rec}, now)[0]
+}
+
+// hosts returns the wire forms of recs at now, reading the connector
+// reports of those whose provider pushes them in one store call.
+func (h *Handler) hosts(ctx context.Context, recs []hoststate.Record, now time.Time) []Host {
+	reports := h.connectorReports(ctx, recs)
+	out := make([]Host, 0, len(recs))
+	for _, rec := range recs {
+		out = append(out, h.view(rec, reports, now))
+	}
+	return out
+}
+
+// view returns the wire form of rec at now, with its connector report
+// from reports.
+func (h *Handler) view(rec hoststate.Record, reports map[string]store.Report, now time.Time) Host {
 	v := hoststate.View(rec, now, h.cfg.Policy)
 	v.Offered = h.offered(rec)
 	v.Reason = h.scrub.text(v.Reason)
@@ -70,27 +86,33 @@ func (h *Handler) host(ctx context.Context, rec hoststate.Record, now time.Time)
 		p := rec.Pending
 		out.Pending, out.PendingCount = &p, rec.PendingCount
 	}
-	out.ConnectorReport = h.connectorReport(ctx, rec)
+	if r, ok := reports[rec.ID]; ok {
+		r.State, r.Address = h.scrub.text(r.State), h.scrub.text(r.Address)
+		out.ConnectorReport = &r
+	}
 	return out
 }
 
-// connectorReport is the stored connector report of rec, for a provider
-// that pushes reports; nil when there is none or it cannot be read (the
-// view is still worth showing without it).
-func (h *Handler) connectorReport(ctx context.Context, rec hoststate.Record) *store.Report {
-	p, err := h.cfg.Registry.Get(rec.Provider)
-	if err != nil || !p.Capabilities().PushReports {
-		return nil
-	}
-	r, err := h.cfg.Store.Report(ctx, rec.ID)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			h.log.Warn("hostapi: read connector report", "host", rec.ID, "error", h.scrub.text(err.Error()))
+// connectorReports reads the stored connector reports of the hosts in
+// recs whose provider pushes reports, in one store call; nil when none
+// does or they cannot be read (the views are still worth showing without
+// them).
+func (h *Handler) connectorReports(ctx context.Context, recs []hoststate.Record) map[string]store.Report {
+	var ids []string
+	for _, rec := range recs {
+		if p, err := h.cfg.Registry.Get(rec.Provider); err == nil && p.Capabilities().PushReports {
+			ids = append(ids, rec.ID)
 		}
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	r.State, r.Address = h.scrub.text(r.State), h.scrub.text(r.Address)
-	return &r
+	reports, err := store.Reports(ctx, h.cfg.Store, ids)
+	if err != nil {
+		h.log.Warn("hostapi: read connector reports", "hosts", len(ids), "error", h.scrub.text(err.Error()))
+		return nil
+	}
+	return reports
 }
 
 // offered returns the actions a UI may offer for rec, never nil (a JSON
@@ -183,14 +205,12 @@ func (h *Handler) listHosts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.cfg.Clock.Now()
-	out := HostList{Hosts: make([]Host, 0, min(len(recs), limit)), Now: now}
+	out := HostList{Now: now}
 	if len(recs) > limit {
 		recs = recs[:limit]
 		out.Next = encodeCursor(recs[len(recs)-1].ID)
 	}
-	for _, rec := range recs {
-		out.Hosts = append(out.Hosts, h.host(r.Context(), rec, now))
-	}
+	out.Hosts = h.hosts(r.Context(), recs, now)
 	h.reply(w, r, http.StatusOK, out)
 }
 

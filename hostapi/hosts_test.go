@@ -2,10 +2,12 @@ package hostapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -260,5 +262,66 @@ func TestConnectorReportInTheView(t *testing.T) {
 	e.do("GET", "/api/hosts/"+gcpRunning, "").decode(t, &g)
 	if g.Host.ConnectorReport != nil {
 		t.Errorf("a GCP host's view has a connector report: %+v", g.Host.ConnectorReport)
+	}
+}
+
+// reportCounter counts how a handler reads connector reports.
+type reportCounter struct {
+	*store.MemStore
+	one, many atomic.Int32
+}
+
+func (c *reportCounter) Report(ctx context.Context, id string) (store.Report, error) {
+	c.one.Add(1)
+	return c.MemStore.Report(ctx, id)
+}
+
+func (c *reportCounter) Reports(ctx context.Context, ids []string) (map[string]store.Report, error) {
+	c.many.Add(1)
+	return c.MemStore.Reports(ctx, ids)
+}
+
+// The host list and the dashboard read a page's connector reports in one
+// store call, not one per self-host, and each view carries its own.
+func TestHostListReadsReportsInOneCall(t *testing.T) {
+	counter := &reportCounter{}
+	e := newEnv(t, envConfig{
+		providers: func(c *fakes.Cloud) []provider.Provider {
+			return []provider.Provider{c.Provider(fakes.GCP), c.Provider(fakes.SelfHost)}
+		},
+		store: func(m *store.MemStore) store.Store { counter.MemStore = m; return counter },
+	})
+	ctx := context.Background()
+	want := map[string]string{}
+	for i := range 5 {
+		id := fmt.Sprintf("selfhost-%d", i)
+		if _, err := e.store.Update(ctx, store.Write{Record: hoststate.Record{ID: id, Provider: fakes.SelfHost, Ref: hostRef(fakes.SelfHost, id), Status: hoststate.StatusRunning}}); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			addr := fmt.Sprintf("192.0.2.%d", 10+i)
+			if _, err := e.store.PutReport(ctx, id, store.Report{State: "running", Address: addr}); err != nil {
+				t.Fatal(err)
+			}
+			want[id] = addr
+		}
+	}
+	var l wireList
+	e.do("GET", "/api/hosts", "").decode(t, &l)
+	got := map[string]string{}
+	for _, h := range l.Hosts {
+		if h.ConnectorReport != nil {
+			got[h.ID] = h.ConnectorReport.Address
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("connector reports in the list (-want +got):\n%s", diff)
+	}
+	if one, many := counter.one.Load(), counter.many.Load(); one != 0 || many != 1 {
+		t.Errorf("the list read reports with %d Report and %d Reports calls, want 0 and 1", one, many)
+	}
+	e.do("GET", "/", "")
+	if one, many := counter.one.Load(), counter.many.Load(); one != 0 || many != 2 {
+		t.Errorf("the dashboard read reports with %d Report and %d Reports calls (in all), want 0 and 2", one, many)
 	}
 }

@@ -426,6 +426,22 @@ func (s *MemStore) Report(ctx context.Context, id string) (Report, error) {
 	return r, nil
 }
 
+// Reports implements [ReportReader]: one read lock for every id.
+func (s *MemStore) Reports(ctx context.Context, ids []string) (map[string]Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Report, len(ids))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, id := range ids {
+		if r, ok := s.reports[id]; ok {
+			out[id] = r
+		}
+	}
+	return out, nil
+}
+
 // boundedID cuts id to MaxIDLen for messages.
 func boundedID(id string) string { return hoststate.Truncate(id, MaxIDLen) }
 

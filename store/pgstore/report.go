@@ -56,3 +56,40 @@ func (s *Store) Report(ctx context.Context, id string) (store.Report, error) {
 	r.At = utc(r.At)
 	return r, nil
 }
+
+// Reports implements store.ReportReader: one query for every id.
+func (s *Store) Reports(ctx context.Context, ids []string) (map[string]store.Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if storableText(id) && len(id) <= store.MaxIDLen {
+			keys = append(keys, id) // no other id has a row
+		}
+	}
+	out := make(map[string]store.Report, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, "SELECT host, state, address, at FROM "+s.t.reports+" WHERE host = ANY($1)", keys)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: reports of %d hosts: %w", len(keys), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id string
+			r  store.Report
+		)
+		if err := rows.Scan(&id, &r.State, &r.Address, &r.At); err != nil {
+			return nil, fmt.Errorf("pgstore: reports of %d hosts: %w", len(keys), err)
+		}
+		r.At = utc(r.At)
+		out[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: reports of %d hosts: %w", len(keys), err)
+	}
+	return out, nil
+}

@@ -641,6 +641,36 @@ func (c suite) testReports(t *testing.T, s store.Store) {
 	if _, err := s.PutReport(ctx, "h1", long); !errors.Is(err, store.ErrInvalidRecord) {
 		t.Fatalf("oversized report = %v, want ErrInvalidRecord", err)
 	}
+
+	// Many at once: the same reports as one Report call each, for hosts
+	// with one; hosts without one, unknown and unstorable ids are absent.
+	put(t, s, c.rec("h2"))
+	put(t, s, c.rec("h3"))
+	stored3, err := s.PutReport(ctx, "h3", store.Report{State: "stopped"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]store.Report{"h1": stored, "h3": stored3}
+	ids := []string{"h3", "h2", "nope", "h1", "h3", "\x00", "\xff"}
+	if rr, ok := s.(store.ReportReader); ok {
+		got, err := rr.Reports(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("Reports (-want +got):\n%s", diff)
+		}
+	}
+	all, err := store.Reports(ctx, s, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, all); diff != "" {
+		t.Fatalf("store.Reports (-want +got):\n%s", diff)
+	}
+	if got, err := store.Reports(ctx, s, nil); err != nil || len(got) != 0 {
+		t.Fatalf("store.Reports(none) = %v, %v", got, err)
+	}
 }
 
 func (c suite) testConcurrentWriters(t *testing.T, s store.Store) {
