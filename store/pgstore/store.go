@@ -117,30 +117,55 @@ func notFound(id string) error { return fmt.Errorf("%w: %q", store.ErrNotFound, 
 // keyset paging on id (id > After ORDER BY id LIMIT n). Rows that do not
 // decode are skipped and logged.
 func (s *Store) List(ctx context.Context, f store.Filter) ([]hoststate.Record, error) {
-	if err := ctx.Err(); err != nil {
+	out, err := s.AppendList(ctx, nil, f)
+	if err != nil {
 		return nil, err
 	}
-	var out []hoststate.Record
+	if out == nil {
+		out = []hoststate.Record{}
+	}
+	return out, nil
+}
+
+// AppendList implements store.Appender: List, appending to dst, so the
+// reconciler's full sweeps decode into one buffer they keep.
+func (s *Store) AppendList(ctx context.Context, dst []hoststate.Record, f store.Filter) ([]hoststate.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return dst, err
+	}
+	sql, args, ok, err := s.listSQL(f, f.Limit)
+	if err != nil || !ok {
+		return dst, err
+	}
+	return s.collect(ctx, "list", dst, f.Limit, sql, args, func(last scanned, left int) (string, []any, error) {
+		f.After = last.id
+		sql, args, _, err := s.listSQL(f, left)
+		return sql, args, err
+	})
+}
+
+// collect appends to dst the rows of a host select of at most limit rows
+// (all when limit <= 0). Rows that do not decode are skipped and logged;
+// as a skipped row must not shorten the answer (a short page ends a paged
+// sweep, store.All), it then reads on with the query after returns for
+// the last row seen and the rows still wanted. On an error dst is returned
+// as it came.
+func (s *Store) collect(ctx context.Context, what string, dst []hoststate.Record, limit int, sql string, args []any,
+	after func(last scanned, left int) (string, []any, error)) ([]hoststate.Record, error) {
+	start := len(dst)
 	for {
-		want := f.Limit - len(out)
-		sql, args, ok, err := s.listSQL(f, want)
-		if err != nil || !ok {
-			return []hoststate.Record{}, err
-		}
-		page, err := s.query(ctx, "list", sql, args...)
+		want := limit - (len(dst) - start)
+		p, err := s.query(ctx, what, dst, sql, args...)
 		if err != nil {
-			return nil, err
+			return dst[:start], err
 		}
-		out = append(out, page.recs...)
-		// A skipped row must not shorten a page: a short page ends a paged
-		// sweep (store.All). Read on after the last row seen.
-		if f.Limit <= 0 || page.skipped == 0 || page.scanned < want {
-			if out == nil {
-				out = []hoststate.Record{}
-			}
-			return out, nil
+		dst = p.recs
+		if limit <= 0 || p.skipped == 0 || p.scanned < want {
+			return dst, nil
 		}
-		f.After = page.last.id
+		if sql, args, err = after(p.last, limit-(len(dst)-start)); err != nil {
+			return dst[:start], err
+		}
 	}
 }
 
@@ -211,27 +236,18 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]hoststate.
 		return nil, err
 	}
 	at := dbTime(now.Truncate(precision))
-	sql := dueSQL(s.t.hosts)
-	args := []any{at, limitArg(limit)}
-	var out []hoststate.Record
-	for {
-		want := limit - len(out)
-		page, err := s.query(ctx, "due", sql, args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.recs...)
-		if limit <= 0 || page.skipped == 0 || page.scanned < want {
-			if out == nil {
-				out = []hoststate.Record{}
-			}
-			return out, nil
-		}
-		// Refill what skipped rows took, after the last row seen.
-		sql = "SELECT " + hostColumns + " FROM " + s.t.hosts +
-			" WHERE next_check <= $1 AND (next_check, id) > ($2, $3) ORDER BY next_check, id LIMIT $4"
-		args = []any{at, page.last.nextCheck, page.last.id, limitArg(limit - len(out))}
+	out, err := s.collect(ctx, "due", nil, limit, dueSQL(s.t.hosts), []any{at, limitArg(limit)}, func(last scanned, left int) (string, []any, error) {
+		return "SELECT " + hostColumns + " FROM " + s.t.hosts +
+				" WHERE next_check <= $1 AND (next_check, id) > ($2, $3) ORDER BY next_check, id LIMIT $4",
+			[]any{at, last.nextCheck, last.id, limitArg(left)}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	if out == nil {
+		out = []hoststate.Record{}
+	}
+	return out, nil
 }
 
 // dueSQL is Due's query on the hosts table: $1 the time, $2 the limit.
@@ -250,15 +266,15 @@ func limitArg(n int) *int64 {
 
 // page is what one host select read.
 type page struct {
-	recs             []hoststate.Record
+	recs             []hoststate.Record // the caller's records with this page's appended
 	scanned, skipped int
 	last             scanned // the last row read, decoded or not
 }
 
-// query runs a host select and decodes its rows, skipping (and logging)
-// the ones that do not decode.
-func (s *Store) query(ctx context.Context, what string, sql string, args ...any) (page, error) {
-	var p page
+// query runs a host select and appends its rows to dst, skipping (and
+// logging) the ones that do not decode.
+func (s *Store) query(ctx context.Context, what string, dst []hoststate.Record, sql string, args ...any) (page, error) {
+	p := page{recs: dst}
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return p, fmt.Errorf("pgstore: %s: %w", what, err)
