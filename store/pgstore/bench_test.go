@@ -88,8 +88,8 @@ func vacuum(b *testing.B, pool *pgxpool.Pool) {
 
 // BenchmarkTick is one full-sweep reconcile tick over pgstore on the
 // local server: every host listed (one List), observed through the
-// simulated cloud, decided and written — today with one fenced Update per
-// host, the reconciler's write path.
+// simulated cloud, decided and written the reconciler's way: one fenced
+// UpdateBatch per batch of changed decisions, nothing for the unchanged.
 func BenchmarkTick(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
@@ -108,8 +108,8 @@ func BenchmarkTick(b *testing.B) {
 }
 
 // BenchmarkQuietTick is a tick with nothing due: every host settled,
-// running ones heard from, so the reconciler's four selections (by index)
-// return nothing.
+// running ones heard from, so the reconciler's one selection (Store.Due,
+// an index range scan) returns nothing.
 func BenchmarkQuietTick(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
