@@ -130,16 +130,9 @@ func describe(o hoststate.Observation) string {
 	return s
 }
 
-// Internal signals, never returned to callers.
-var (
-	// errHeldBack: the waiter did not call the provider, to stay within
-	// the limits it shares with the reconciler (a backoff, an empty token
-	// bucket). It travels inside a *provider.RateLimitError carrying the
-	// wait, so the probing loop pauses exactly that long.
-	errHeldBack = errors.New("waiter: call held back by the provider's shared limits")
-	// errSettledElsewhere and errKeepWaiting end a commit without a
-	// write: another writer confirmed the same outcome, or the fresh
-	// record needs more observations.
-	errSettledElsewhere = errors.New("waiter: settled by another writer")
-	errKeepWaiting      = errors.New("waiter: outcome needs more observations")
-)
+// errHeldBack is an internal signal, never returned to callers: the
+// waiter did not call the provider, to stay within the limits it shares
+// with the reconciler (a backoff, an empty token bucket). It travels
+// inside a *provider.RateLimitError carrying the wait, so the probing loop
+// pauses exactly that long.
+var errHeldBack = errors.New("waiter: call held back by the provider's shared limits")

@@ -385,7 +385,7 @@ func (r *run) settle(ctx context.Context, op provider.Operation) (hoststate.Reco
 // settled is false and the caller keeps waiting from that record.
 func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, settled bool, err error) {
 	first := true
-	var stop error // ends the loop without writing: superseded, or settled by another writer
+	keepWaiting := false // the fresh record needs more observations: nothing written
 	written, err := kernel.ModifyFrom(ctx, r.a.store, r.rec, func(cur hoststate.Record) (store.Write, error) {
 		if first {
 			first = false
@@ -393,8 +393,8 @@ func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, sett
 		}
 		if !sameAction(cur, r.rec) || !cur.InFlight() {
 			if sameAction(cur, r.rec) && cur.Status == f.want {
-				// The reconciler confirmed the same outcome first.
-				stop = errSettledElsewhere
+				// The reconciler confirmed the same outcome first:
+				// settled, with nothing to write.
 				return store.Write{}, kernel.ErrUnchanged
 			}
 			return store.Write{}, fmt.Errorf("%w: %s %q is now %s (last action %s)", ErrSuperseded, r.act, hoststate.Truncate(r.rec.ID, hoststate.MaxQuoted), cur.Status, cur.LastAction)
@@ -402,7 +402,7 @@ func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, sett
 		next := f.refold(cur)
 		if next.InFlight() {
 			f.rec = next
-			stop = errKeepWaiting
+			keepWaiting = true
 			return store.Write{}, kernel.ErrUnchanged
 		}
 		return store.Write{Record: next, Reason: r.act.String()}, nil
@@ -412,12 +412,8 @@ func (r *run) commit(ctx context.Context, f *folder) (rec hoststate.Record, sett
 		return written, false, err
 	case err != nil:
 		return r.rec, false, fmt.Errorf("waiter: %s %q: write %s: %w", r.act, hoststate.Truncate(r.rec.ID, hoststate.MaxQuoted), f.rec.Status, err)
-	case stop == errSettledElsewhere:
-		return written, true, nil
-	case stop == errKeepWaiting:
-		return written, false, nil
 	}
-	return written, true, nil
+	return written, !keepWaiting, nil
 }
 
 // fail records a definitive provider failure with hoststate.Fail — only
