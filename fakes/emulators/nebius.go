@@ -481,6 +481,26 @@ func (n *Nebius) bootDisk(id string) (nebius.Disk, bool) {
 	return d, ok
 }
 
+// bootDisks returns the boot disks Create made in project parent, each
+// attached to the instance created with it while that instance lives.
+func (n *Nebius) bootDisks(parent string) []nebius.Disk {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []nebius.Disk
+	for _, d := range n.boot {
+		if d.ParentID != parent {
+			continue
+		}
+		for vmID, b := range n.bootOf {
+			if _, live := n.cloud.RawVMByID(fakes.Nebius, vmID); live && b == d.ID {
+				d.AttachedTo = vmID
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
 // Create implements nebius.DiskService: a boot disk, READY at once.
 func (s nebiusDisks) Create(ctx context.Context, req nebius.CreateDiskRequest) (nebius.Operation, error) {
 	if err := s.n.call(ctx, NebiusDiskCreate); errors.Is(err, errCorrupt) {
@@ -530,17 +550,18 @@ func (s nebiusDisks) List(ctx context.Context, req nebius.ListRequest) (nebius.D
 	} else if err != nil {
 		return nebius.DiskPage{}, err
 	}
-	var vols []fakes.RawVolume
+	// Every disk of the project, data and boot disks alike, by id.
+	var disks []nebius.Disk
 	for _, v := range s.n.cloud.RawVolumes(fakes.Nebius, "") {
-		if v.Project == req.ParentID && !s.n.cloud.DropListEntry(fakes.Nebius) {
-			vols = append(vols, v)
+		if v.Project == req.ParentID {
+			disks = append(disks, s.diskOf(v))
 		}
 	}
-	page, next := pageAfter(vols, func(v fakes.RawVolume) string { return v.Volume }, req.PageToken, req.PageSize)
-	out := nebius.DiskPage{NextPageToken: next}
-	for _, v := range page {
-		out.Items = append(out.Items, s.diskOf(v))
-	}
+	disks = append(disks, s.n.bootDisks(req.ParentID)...)
+	slices.SortFunc(disks, func(a, b nebius.Disk) int { return strings.Compare(a.ID, b.ID) })
+	disks = slices.DeleteFunc(disks, func(nebius.Disk) bool { return s.n.cloud.DropListEntry(fakes.Nebius) })
+	page, next := pageAfter(disks, func(d nebius.Disk) string { return d.ID }, req.PageToken, req.PageSize)
+	out := nebius.DiskPage{Items: page, NextPageToken: next}
 	if corrupt {
 		out.Items = append(out.Items, nebius.Disk{Name: "corrupt"})
 	}

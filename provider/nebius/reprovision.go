@@ -2,9 +2,13 @@ package nebius
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"google.golang.org/grpc/codes"
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
@@ -20,7 +24,10 @@ import (
 // creates a new boot disk from the launch spec's image family, and
 // creates the instance from the launch spec with the boot disk and the
 // same data disk attached (a new instance id). An instance already gone
-// (an interrupted reprovision) is simply created. Without a launch spec,
+// (an interrupted reprovision) is simply created; a resend of the same
+// action (provider.WithRequestID) names its boot disk alike, so it reuses
+// the unattached boot disk a cut-short attempt made instead of leaving it
+// behind. Without a launch spec,
 // or for a host referenced by id, nothing is sent (provider.ErrUnsupported).
 func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provider.Operation, error) {
 	if err := p.Validate(host); err != nil {
@@ -80,7 +87,11 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 			})
 		}
 	}
-	var boot *operation
+	var (
+		boot   *operation // the boot disk's create, when this attempt made it
+		bootID string     // the boot disk an earlier attempt made, when reused
+	)
+	name := bootDiskName(host.Instance, provider.RequestID(ctx), p.cfg.Clock.Now())
 	size := spec.BootDiskGiB
 	if size == 0 {
 		size = DefaultBootDiskGiB
@@ -88,15 +99,21 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 	labels := provider.OwnershipLabels(host)
 	steps = append(steps,
 		func(ctx context.Context) (provider.Operation, error) {
-			name := fmt.Sprintf("%s-boot-%x", host.Instance, p.cfg.Clock.Now().UnixNano())
 			op, err := p.act(ctx, host, "create boot disk "+name, func() (Operation, error) {
 				return p.disks.Create(ctx, CreateDiskRequest{ParentID: host.Project, Name: name, Labels: labels, SizeGiB: size, ImageFamily: spec.Image})
 			})
+			if st, ok := grpcStatus(err); ok && st.Code() == codes.AlreadyExists {
+				d, err := p.leftoverBootDisk(ctx, host, name)
+				bootID = d.ID
+				return nil, err
+			}
 			boot = op
 			return asOp(op, err)
 		},
 		func(ctx context.Context) (provider.Operation, error) {
-			bootID := boot.op.ResourceID()
+			if bootID == "" {
+				bootID = boot.op.ResourceID()
+			}
 			if checkID("boot disk", bootID) != nil {
 				return nil, &callError{"create boot disk", provider.ErrBadResponse, errors.New("the operation names no disk")}
 			}
@@ -108,4 +125,52 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 			}))
 		})
 	return provider.Steps("reprovision "+host.Instance, first, steps...), nil
+}
+
+// bootDiskName names the boot disk a reprovision creates. With a request
+// id, the same on every resend of one action, it is the same on every
+// resend, so a resend finds the disk a cut-short attempt made; without
+// one it is unique per send.
+func bootDiskName(instance, requestID string, now time.Time) string {
+	if requestID == "" {
+		return fmt.Sprintf("%s-boot-%x", instance, now.UnixNano())
+	}
+	sum := sha256.Sum256([]byte(requestID))
+	return fmt.Sprintf("%s-boot-%x", instance, sum[:8])
+}
+
+// leftoverBootDisk finds the boot disk named name that an earlier attempt
+// of this reprovision created (DiskService.Create answered AlreadyExists),
+// by listing the project's disks. It is reused only while no instance
+// holds it; one that does is provider.ErrConflict, as is a disk of that
+// name the listing does not show.
+func (p *Provider) leftoverBootDisk(ctx context.Context, host provider.Host, name string) (Disk, error) {
+	call := "find boot disk " + name
+	token := ""
+	for {
+		page, err := p.disks.List(ctx, ListRequest{ParentID: host.Project, PageSize: p.cfg.PageSize, PageToken: token})
+		if err != nil {
+			return Disk{}, classify(call, err)
+		}
+		for _, d := range page.Items {
+			if d.Name != name {
+				continue
+			}
+			if err := checkID("boot disk", d.ID); err != nil {
+				return Disk{}, &callError{call, provider.ErrBadResponse, err}
+			}
+			if d.AttachedTo != "" || d.ManagedBy != "" {
+				return Disk{}, fmt.Errorf("%s: reprovision %s: the boot disk %s of an earlier attempt is held by instance %s: %w",
+					Name, quote(host.Instance), quote(name), quote(d.AttachedTo+d.ManagedBy), provider.ErrConflict)
+			}
+			return d, nil
+		}
+		if page.NextPageToken == "" {
+			return Disk{}, fmt.Errorf("%s: reprovision %s: a boot disk named %s exists but is not listed: %w", Name, quote(host.Instance), quote(name), provider.ErrConflict)
+		}
+		if page.NextPageToken == token {
+			return Disk{}, &callError{call, provider.ErrBadResponse, errors.New("listing repeated its page token")}
+		}
+		token = page.NextPageToken
+	}
 }

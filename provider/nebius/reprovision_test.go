@@ -3,10 +3,15 @@ package nebius_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/driftless/driftless/fakes"
+	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/provider"
+	"github.com/driftless/driftless/provider/nebius"
+	"google.golang.org/grpc/codes"
 )
 
 // TestReprovisionWhileTheInstanceGoes: a reprovision sent again while the
@@ -37,5 +42,64 @@ func TestReprovisionWhileTheInstanceGoes(t *testing.T) {
 				t.Errorf("reprovision of a %s instance: %v (transient %v), want a conflict, transient %v", tc.raw, err, provider.Transient(err), tc.transient)
 			}
 		})
+	}
+}
+
+// TestResentReprovisionReusesItsBootDisk: a reprovision cut short after it
+// made the new boot disk (the instance create failed transiently) and
+// sent again with the same request id, as the waiter resends, reuses that
+// disk: the project ends with one boot disk, the new instance's, none
+// left behind. Without a request id each send names a disk of its own.
+func TestResentReprovisionReusesItsBootDisk(t *testing.T) {
+	e, p := newNamedEnv(t)
+	ctx := provider.WithRequestID(context.Background(), "host-1/7")
+	e.emu.Fake().InjectFault(emulators.GRPCFault{Method: emulators.NebiusInstanceCreate, Code: codes.Unavailable, Count: 1})
+	op, err := p.Reprovision(ctx, named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, e.clock, op); !provider.Transient(err) {
+		t.Fatalf("the cut-short reprovision ended with %v, want a transient error", err)
+	}
+	if got := bootDisks(t, e); len(got) != 1 || got[0].AttachedTo != "" {
+		t.Fatalf("after the cut: boot disks %+v, want one, unattached", got)
+	}
+	e.clock.Advance(time.Minute) // the waiter resends after a pause
+	op, err = p.Reprovision(ctx, named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, e.clock, op); err != nil {
+		t.Fatal(err)
+	}
+	vm, ok := e.cloud.RawVM(fakes.Nebius, named.Instance)
+	got := bootDisks(t, e)
+	if !ok || len(got) != 1 || got[0].AttachedTo != vm.ID {
+		t.Fatalf("after the resend: boot disks %+v, instance %q; want one, the instance's", got, vm.ID)
+	}
+	if n := e.cloud.Calls(fakes.Nebius)[emulators.NebiusDiskCreate]; n != 2 {
+		t.Errorf("%d boot disk creates, want 2 (the second answered AlreadyExists)", n)
+	}
+}
+
+// bootDisks lists the boot disks reprovisions of named made (the project
+// holds other hosts' disks too).
+func bootDisks(t *testing.T, e *grpcEnv) []nebius.Disk {
+	t.Helper()
+	var out []nebius.Disk
+	token := ""
+	for {
+		page, err := e.client.Disks().List(context.Background(), nebius.ListRequest{ParentID: named.Project, PageToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range page.Items {
+			if strings.HasPrefix(d.Name, named.Instance+"-boot-") {
+				out = append(out, d)
+			}
+		}
+		if token = page.NextPageToken; token == "" {
+			return out
+		}
 	}
 }
