@@ -30,6 +30,16 @@ type observations struct {
 	transient error // the last rate-limit/5xx/timeout error, for backoff
 }
 
+// merge adds b's observations to o's.
+func (o *observations) merge(b observations) {
+	o.results = append(o.results, b.results...)
+	o.deferred = append(o.deferred, b.deferred...)
+	o.calls += b.calls
+	if b.transient != nil {
+		o.transient = b.transient
+	}
+}
+
 // scratch holds one provider's buffers, reused from tick to tick so a
 // sweep allocates nothing per host: the tick's hosts, the listing's maps
 // (cleared per scope, their buckets kept), the results and decisions.
@@ -37,8 +47,13 @@ type scratch struct {
 	hosts     []*hoststate.Record
 	todo      []*hoststate.Record // the hosts probed one by one
 	sent      []bool
-	byScope   map[string][]int // scope → indexes into hosts
-	scopes    []string         // scopes in the order first met
+	probes    []result            // probeEach's results
+	toList    []*hoststate.Record // splitByCost's hosts to list
+	toProbe   []*hoststate.Record // splitByCost's hosts to probe one by one
+	dueIn     map[string]int      // due hosts per scope this tick
+	pagesOf   map[string]int      // scope → pages its last complete listing took
+	byScope   map[string][]int    // scope → indexes into hosts
+	scopes    []string            // scopes in the order first met
 	vms       map[listKey]provider.ListedVM
 	vols      map[listKey]provider.ListedVolume
 	results   []result
@@ -100,6 +115,9 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 	caps := ps.p.Capabilities()
 	name := ps.p.Name()
 	halted := false // a rate limit stops the provider for the rest of the tick
+	if sc.pagesOf == nil {
+		sc.pagesOf = make(map[string]int)
+	}
 	for _, scope := range scopes {
 		members := sc.byScope[scope]
 		if halted {
@@ -115,12 +133,14 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 		token := ""
 		var failed error
 		limited := false
+		pages := 0
 		for {
 			if !ps.p.Allow(now) {
 				limited = true
 				break
 			}
 			out.calls++
+			pages++
 			r.cfg.Metrics.ProviderCall(name, "ListPage")
 			page, err := ps.p.ListPage(ctx, scope, token)
 			if err != nil {
@@ -185,6 +205,10 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 			}
 			out.results = append(out.results, result{hosts[i], o})
 		}
+		sc.pagesOf[scope] = pages
+	}
+	if len(sc.pagesOf) > 4*len(scopes)+16 {
+		clear(sc.pagesOf) // scopes went away: relearn the rest
 	}
 	clear(sc.vms) // keep no listing alive until the next tick
 	clear(sc.vols)
@@ -234,6 +258,34 @@ func fromListing(ref provider.Host, caps provider.Capabilities, zoned bool, vms 
 	return o
 }
 
+// splitByCost splits a tick's hosts of a listing provider into those to
+// list and those to probe one by one: the hosts of a scope with fewer due
+// hosts than the pages its last complete listing took are probed (fewer
+// calls, each a direct answer); the others are listed, which observes
+// their scope mates too at no more calls. A scope never listed is listed,
+// to learn its size.
+func (ps *providerState) splitByCost(hosts []*hoststate.Record) (toList, toProbe []*hoststate.Record) {
+	sc := &ps.scratch
+	if sc.dueIn == nil {
+		sc.dueIn = make(map[string]int)
+	}
+	clear(sc.dueIn)
+	for _, h := range hosts {
+		sc.dueIn[ps.p.Scope(h.Ref)]++
+	}
+	toList, toProbe = sc.toList[:0], sc.toProbe[:0]
+	for _, h := range hosts {
+		s := ps.p.Scope(h.Ref)
+		if pages, ok := sc.pagesOf[s]; ok && sc.dueIn[s] < pages {
+			toProbe = append(toProbe, h)
+		} else {
+			toList = append(toList, h)
+		}
+	}
+	sc.toList, sc.toProbe = toList, toProbe
+	return toList, toProbe
+}
+
 // probeEach probes hosts one call each, on at most Concurrency workers.
 func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []*hoststate.Record, now time.Time) observations {
 	var out observations
@@ -247,7 +299,7 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []*
 			out.deferred = append(out.deferred, h)
 		}
 	}
-	results := grow(sc.results, len(todo))
+	results := grow(sc.probes, len(todo))
 	sent := grow(sc.sent, len(todo))
 	var (
 		halted atomic.Bool  // a rate limit stops the provider for the rest of the tick
@@ -288,7 +340,7 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []*
 		out.results = append(out.results, res)
 	}
 	clear(todo)
-	sc.results, sc.todo, sc.sent = results, todo[:0], sent
+	sc.probes, sc.todo, sc.sent = results, todo[:0], sent
 	return out
 }
 

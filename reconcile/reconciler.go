@@ -340,21 +340,35 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 
 	var obs observations
 	if ps.p.CanList() {
-		// A listing says where every VM of its scope is: observe every
-		// stored host it covers, off and deprovisioned ones too, at no
-		// extra call.
-		// (A full sweep, or the rest of one this provider owes, has
-		// selected them all already.)
+		var single observations
+		// Between sweeps, a scope with fewer due hosts than its last
+		// listing took pages is probed host by host: fewer calls, each a
+		// direct answer. (A full sweep, or the rest of one this provider
+		// owes, lists every scope.)
 		if !rep.FullSweep && !ps.sweepDue {
-			mates, err := r.scopeMates(ctx, ps, hosts)
-			if err != nil {
-				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
+			var each []*hoststate.Record
+			hosts, each = ps.splitByCost(hosts)
+			if len(each) > 0 {
+				single = r.probeEach(ctx, ps, each, now)
 			}
-			for i := range mates {
-				hosts = append(hosts, &mates[i])
+			// A listing says where every VM of its scope is: observe
+			// every stored host it covers, off and deprovisioned ones
+			// too, at no extra call.
+			if len(hosts) > 0 {
+				mates, err := r.scopeMates(ctx, ps, hosts)
+				if err != nil {
+					r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "reading the listed scopes' other hosts failed", slog.String("provider", name), slog.Any("err", err))
+				}
+				for i := range mates {
+					hosts = append(hosts, &mates[i])
+				}
 			}
 		}
-		obs = r.list(ctx, ps, hosts, now)
+		if len(hosts) > 0 {
+			obs = r.list(ctx, ps, hosts, now)
+		}
+		obs.merge(single)
+		ps.scratch.results = obs.results
 	} else {
 		obs = r.probeEach(ctx, ps, hosts, now)
 	}

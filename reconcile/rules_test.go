@@ -12,6 +12,7 @@ import (
 	"github.com/driftless/driftless/clock/clocktest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hoststate"
+	"github.com/driftless/driftless/kernel"
 	"github.com/driftless/driftless/provider"
 	"github.com/driftless/driftless/reconcile"
 	"github.com/driftless/driftless/store"
@@ -356,5 +357,64 @@ func TestRateLimitedAbsenceProbeStopsTheTick(t *testing.T) {
 	rep = z.tick()
 	if len(rep.BackedOff) == 0 || probes > 2 {
 		t.Errorf("next tick: backed off %v, %d probes in all; want the provider backed off, with at most its one half-open probe", rep.BackedOff, probes)
+	}
+}
+
+// Between sweeps, a listing provider's scope costs the cheaper of its
+// listing and its due hosts' probes: one due host of a scope whose listing
+// takes several pages is probed alone; as many due hosts as pages list the
+// scope.
+func TestDueHostsCostNoMoreThanTheirScopesListing(t *testing.T) {
+	ctx := context.Background()
+	clk := clocktest.New(t0)
+	cloud := fakes.NewCloud(clk, 1, fakes.WithPageSize(5))
+	st := store.NewMemStore(store.MemConfig{})
+	var ids []string
+	for i := range 20 {
+		h := provider.Host{Project: "proj", Zone: "zone-a", Instance: fmt.Sprintf("vm-%02d", i), Volume: fmt.Sprintf("vm-%02d-data", i)}
+		must(t, cloud.AddHost(fakes.GCP, h, true))
+		_, err := st.Update(ctx, store.Write{Record: hoststate.Record{ID: h.Instance, Provider: fakes.GCP, Ref: h}})
+		must(t, err)
+		ids = append(ids, h.Instance)
+	}
+	rec, err := reconcile.New(reconcile.Config{Store: st, Clock: clk, Providers: []provider.Provider{cloud.Provider(fakes.GCP)}, FullSweepEvery: 1000})
+	must(t, err)
+	if rep, err := rec.RunOnce(ctx); err != nil || !rep.FullSweep {
+		t.Fatalf("first tick: %+v, %v", rep, err)
+	}
+	pages := cloud.Calls(fakes.GCP)[fakes.MethodListPage]
+	if pages < 3 {
+		t.Fatalf("setup: the scope's listing took %d pages", pages)
+	}
+	// The daemons of all but the first due hosts heartbeat: only those
+	// are due.
+	beat := func(due int) {
+		for _, id := range ids[due:] {
+			_, err := kernel.Modify(ctx, st, id, func(cur hoststate.Record) (store.Write, error) {
+				if !cur.Heartbeat(clk.Now(), hoststate.Policy{}) {
+					t.Fatalf("%s is %s", id, cur.Status)
+				}
+				return store.Write{Record: cur}, nil
+			})
+			must(t, err)
+		}
+	}
+	for _, tc := range []struct {
+		due           int
+		probes, lists int
+	}{
+		{1, 1, 0},
+		{pages - 1, pages - 1, 0},
+		{pages, 0, pages},
+	} {
+		clk.Advance(3 * time.Minute) // every earlier heartbeat is stale now
+		beat(tc.due)
+		cloud.ResetCalls()
+		rep, err := rec.RunOnce(ctx)
+		must(t, err)
+		got := cloud.Calls(fakes.GCP)
+		if got[fakes.MethodProbe] != tc.probes || got[fakes.MethodListPage] != tc.lists || rep.Selected != tc.due {
+			t.Errorf("%d due of %d pages: selected %d, calls %v; want %d probes, %d listing pages", tc.due, pages, rep.Selected, got, tc.probes, tc.lists)
+		}
 	}
 }
