@@ -145,3 +145,43 @@ func BenchmarkQuietTick(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFewDueTick is a tick of a settled fleet where one host per
+// provider is due (its daemon never reported in): the tick selects and
+// observes those five, so its cost — time and provider calls — stays
+// flat as the fleet grows.
+func BenchmarkFewDueTick(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
+			perKind := n / 5
+			f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30, MaxHostsPerProvider: perKind},
+				func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
+			ctx := context.Background()
+			for range 5 {
+				f.tick()
+			}
+			silent := 0
+			for i, h := range f.hosts {
+				if i%perKind == 0 && f.get(h.ID).Status == hoststate.StatusRunning {
+					silent++ // its daemon never reports: due every tick
+					continue
+				}
+				if _, err := f.rec.Heartbeat(ctx, h.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+			calls := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				rep, err := f.rec.RunOnce(ctx)
+				if err != nil || rep.Selected != silent {
+					b.Fatalf("selected %d, want the %d silent hosts: %v", rep.Selected, silent, err)
+				}
+				calls += rep.ProviderCalls
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(calls)/float64(b.N), "calls/tick")
+		})
+	}
+}
