@@ -41,16 +41,9 @@ func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provide
 			return nil, err
 		}
 	}
-	op := &deprovision{p: p, host: host, retry: map[int64]bool{}}
-	for _, v := range vms {
-		switch err := p.deleteVM(ctx, v.ID); {
-		case err == nil, errors.Is(err, provider.ErrNotFound):
-		case errors.Is(err, provider.ErrConflict):
-			// Still being created, say: Wait sends the delete again.
-			op.retry[v.ID] = true
-		default:
-			return nil, err
-		}
+	op := &deprovision{p: p, host: host, deletes: vmDeletes{}}
+	if err := op.deletes.send(ctx, p, vms); err != nil {
+		return nil, err
 	}
 	if len(vms) == 0 {
 		switch _, err := p.getVolume(ctx, host.Volume); {
@@ -67,10 +60,9 @@ func (p *Provider) Deprovision(ctx context.Context, host provider.Host) (provide
 // deprovision is the rest of a Deprovision: the volume's delete, once
 // Hyperstack allows it.
 type deprovision struct {
-	p    *Provider
-	host provider.Host
-	// retry holds the VMs whose delete Hyperstack refused for their state.
-	retry map[int64]bool
+	p       *Provider
+	host    provider.Host
+	deletes vmDeletes // the VMs' deletes
 }
 
 // Name implements provider.Operation. Hyperstack has no operation ids; the
@@ -117,14 +109,8 @@ func (o *deprovision) step(ctx context.Context) (done bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	for _, v := range vms {
-		if !o.retry[v.ID] {
-			continue
-		}
-		if err := o.p.deleteVM(ctx, v.ID); err != nil && !errors.Is(err, provider.ErrNotFound) {
-			return false, err
-		}
-		delete(o.retry, v.ID)
+	if err := o.deletes.resend(ctx, o.p, vms); err != nil {
+		return false, err
 	}
 	if len(vms) > 0 {
 		vol, err := o.p.getVolume(ctx, o.host.Volume)

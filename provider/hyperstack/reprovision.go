@@ -2,8 +2,8 @@ package hyperstack
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/driftless/driftless/hoststate"
 	"github.com/driftless/driftless/provider"
@@ -40,18 +40,10 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 			return nil, fmt.Errorf("%s: reprovision %s: VM %d is %s; stop it first: %w", Name, rest.Quote(host.Instance), v.ID, rest.Quote(v.Status), provider.ErrConflict)
 		}
 	}
-	op := &reprovision{p: p, host: host, retry: map[int64]bool{}}
-	for _, v := range vms {
-		if VMStates.Normalize(v.Status) == hoststate.VMStopping {
-			continue // already going
-		}
-		switch err := p.deleteVM(ctx, v.ID); {
-		case err == nil, errors.Is(err, provider.ErrNotFound):
-		case errors.Is(err, provider.ErrConflict):
-			op.retry[v.ID] = true
-		default:
-			return nil, err
-		}
+	op := &reprovision{p: p, host: host, deletes: vmDeletes{}}
+	going := func(v vm) bool { return VMStates.Normalize(v.Status) == hoststate.VMStopping }
+	if err := op.deletes.send(ctx, p, slices.DeleteFunc(vms, going)); err != nil {
+		return nil, err
 	}
 	return op, nil
 }
@@ -59,10 +51,9 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 // reprovision is the rest of a Reprovision: the create, once the old VM
 // is gone and the volume available.
 type reprovision struct {
-	p    *Provider
-	host provider.Host
-	// retry holds the old VMs whose delete Hyperstack refused.
-	retry map[int64]bool
+	p       *Provider
+	host    provider.Host
+	deletes vmDeletes // the old VMs' deletes
 }
 
 // Name implements provider.Operation.
@@ -82,12 +73,9 @@ func (o *reprovision) step(ctx context.Context) (bool, error) {
 		if err := o.p.checkOurs(o.host, v); err != nil {
 			return false, err
 		}
-		if o.retry[v.ID] {
-			if err := o.p.deleteVM(ctx, v.ID); err != nil && !errors.Is(err, provider.ErrNotFound) {
-				return false, err
-			}
-			delete(o.retry, v.ID)
-		}
+	}
+	if err := o.deletes.resend(ctx, o.p, vms); err != nil {
+		return false, err
 	}
 	if len(vms) > 0 {
 		return false, nil // the old VM is still going
