@@ -29,6 +29,7 @@ func genRecord(t *rapid.T) Record {
 		Address:        rapid.SampledFrom([]string{"", "203.0.113.5"}).Draw(t, "address"),
 		Pending:        Status(rapid.IntRange(0, numStatuses).Draw(t, "pending")),
 		PendingCount:   rapid.IntRange(-1, 5).Draw(t, "pendingCount"),
+		PendingSince:   offset("pendingSince"),
 		Observed:       VMState(rapid.IntRange(0, numVMStates).Draw(t, "observed")),
 		BootstrapDone:  rapid.Bool().Draw(t, "bootstrap"),
 		ProbeFailures:  rapid.IntRange(0, 3).Draw(t, "failures"),
@@ -71,15 +72,51 @@ func TestPropFailedProbeNeverChangesStatus(t *testing.T) {
 		p := genPolicy(t)
 		got := r
 		c := got.Observe(o, t0, p)
-		// A stored record is input too: Observe clamps what it cannot
-		// trust (sanitized), and changes nothing else.
-		want := r
 		eff := p.WithDefaults()
-		want.sanitize(t0, &eff)
-		want.ProbeFailures, want.ProbeError = want.ProbeFailures+1, "HTTP 503"
-		want.scheduleCheck(t0, &eff) // TestPropNextCheckBounds checks the schedule
-		if diff := cmp.Diff(want, got); diff != "" || c.Changed() {
-			t.Fatalf("failed probe changed the record (-want +got):\n%s", diff)
+		if c.Changed() || got.Status != r.Status {
+			t.Fatalf("a failed probe moved %v to %v (%+v)", r.Status, got.Status, c)
+		}
+		if got.ProbeFailures != r.ProbeFailures+1 || got.ProbeError != "HTTP 503" {
+			t.Fatalf("failure bookkeeping: %d %q, want %d %q", got.ProbeFailures, got.ProbeError, r.ProbeFailures+1, "HTTP 503")
+		}
+		// A stored record is input too: a time beyond the clock-skew
+		// bound becomes now, a deadline beyond MaxDeadline after its
+		// action is cut to it, a confirmation run no valid record holds
+		// is forgotten; nothing else changes.
+		limit := t0.Add(eff.MaxClockSkew)
+		clamped := func(name string, before, after time.Time) {
+			if want := before; !before.After(limit) && !after.Equal(want) || before.After(limit) && !after.Equal(t0) {
+				t.Fatalf("%s: %v became %v (now %v, skew bound %v)", name, before, after, t0, limit)
+			}
+		}
+		clamped("Since", r.Since, got.Since)
+		clamped("ActionAt", r.ActionAt, got.ActionAt)
+		clamped("LastSeen", r.LastSeen, got.LastSeen)
+		wantDeadline := r.Deadline
+		if !r.Deadline.IsZero() && !got.ActionAt.IsZero() && r.Deadline.Sub(got.ActionAt) > MaxDeadline {
+			wantDeadline = got.ActionAt.Add(MaxDeadline)
+		}
+		if !got.Deadline.Equal(wantDeadline) {
+			t.Fatalf("Deadline %v became %v, want %v", r.Deadline, got.Deadline, wantDeadline)
+		}
+		if r.PendingCount > 0 && r.PendingCount < eff.Confirmations {
+			if got.Pending != r.Pending || got.PendingCount != r.PendingCount {
+				t.Fatalf("a valid confirmation run %v×%d became %v×%d", r.Pending, r.PendingCount, got.Pending, got.PendingCount)
+			}
+			clamped("PendingSince", r.PendingSince, got.PendingSince)
+		} else if got.Pending != StatusUnknown || got.PendingCount != 0 || !got.PendingSince.IsZero() {
+			t.Fatalf("an invalid run %v×%d was kept as %v×%d since %v", r.Pending, r.PendingCount, got.Pending, got.PendingCount, got.PendingSince)
+		}
+		// The fields checked above (and NextCheck, which
+		// TestPropNextCheckBounds checks) aside, the record is as stored.
+		rest := func(x Record) Record {
+			x.Since, x.ActionAt, x.LastSeen, x.Deadline, x.NextCheck = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			x.Pending, x.PendingCount, x.PendingSince = 0, 0, time.Time{}
+			x.ProbeFailures, x.ProbeError = 0, ""
+			return x
+		}
+		if diff := cmp.Diff(rest(r), rest(got)); diff != "" {
+			t.Fatalf("failed probe changed the record (-stored +got):\n%s", diff)
 		}
 	})
 }
