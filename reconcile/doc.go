@@ -10,9 +10,11 @@
 //     FullSweepEvery ticks (catching a VM started or deleted from a
 //     provider console);
 //   - observes them: one paged listing per provider scope when the provider
-//     implements provider.Lister (cost O(pages), not O(hosts)), otherwise
-//     one probe per host with bounded concurrency;
-//   - decides with hoststate.Observe and writes with compare-and-swap; on a
+//     implements provider.Lister (cost O(pages), not O(hosts)) — between
+//     full sweeps only for a scope with at least as many due hosts as its
+//     last listing took pages, the others' due hosts probed one by one —
+//     otherwise one probe per host with bounded concurrency;
+//   - decides with hoststate.Record.Observe and writes with compare-and-swap; on a
 //     conflict it re-reads and decides again, so a user action written
 //     meanwhile wins.
 //
