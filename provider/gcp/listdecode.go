@@ -168,11 +168,12 @@ func readScope[T any](l *lexer, out *listing[T], sc *listScope, collection strin
 			if err := l.seenOnce(&seen, bit1); err != nil {
 				return err
 			}
-			err = l.object(func(k []byte, seen *uint8) error {
+			var seenCode uint8
+			err = l.object(func(k []byte) error {
 				if string(k) != "code" {
 					return l.skip()
 				}
-				if err := l.seenOnce(seen, bit0); err != nil {
+				if err := l.seenOnce(&seenCode, bit0); err != nil {
 					return err
 				}
 				sc.warning, _, err = l.optString()
@@ -188,7 +189,7 @@ func readScope[T any](l *lexer, out *listing[T], sc *listScope, collection strin
 }
 
 // object reads an object or null (an unset field), as members.
-func (l *lexer) object(member func(k []byte, seen *uint8) error) error {
+func (l *lexer) object(member func(k []byte) error) error {
 	if null, err := l.null(); null || err != nil {
 		return err
 	}
@@ -196,12 +197,11 @@ func (l *lexer) object(member func(k []byte, seen *uint8) error) error {
 }
 
 // members reads an object, calling member for each member with its name
-// (valid until the next string is read) and the object's field bits.
-func (l *lexer) members(member func(k []byte, seen *uint8) error) error {
+// (valid until the next string is read).
+func (l *lexer) members(member func(k []byte) error) error {
 	if err := l.begin('{'); err != nil {
 		return err
 	}
-	var seen uint8
 	for first := true; ; first = false {
 		more, err := l.more('}', first)
 		if err != nil || !more {
@@ -211,7 +211,7 @@ func (l *lexer) members(member func(k []byte, seen *uint8) error) error {
 		if err != nil {
 			return err
 		}
-		if err := member(k, &seen); err != nil {
+		if err := member(k); err != nil {
 			return err
 		}
 	}
@@ -309,23 +309,24 @@ type instanceEntry struct {
 // a status.
 func readInstance(l *lexer) (instanceEntry, bool, error) {
 	var e instanceEntry
-	err := l.members(func(k []byte, seen *uint8) error {
+	var seen uint8
+	err := l.members(func(k []byte) error {
 		var err error
 		switch string(k) {
 		case "name":
-			if err = l.seenOnce(seen, bit0); err == nil {
+			if err = l.seenOnce(&seen, bit0); err == nil {
 				e.name, _, err = l.optString()
 			}
 		case "status":
-			if err = l.seenOnce(seen, bit1); err == nil {
+			if err = l.seenOnce(&seen, bit1); err == nil {
 				e.status, e.hasStatus, err = l.optString()
 			}
 		case "id":
-			if err = l.seenOnce(seen, bit2); err == nil {
+			if err = l.seenOnce(&seen, bit2); err == nil {
 				e.id, err = l.uint64Field()
 			}
 		case "networkInterfaces", "network_interfaces":
-			if err = l.seenOnce(seen, bit3); err == nil {
+			if err = l.seenOnce(&seen, bit3); err == nil {
 				err = l.interfaces(&e.natIP)
 			}
 		default:
@@ -340,19 +341,21 @@ func readInstance(l *lexer) (instanceEntry, bool, error) {
 // external address of their access configs in *natIP.
 func (l *lexer) interfaces(natIP *string) error {
 	return l.array(func() error {
-		return l.members(func(k []byte, seen *uint8) error {
+		var seen uint8
+		return l.members(func(k []byte) error {
 			if string(k) != "accessConfigs" && string(k) != "access_configs" {
 				return l.skip()
 			}
-			if err := l.seenOnce(seen, bit0); err != nil {
+			if err := l.seenOnce(&seen, bit0); err != nil {
 				return err
 			}
 			return l.array(func() error {
-				return l.members(func(k []byte, seen *uint8) error {
+				var seen uint8
+				return l.members(func(k []byte) error {
 					if string(k) != "natIP" && string(k) != "nat_i_p" {
 						return l.skip()
 					}
-					if err := l.seenOnce(seen, bit0); err != nil {
+					if err := l.seenOnce(&seen, bit0); err != nil {
 						return err
 					}
 					ip, _, err := l.optString()
@@ -376,15 +379,16 @@ type diskEntry struct {
 // status.
 func readDisk(l *lexer) (diskEntry, bool, error) {
 	var e diskEntry
-	err := l.members(func(k []byte, seen *uint8) error {
+	var seen uint8
+	err := l.members(func(k []byte) error {
 		var err error
 		switch string(k) {
 		case "name":
-			if err = l.seenOnce(seen, bit0); err == nil {
+			if err = l.seenOnce(&seen, bit0); err == nil {
 				e.name, _, err = l.optString()
 			}
 		case "status":
-			if err = l.seenOnce(seen, bit1); err == nil {
+			if err = l.seenOnce(&seen, bit1); err == nil {
 				e.status, e.hasStatus, err = l.optString()
 			}
 		default:
