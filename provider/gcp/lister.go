@@ -1,10 +1,10 @@
 package gcp
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -132,16 +132,10 @@ func fetchListing[T any](ctx context.Context, p *Provider, project, collection, 
 		return listing[T]{}, err
 	}
 	defer resp.Body.Close()
-	// Content-Length, when within the cap, sizes the buffer at once; the
-	// transport's cap still bounds what is read.
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= p.cfg.MaxBodyBytes {
-		buf.Grow(int(n) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
 		return listing[T]{}, err
 	}
-	body := buf.Bytes()
 	if err := googleapi.CheckResponseWithBody(resp, body); err != nil {
 		if aerr, ok := apierror.FromError(err); ok {
 			return listing[T]{}, aerr
