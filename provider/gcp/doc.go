@@ -57,9 +57,11 @@
 // # Listings
 //
 // ListPage lists a project with aggregated lists — its instances, then its
-// disks, of every zone in one listing — filtered on Config.Labels. It sends
-// the request the SDK's AggregatedList sends (filter, maxResults,
-// pageToken) plus a partial-response mask (fields=) naming only what the
+// disks, of every zone in one listing — filtered on Config.Labels, one
+// request per page. It sends the path and query parameters the SDK's
+// AggregatedList sends (filter, maxResults, pageToken; not the SDK's
+// x-goog-api-client telemetry header) plus a partial-response mask
+// (fields=) naming only what the
 // adapter reads: an instance's name, id, status and
 // networkInterfaces/accessConfigs/natIP, a disk's name and status, each
 // scope's warning code, nextPageToken and unreachables. The mask's syntax

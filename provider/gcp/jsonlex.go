@@ -13,10 +13,10 @@ import (
 // decoder (protojson) accepts; it is classified as provider.ErrBadResponse.
 var errMalformed = errors.New("gcp: malformed JSON answer")
 
-// lexer reads one JSON document as strictly as protojson's lexer does
-// (RFC 8259; strings must be valid UTF-8 without lone surrogate escapes),
-// without building a tree: the listing decoder asks for the values it
-// reads and skips the rest.
+// lexer reads one JSON document accepting what protojson's lexer accepts
+// (RFC 8259, strings valid UTF-8 without lone surrogate escapes, and its
+// one leniency: an exponent without digits), without building a tree: the
+// listing decoder asks for the values it reads and skips the rest.
 type lexer struct {
 	b   []byte
 	i   int
@@ -249,14 +249,17 @@ func (l *lexer) number() ([]byte, error) {
 			return nil, l.fail("invalid number")
 		}
 	}
-	if l.at('e') || l.at('E') {
+	// As protojson's lexer, an exponent may have no digits ("0e" and "0e+"
+	// before a delimiter are numbers to it).
+	if (l.at('e') || l.at('E')) && l.i+1 < len(l.b) {
 		l.i++
 		if l.at('+') || l.at('-') {
 			l.i++
+			if l.i == len(l.b) {
+				return nil, l.fail("invalid number")
+			}
 		}
-		if l.digits() == 0 {
-			return nil, l.fail("invalid number")
-		}
+		l.digits()
 	}
 	return l.b[start:l.i], nil
 }

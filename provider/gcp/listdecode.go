@@ -12,8 +12,8 @@ import (
 )
 
 // listing is what the adapter reads of one page of an aggregated listing:
-// its scopes ("zones/<zone>", or a region's key) in the answer's order,
-// their entries, the next page token and the scopes it could not reach.
+// its scopes ("zones/<zone>", or a region's key) in key order, their
+// entries (in the answer's order), the next page token and the scopes it could not reach.
 type listing[T any] struct {
 	scopes       []listScope
 	entries      []T
@@ -86,7 +86,7 @@ func decodeListing[T any](body []byte, collection string, entry func(*lexer) (T,
 		case "unreachables":
 			err = l.seenOnce(&seen, bit2)
 			if err == nil {
-				out.unreachables, err = l.strings()
+				out.unreachables, err = l.stringList()
 			}
 		default:
 			err = l.skip()
@@ -98,15 +98,12 @@ func decodeListing[T any](body []byte, collection string, entry func(*lexer) (T,
 	if err := l.end(); err != nil {
 		return out, err
 	}
-	// A map key sent twice is an error to protojson too.
-	keys := make([]string, len(out.scopes))
-	for i, s := range out.scopes {
-		keys[i] = s.key
-	}
-	slices.Sort(keys)
-	for i := 1; i < len(keys); i++ {
-		if keys[i] == keys[i-1] {
-			return out, l.fail("duplicate scope " + strconv.Quote(keys[i]))
+	// The SDK iterates the scopes in key order; a key sent twice is an
+	// error to protojson.
+	slices.SortStableFunc(out.scopes, func(a, b listScope) int { return cmp.Compare(a.key, b.key) })
+	for i := 1; i < len(out.scopes); i++ {
+		if out.scopes[i].key == out.scopes[i-1].key {
+			return out, l.fail("duplicate scope " + strconv.Quote(out.scopes[i].key))
 		}
 	}
 	return out, nil
@@ -250,8 +247,8 @@ func (l *lexer) optString() (s string, ok bool, _ error) {
 	return string(b), true, nil
 }
 
-// strings reads a repeated string field.
-func (l *lexer) strings() ([]string, error) {
+// stringList reads a repeated string field.
+func (l *lexer) stringList() ([]string, error) {
 	var out []string
 	err := l.array(func() error {
 		b, err := l.str()
@@ -289,14 +286,6 @@ func (l *lexer) uint64Field() (string, error) {
 		return "", l.fail("invalid uint64")
 	}
 	return strconv.FormatUint(inst.GetId(), 10), nil
-}
-
-// sorted returns the listing's scopes in key order, as the SDK iterates
-// them.
-func (ls *listing[T]) sorted() []listScope {
-	s := slices.Clone(ls.scopes)
-	slices.SortStableFunc(s, func(a, b listScope) int { return cmp.Compare(a.key, b.key) })
-	return s
 }
 
 // instanceEntry is what the adapter reads of a listed instance.
@@ -435,7 +424,7 @@ func listedVolumes(ls listing[diskEntry]) ([]provider.ListedVolume, error) {
 // eachZone calls each for the entries of the listing's zones in key order
 // (other scopes, a region's, are skipped) and returns the first failure.
 func eachZone[T any](ls listing[T], each func(zone string, e T)) error {
-	for _, sc := range ls.sorted() {
+	for _, sc := range ls.scopes {
 		zone, ok := zoneOf(sc.key)
 		switch {
 		case !ok:

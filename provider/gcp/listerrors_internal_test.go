@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -159,4 +160,64 @@ func sameError(t *testing.T, got, want error) {
 	if errors.As(got, &ga) != errors.As(want, &wa) {
 		t.Errorf("apierror %v, the SDK's %v", ga, wa)
 	}
+}
+
+// TestListRequestIsTheSDKs: a listing sends the request the SDK's
+// AggregatedList sends for it (path, filter, maxResults, pageToken), plus
+// the fields mask.
+func TestListRequestIsTheSDKs(t *testing.T) {
+	var got []*url.URL
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL)
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	p, err := New(context.Background(), Config{AllowInsecureHTTP: true, PageSize: 7, Labels: map[string]string{"fleet": "a-b", "env": "prod"}},
+		option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, tc := range []struct{ token, collection, fields string }{
+		{"", "instances", instanceFields}, {"tok/1+2", "instances", instanceFields}, {"tok=3", "disks", diskFields},
+	} {
+		got = nil
+		phase := phaseInstances
+		if tc.collection == "disks" {
+			phase = phaseDisks
+		}
+		if _, err := p.ListPage(context.Background(), "proj-1", phase+tc.token); err != nil {
+			t.Fatal(err)
+		}
+		filter, size := p.filter(), uint32(p.maxResults())
+		if tc.collection == "instances" {
+			_, err = p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
+				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+		} else {
+			_, err = p.disks.AggregatedList(context.Background(), &computepb.AggregatedListDisksRequest{
+				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+		}
+		if !errors.Is(err, iterator.Done) {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("%d requests", len(got))
+		}
+		lean, sdk := got[0].Query(), got[1].Query()
+		if lean.Get("fields") != tc.fields {
+			t.Errorf("fields %q, want %q", lean.Get("fields"), tc.fields)
+		}
+		lean.Del("fields")
+		if diff := cmp.Diff(sdk, lean); diff != "" || got[0].Path != got[1].Path {
+			t.Errorf("query (-SDK +lean):\n%s\npath %s, SDK %s", diff, got[0].Path, got[1].Path)
+		}
+	}
+}
+
+// optional returns nil for "", as the SDK's requests leave a parameter out.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
