@@ -40,4 +40,10 @@
 //     nothing (the cloud has no SHUTOFF VMs) and answers what the cloud
 //     answers.
 //   - Lambda has no launch: the adapter does not model it.
+//   - Compute Engine's aggregated lists honour the fields parameter
+//     (partial responses) with the syntax of Google's documentation —
+//     paths "a/b", "*" for any map key, sub-selections "a(b,c)" — and
+//     leave out what ends up empty: an object without selected members,
+//     an array without selected elements. How the real API treats empty
+//     selections is not verified against Compute Engine.
 package emulators

@@ -52,7 +52,8 @@ type gcpEmu struct {
 // setDiskAutoDelete (a data disk goes with its instance only when set so;
 // by default it does not), disks get and delete (refused while an
 // instance uses the disk), aggregated instance and disk lists (filter on
-// labels, maxResults, pageToken) and zone operations get, which the SDK's
+// labels, maxResults, pageToken, and fields: a partial response with only
+// the selected fields) and zone operations get, which the SDK's
 // operation polling uses. Mutating calls honour requestId: a repeat
 // answers the first call's operation and does nothing. A stop of an
 // instance with Local SSDs (fakes.Cloud.SetLocalSSD) must set
@@ -584,7 +585,7 @@ func (e *gcpEmu) listInstances(w http.ResponseWriter, r *http.Request) {
 	if next != "" {
 		out.NextPageToken = proto.String(next)
 	}
-	writeProto(w, out)
+	writeMasked(w, r, out)
 }
 
 func (e *gcpEmu) listDisks(w http.ResponseWriter, r *http.Request) {
@@ -621,7 +622,7 @@ func (e *gcpEmu) listDisks(w http.ResponseWriter, r *http.Request) {
 	if next != "" {
 		out.NextPageToken = proto.String(next)
 	}
-	writeProto(w, out)
+	writeMasked(w, r, out)
 }
 
 // noResults is the warning Compute Engine puts on a scope without items.

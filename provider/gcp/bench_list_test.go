@@ -21,12 +21,13 @@ import (
 
 // BenchmarkListDecode measures the adapter's cost per listed instance:
 // one aggregated-list page of 500 real-size instances from a local
-// server, decoded through the SDK. answer=full sends every field
+// server, fetched and decoded. answer=full sends every field
 // (testdata/instance.json carries what a Compute Engine answer does:
 // disks, network interfaces, metadata, service accounts, scheduling,
 // shielded-VM settings), as a server that ignores the fields parameter
 // would; answer=partial sends what Compute Engine sends for the adapter's
-// field mask (testdata/instance-fields.json), and fails unless the
+// field mask (testdata/instance-fields.json: the emulator's mask applied
+// to instance.json, checked by the emulator's tests), and fails unless the
 // request asked for it.
 func BenchmarkListDecode(b *testing.B) {
 	const perPage = 500

@@ -291,8 +291,8 @@ func TestSlowAnswerHonoursContext(t *testing.T) {
 }
 
 func TestRequestTimeoutBoundsContextlessCalls(t *testing.T) {
-	// The SDK's aggregated list drops the caller's context; the adapter's
-	// transport still bounds the request.
+	// A listing without a deadline of its own is still bounded by the
+	// adapter's transport.
 	e := newEnv(t, gcp.Config{RequestTimeout: 20 * time.Millisecond}, fakes.Durations{})
 	e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultSlow, Path: "/aggregated/"})
 	if _, err := e.p.ListPage(context.Background(), e.p.Scope(e.host), ""); !errors.Is(err, provider.ErrUnavailable) {

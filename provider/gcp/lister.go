@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
-	compute "cloud.google.com/go/compute/apiv1"
-	"cloud.google.com/go/compute/apiv1/computepb"
-	"github.com/googleapis/gax-go/v2/callctx"
-	"google.golang.org/api/iterator"
+	"github.com/googleapis/gax-go/v2/apierror"
+	"google.golang.org/api/googleapi"
 
 	"github.com/driftless/driftless/provider"
 )
@@ -42,10 +43,6 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 	if pageToken != "" {
 		phase, token = pageToken[:min(2, len(pageToken))], pageToken[min(2, len(pageToken)):]
 	}
-	// The SDK's aggregated list does not attach ctx to its requests; the
-	// transport does, from the call id bound here.
-	ctx, forget := p.calls.bind(ctx)
-	defer forget()
 	switch phase {
 	case phaseInstances:
 		return p.listInstances(ctx, project, token)
@@ -57,7 +54,9 @@ func (p *Provider) ListPage(ctx context.Context, scope, pageToken string) (provi
 
 // Partial responses: a listing asks only for the fields the adapter reads,
 // so an instance's disks, metadata and the rest are neither sent nor
-// decoded.
+// decoded. The mask syntax follows Google's partial-response documentation;
+// it is not verified against Compute Engine itself (the emulator applies
+// it as documented).
 const (
 	instanceFields = "items/*/instances(name,id,status,networkInterfaces/accessConfigs/natIP),items/*/warning/code,nextPageToken,unreachables"
 	diskFields     = "items/*/disks(name,status),items/*/warning/code,nextPageToken,unreachables"
@@ -73,46 +72,17 @@ func zoneOf(key string) (string, bool) {
 // listInstances returns one page of the project's labelled instances.
 func (p *Provider) listInstances(ctx context.Context, project, token string) (provider.ListPage, error) {
 	call := "list instances " + project
-	ctx = callctx.SetHeaders(ctx, fieldsHeader, instanceFields)
-	it := p.instances.AggregatedList(ctx, &computepb.AggregatedListInstancesRequest{
-		Project:    project,
-		Filter:     p.filter(),
-		MaxResults: p.maxResults(),
-		PageToken:  optional(token),
-	}, noRetry())
+	ls, err := fetchListing(ctx, p, project, "instances", instanceFields, token, readInstance)
 	var page provider.ListPage
-	next, err := onePage(it.Next, it.PageInfo, func(pair compute.InstancesScopedListPair) error {
-		zone, ok := zoneOf(pair.Key)
-		if !ok {
-			return nil
-		}
-		if pair.Value.GetWarning().GetCode() == computepb.Warning_UNREACHABLE.String() {
-			return errUnreachable(zone)
-		}
-		for _, inst := range pair.Value.GetInstances() {
-			if inst.GetName() == "" || inst.Status == nil {
-				return errIncomplete
-			}
-			page.VMs = append(page.VMs, provider.ListedVM{
-				Instance: inst.GetName(),
-				Zone:     zone,
-				VM:       InstanceStates.Normalize(inst.GetStatus()),
-				Raw:      inst.GetStatus(),
-				Address:  natIP(inst),
-				VMID:     vmID(inst),
-			})
-		}
-		return nil
-	}, func() []string {
-		resp, _ := it.Response.(*computepb.InstanceAggregatedList)
-		return resp.GetUnreachables()
-	})
+	if err == nil {
+		page.VMs, err = listedVMs(ls)
+	}
 	if err != nil {
 		return provider.ListPage{}, p.classify(call, err)
 	}
-	page.Next = phaseInstances + next
-	if next == "" {
-		page.Next = phaseDisks
+	page.Next = phaseDisks
+	if ls.next != "" {
+		page.Next = phaseInstances + ls.next
 	}
 	return page, nil
 }
@@ -120,66 +90,59 @@ func (p *Provider) listInstances(ctx context.Context, project, token string) (pr
 // listDisks returns one page of the project's labelled disks.
 func (p *Provider) listDisks(ctx context.Context, project, token string) (provider.ListPage, error) {
 	call := "list disks " + project
-	ctx = callctx.SetHeaders(ctx, fieldsHeader, diskFields)
-	it := p.disks.AggregatedList(ctx, &computepb.AggregatedListDisksRequest{
-		Project:    project,
-		Filter:     p.filter(),
-		MaxResults: p.maxResults(),
-		PageToken:  optional(token),
-	}, noRetry())
+	ls, err := fetchListing(ctx, p, project, "disks", diskFields, token, readDisk)
 	var page provider.ListPage
-	next, err := onePage(it.Next, it.PageInfo, func(pair compute.DisksScopedListPair) error {
-		zone, ok := zoneOf(pair.Key)
-		if !ok {
-			return nil
-		}
-		if pair.Value.GetWarning().GetCode() == computepb.Warning_UNREACHABLE.String() {
-			return errUnreachable(zone)
-		}
-		for _, d := range pair.Value.GetDisks() {
-			if d.GetName() == "" || d.Status == nil {
-				return errIncomplete
-			}
-			page.Volumes = append(page.Volumes, provider.ListedVolume{
-				Volume: d.GetName(),
-				Zone:   zone,
-				State:  DiskStates.Normalize(d.GetStatus()),
-				Raw:    d.GetStatus(),
-			})
-		}
-		return nil
-	}, func() []string {
-		resp, _ := it.Response.(*computepb.DiskAggregatedList)
-		return resp.GetUnreachables()
-	})
+	if err == nil {
+		page.Volumes, err = listedVolumes(ls)
+	}
 	if err != nil {
 		return provider.ListPage{}, p.classify(call, err)
 	}
-	if next != "" {
-		page.Next = phaseDisks + next
+	if ls.next != "" {
+		page.Next = phaseDisks + ls.next
 	}
 	return page, nil
 }
 
-// onePage drains exactly one fetched page from an SDK iterator (its Pager
-// would fetch until it has pageSize scope entries, i.e. many pages), and
-// returns the next page token.
-func onePage[T any](next func() (T, error), info func() *iterator.PageInfo, each func(T) error, unreachables func() []string) (string, error) {
-	for {
-		item, err := next()
-		if errors.Is(err, iterator.Done) {
-			return "", checkReachable(unreachables())
-		}
-		if err != nil {
-			return "", err
-		}
-		if err := each(item); err != nil {
-			return "", err
-		}
-		if info().Remaining() == 0 {
-			return info().Token, checkReachable(unreachables())
-		}
+// fetchListing sends one aggregated list request for collection
+// ("instances" or "disks") as the SDK builds it (filter, maxResults,
+// pageToken), with the partial-response mask fields, through the guarded
+// client, and decodes the answer with entry. A non-2xx answer is the
+// SDK's error for it: googleapi's error from the status and body, wrapped
+// as gax wraps it.
+func fetchListing[T any](ctx context.Context, p *Provider, project, collection, fields, token string, entry func(*lexer) (T, bool, error)) (listing[T], error) {
+	u := *p.endpoint
+	u.Path += "/compute/v1/projects/" + project + "/aggregated/" + collection
+	q := url.Values{}
+	if f := p.filter(); f != "" {
+		q.Set("filter", f)
 	}
+	q.Set("maxResults", strconv.Itoa(p.maxResults()))
+	if token != "" {
+		q.Set("pageToken", token)
+	}
+	q.Set("fields", fields)
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return listing[T]{}, err
+	}
+	resp, err := p.http.Do(req)
+	if err != nil {
+		return listing[T]{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return listing[T]{}, err
+	}
+	if err := googleapi.CheckResponseWithBody(resp, body); err != nil {
+		if aerr, ok := apierror.FromError(err); ok {
+			return listing[T]{}, aerr
+		}
+		return listing[T]{}, err
+	}
+	return decodeListing(body, collection, entry)
 }
 
 // errPartial marks a listing that Compute Engine reports as incomplete.
@@ -199,29 +162,19 @@ func errUnreachable(zone string) error {
 }
 
 // filter is the label filter expression, one parenthesized term per label
-// (implicit AND), sorted for stable requests; nil without labels.
-func (p *Provider) filter() *string {
+// (implicit AND), sorted for stable requests; "" without labels.
+func (p *Provider) filter() string {
 	if len(p.cfg.Labels) == 0 {
-		return nil
+		return ""
 	}
 	var terms []string
 	for _, k := range slices.Sorted(maps.Keys(p.cfg.Labels)) {
 		terms = append(terms, fmt.Sprintf("(labels.%s = %q)", k, p.cfg.Labels[k]))
 	}
-	s := strings.Join(terms, " ")
-	return &s
+	return strings.Join(terms, " ")
 }
 
 // maxResults is the page size, at most Compute Engine's maximum.
-func (p *Provider) maxResults() *uint32 {
-	n := uint32(min(p.cfg.PageSize, DefaultPageSize))
-	return &n
-}
-
-// optional returns nil for "" so the SDK omits the parameter.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+func (p *Provider) maxResults() int {
+	return min(p.cfg.PageSize, DefaultPageSize)
 }

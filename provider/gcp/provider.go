@@ -28,7 +28,8 @@ import (
 // for concurrent use.
 type Provider struct {
 	cfg       Config
-	calls     *calls
+	endpoint  *url.URL     // the API's base URL, for the listings
+	http      *http.Client // guarded and authenticated, shared with the SDK clients
 	instances *compute.InstancesClient
 	disks     *compute.DisksClient
 }
@@ -75,9 +76,8 @@ func New(ctx context.Context, cfg Config, opts ...option.ClientOption) (*Provide
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	calls := &calls{}
 	guarded := &http.Client{
-		Transport: guardTransport{base: rt, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout, calls: calls},
+		Transport: guardTransport{base: rt, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout},
 		// Compute Engine does not redirect; following one would send the
 		// credentials the transport attaches to wherever it points.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -93,7 +93,7 @@ func New(ctx context.Context, cfg Config, opts ...option.ClientOption) (*Provide
 		_ = inst.Close()
 		return nil, fmt.Errorf("%s: disks client: %w", Name, err)
 	}
-	return &Provider{cfg: cfg, calls: calls, instances: inst, disks: disks}, nil
+	return &Provider{cfg: cfg, endpoint: u, http: guarded, instances: inst, disks: disks}, nil
 }
 
 // Close releases the SDK clients.

@@ -1,0 +1,223 @@
+package gcp
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/compute/apiv1/computepb"
+	"github.com/google/go-cmp/cmp"
+	"github.com/googleapis/gax-go/v2/apierror"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/driftless/driftless/clock/clocktest"
+	"github.com/driftless/driftless/provider"
+)
+
+// answer is one HTTP answer a listing can get.
+type answer struct {
+	status int
+	header http.Header
+	body   string
+	short  bool // the body ends before its Content-Length
+}
+
+// listAnswers are the answers whose classification the lean listing must
+// share with the SDK's: the emulators' golden GCP errors and what the
+// conformance suite injects.
+func listAnswers(t *testing.T) map[string]answer {
+	answers := map[string]answer{
+		"html 404":          {status: 404, header: http.Header{"Content-Type": {"text/html"}}, body: "<html><body>Not Found</body></html>"},
+		"foreign 404":       {status: 404, body: `{"message":"no Route matched with those values"}`},
+		"bare 503":          {status: 503},
+		"google 500":        {status: 500, body: `{"error":{"code":500,"message":"Internal error. Please try again or contact Google Support. (Code: 'xyz')","errors":[{"message":"Internal error","domain":"global","reason":"backendError"}]}}`},
+		"429 retry-after":   {status: 429, header: http.Header{"Retry-After": {"7"}}, body: `{"error":{"code":429,"message":"Too many","errors":[{"reason":"rateLimitExceeded"}]}}`},
+		"429 date":          {status: 429, header: http.Header{"Retry-After": {"Fri, 02 Jan 2026 03:05:00 GMT"}}},
+		"redirect":          {status: 302, header: http.Header{"Location": {"https://attacker.example/steal"}}},
+		"401":               {status: 401, body: `{"error":{"code":401,"message":"Request had invalid authentication credentials. Bearer ya29.secret","errors":[{"reason":"required"}]}}`},
+		"403 permission":    {status: 403, body: `{"error":{"code":403,"message":"Required 'compute.instances.list' permission for 'projects/proj-1'","errors":[{"reason":"forbidden"}]}}`},
+		"403 quota":         {status: 403, body: `{"error":{"code":403,"message":"Quota exceeded","errors":[{"reason":"quotaExceeded"}]}}`},
+		"400 bad filter":    {status: 400, body: `{"error":{"code":400,"message":"Invalid value for field 'filter'","errors":[{"reason":"invalid"}]}}`},
+		"ok malformed":      {status: 200, body: `{"items":{"zones/a":{"instances":[{"name":}]}}}`},
+		"ok html":           {status: 200, header: http.Header{"Content-Type": {"text/html"}}, body: "<html>maintenance</html>"},
+		"ok empty":          {status: 200},
+		"ok oversized":      {status: 200, body: `{"kind":"` + strings.Repeat("x", 4096) + `"}`},
+		"ok short":          {status: 200, body: `{"items":{}}`, short: true},
+		"ok incomplete":     {status: 200, body: `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-x"}]}}}`},
+		"ok unreachable":    {status: 200, body: `{"items":{"zones/us-central1-a":{"warning":{"code":"UNREACHABLE","message":"down"}}}}`},
+		"ok unreachables":   {status: 200, body: `{"items":{},"unreachables":["zones/us-central1-b"]}`},
+		"ok listing":        {status: 200, body: `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-x","status":"RUNNING"}]}}}`},
+		"gateway 504 plain": {status: 504, header: http.Header{"Content-Type": {"text/plain"}}, body: "upstream request timeout"},
+	}
+	goldens, err := filepath.Glob("../../fakes/emulators/testdata/golden/gcp-*.txt")
+	if err != nil || len(goldens) == 0 {
+		t.Fatalf("no golden GCP answers: %v", err)
+	}
+	for _, path := range goldens {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, body, _ := strings.Cut(string(b), "\n")
+		code, err := strconv.Atoi(strings.Fields(strings.TrimPrefix(line, "HTTP "))[0])
+		if err != nil {
+			t.Fatalf("%s: status line %q", path, line)
+		}
+		answers["golden "+filepath.Base(path)] = answer{status: code, header: http.Header{"Content-Type": {"application/json; charset=UTF-8"}}, body: body}
+	}
+	return answers
+}
+
+// TestListErrorsClassifyAsSDK: every answer fails (or succeeds) the lean
+// listing with the error the SDK's AggregatedList got classified as: same
+// message, classes, retry hint and googleapi error.
+func TestListErrorsClassifyAsSDK(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for name, a := range listAnswers(t) {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range a.header {
+					w.Header()[k] = v
+				}
+				if a.short {
+					w.Header().Set("Content-Length", strconv.Itoa(len(a.body)+100))
+				}
+				w.WriteHeader(a.status)
+				_, _ = w.Write([]byte(a.body))
+			}))
+			defer srv.Close()
+			p, err := New(context.Background(), Config{AllowInsecureHTTP: true, Clock: clocktest.New(now), MaxBodyBytes: 2048},
+				option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			call := "list instances proj-1"
+			it := p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
+				Project: "proj-1", MaxResults: proto.Uint32(DefaultPageSize),
+			}, noRetry())
+			_, sdkErr := it.Next()
+			if sdkErr == nil || errors.Is(sdkErr, iterator.Done) {
+				// The SDK decoded the answer; what the adapter made of it.
+				_, _, sdkErr = sdkVMs([]byte(a.body))
+			}
+			want := p.classify(call, sdkErr)
+			_, got := p.ListPage(context.Background(), "proj-1", "")
+			sameError(t, got, want)
+		})
+	}
+}
+
+// sameError fails t unless got and want are the same classified error.
+func sameError(t *testing.T, got, want error) {
+	t.Helper()
+	if (got == nil) != (want == nil) {
+		t.Fatalf("error %v, the SDK's %v", got, want)
+	}
+	if got == nil {
+		return
+	}
+	if got.Error() != want.Error() {
+		t.Errorf("message %q, the SDK's %q", got, want)
+	}
+	for _, class := range []error{provider.ErrUnavailable, provider.ErrBadResponse, provider.ErrNotFound, provider.ErrConflict,
+		provider.ErrRetryableConflict, provider.ErrRefused, errIncomplete, errPartial, errBodyTooLarge} {
+		if errors.Is(got, class) != errors.Is(want, class) {
+			t.Errorf("errors.Is(%v): %v, the SDK's %v", class, errors.Is(got, class), errors.Is(want, class))
+		}
+	}
+	var grl, wrl *provider.RateLimitError
+	if errors.As(got, &grl) != errors.As(want, &wrl) || grl != nil && grl.RetryAfter != wrl.RetryAfter {
+		t.Errorf("rate limit %+v, the SDK's %+v", grl, wrl)
+	}
+	var gg, wg *googleapi.Error
+	if errors.As(got, &gg) != errors.As(want, &wg) {
+		t.Fatalf("googleapi error %v, the SDK's %v", gg, wg)
+	}
+	if gg != nil {
+		type view struct {
+			Code    int
+			Message string
+			Body    string
+			Errors  []googleapi.ErrorItem
+		}
+		if diff := cmp.Diff(view{wg.Code, wg.Message, wg.Body, wg.Errors}, view{gg.Code, gg.Message, gg.Body, gg.Errors}); diff != "" {
+			t.Errorf("googleapi error (-SDK +lean):\n%s", diff)
+		}
+	}
+	var ga, wa *apierror.APIError
+	if errors.As(got, &ga) != errors.As(want, &wa) {
+		t.Errorf("apierror %v, the SDK's %v", ga, wa)
+	}
+}
+
+// TestListRequestIsTheSDKs: a listing sends the request the SDK's
+// AggregatedList sends for it (path, filter, maxResults, pageToken), plus
+// the fields mask.
+func TestListRequestIsTheSDKs(t *testing.T) {
+	var got []*url.URL
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL)
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	p, err := New(context.Background(), Config{AllowInsecureHTTP: true, PageSize: 7, Labels: map[string]string{"fleet": "a-b", "env": "prod"}},
+		option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, tc := range []struct{ token, collection, fields string }{
+		{"", "instances", instanceFields}, {"tok/1+2", "instances", instanceFields}, {"tok=3", "disks", diskFields},
+	} {
+		got = nil
+		phase := phaseInstances
+		if tc.collection == "disks" {
+			phase = phaseDisks
+		}
+		if _, err := p.ListPage(context.Background(), "proj-1", phase+tc.token); err != nil {
+			t.Fatal(err)
+		}
+		filter, size := p.filter(), uint32(p.maxResults())
+		if tc.collection == "instances" {
+			_, err = p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
+				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+		} else {
+			_, err = p.disks.AggregatedList(context.Background(), &computepb.AggregatedListDisksRequest{
+				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+		}
+		if !errors.Is(err, iterator.Done) {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("%d requests", len(got))
+		}
+		lean, sdk := got[0].Query(), got[1].Query()
+		if lean.Get("fields") != tc.fields {
+			t.Errorf("fields %q, want %q", lean.Get("fields"), tc.fields)
+		}
+		lean.Del("fields")
+		if diff := cmp.Diff(sdk, lean); diff != "" || got[0].Path != got[1].Path {
+			t.Errorf("query (-SDK +lean):\n%s\npath %s, SDK %s", diff, got[0].Path, got[1].Path)
+		}
+	}
+}
+
+// optional returns nil for "", as the SDK's requests leave a parameter out.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
