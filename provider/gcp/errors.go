@@ -52,7 +52,12 @@ func (e *callError) Unwrap() []error {
 func classify(call string, err error, now time.Time) error {
 	var gerr *googleapi.Error
 	var nerr net.Error
+	var classified *callError
 	switch {
+	case errors.As(err, &classified):
+		// The adapter's own verdict on the answer (an unreachable zone,
+		// an incomplete entry): already in the contract.
+		return err
 	case errors.Is(err, errBodyTooLarge):
 		return &callError{call, provider.ErrBadResponse, "response body too large", err}
 	case errors.As(err, &gerr):

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -178,5 +180,31 @@ func TestListPageBadInput(t *testing.T) {
 	}
 	if n := e.cloud.Calls(fakes.GCP).Total(); n != 0 {
 		t.Errorf("bad listing input made %d calls", n)
+	}
+}
+
+// A listing Compute Engine reports as partial is unavailable, never a bad
+// answer, and says which scope it could not reach.
+func TestPartialListingIsUnavailable(t *testing.T) {
+	for name, body := range map[string]string{
+		"warning":      `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-1","id":"1","status":"RUNNING"}]},"zones/us-central1-b":{"warning":{"code":"UNREACHABLE","message":"down"}}}}`,
+		"unreachables": `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-1","id":"1","status":"RUNNING"}]}},"unreachables":["zones/us-central1-b"]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+			}))
+			defer srv.Close()
+			p, err := gcp.New(context.Background(), gcp.Config{AllowInsecureHTTP: true}, option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			_, err = p.ListPage(context.Background(), "proj-1", "")
+			if !errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrBadResponse) || !strings.Contains(err.Error(), "us-central1-b") {
+				t.Fatalf("ListPage = %v; want unavailable (not a bad response) naming the zone", err)
+			}
+		})
 	}
 }
