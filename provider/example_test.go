@@ -73,7 +73,7 @@ func ExampleLaunchFunc() {
 		return provider.LaunchSpec{}, fmt.Errorf("no flavor for region %q", h.Region)
 	})
 	for _, region := range []string{"us-east-1", "mars-1"} {
-		spec, err := provider.Launch("lambda", launch, provider.Host{Instance: "host-1", Region: region})
+		spec, err := provider.Launch("lambda", launch, provider.Host{Instance: "host-1", Region: region}, nil)
 		fmt.Println(spec.Flavor, err)
 	}
 	// Output:

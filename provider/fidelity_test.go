@@ -43,19 +43,19 @@ func TestNotOursError(t *testing.T) {
 
 func TestLaunch(t *testing.T) {
 	host := provider.Host{Instance: "vm-1"}
-	if _, err := provider.Launch("x", nil, host); !errors.Is(err, provider.ErrNoLaunchSpec) || !errors.Is(err, provider.ErrUnsupported) {
+	if _, err := provider.Launch("x", nil, host, nil); !errors.Is(err, provider.ErrNoLaunchSpec) || !errors.Is(err, provider.ErrUnsupported) {
 		t.Errorf("no LaunchFunc: %v, want ErrNoLaunchSpec (ErrUnsupported)", err)
 	}
 	refuse := func(provider.Host) (provider.LaunchSpec, error) {
 		return provider.LaunchSpec{}, errors.New("not this one")
 	}
-	if _, err := provider.Launch("x", refuse, host); !errors.Is(err, provider.ErrUnsupported) || !strings.Contains(err.Error(), "not this one") {
+	if _, err := provider.Launch("x", refuse, host, nil); !errors.Is(err, provider.ErrUnsupported) || !strings.Contains(err.Error(), "not this one") {
 		t.Errorf("a refusing LaunchFunc: %v", err)
 	}
 	spec := provider.LaunchSpec{Region: "r", SSHKeys: []string{"k"}}
 	launch := provider.FixedLaunch(spec)
 	spec.SSHKeys[0] = "changed"
-	got, err := provider.Launch("x", launch, host)
+	got, err := provider.Launch("x", launch, host, nil)
 	if err != nil || got.SSHKeys[0] != "k" {
 		t.Fatalf("FixedLaunch: %+v %v, want a copy", got, err)
 	}
@@ -66,6 +66,19 @@ func TestLaunch(t *testing.T) {
 	var fe error = &provider.LaunchFieldError{Provider: "x", Field: "Image", Reason: "no"}
 	if !errors.Is(fe, provider.ErrNoLaunchSpec) || !errors.Is(fe, provider.ErrUnsupported) {
 		t.Errorf("%v: want ErrNoLaunchSpec and ErrUnsupported", fe)
+	}
+	// The adapter's check refuses a spec it cannot create a VM from.
+	noImage := func(s provider.LaunchSpec) error {
+		if s.Image == "" {
+			return fe
+		}
+		return nil
+	}
+	if got, err := provider.Launch("x", launch, host, noImage); !errors.Is(err, fe) || !errors.Is(err, provider.ErrUnsupported) || got.Region != "" {
+		t.Errorf("a spec the check refuses: %+v %v, want no spec and the check's error", got, err)
+	}
+	if got, err := provider.Launch("x", launch, host, func(provider.LaunchSpec) error { return nil }); err != nil || got.Region != "r" {
+		t.Errorf("a spec the check takes: %+v %v", got, err)
 	}
 }
 

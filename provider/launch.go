@@ -71,16 +71,23 @@ func FixedLaunch(spec LaunchSpec) LaunchFunc {
 // created. It matches [ErrUnsupported]: nothing is sent.
 var ErrNoLaunchSpec error = &classError{msg: "provider: no launch spec for the host", parent: ErrUnsupported}
 
-// Launch returns host's spec from launch, or an error matching
-// [ErrNoLaunchSpec] (and so [ErrUnsupported]) when launch is nil or
-// refuses the host. name is the provider's name for messages.
-func Launch(name string, launch LaunchFunc, host Host) (LaunchSpec, error) {
+// Launch returns host's spec from launch, checked by the adapter's check
+// (nil checks nothing), or an error matching [ErrNoLaunchSpec] (and so
+// [ErrUnsupported]) when launch is nil or refuses the host, or the error
+// of check (a [*LaunchFieldError]) when the spec is not one the adapter
+// can create a VM from. name is the provider's name for messages.
+func Launch(name string, launch LaunchFunc, host Host, check func(LaunchSpec) error) (LaunchSpec, error) {
 	if launch == nil {
 		return LaunchSpec{}, fmt.Errorf("%s: %w: the adapter has no LaunchFunc", name, ErrNoLaunchSpec)
 	}
 	spec, err := launch(host)
 	if err != nil {
 		return LaunchSpec{}, fmt.Errorf("%s: %w for %s: %w", name, ErrNoLaunchSpec, strconv.Quote(host.Instance), err)
+	}
+	if check != nil {
+		if err := check(spec); err != nil {
+			return LaunchSpec{}, err
+		}
 	}
 	return spec, nil
 }

@@ -23,16 +23,6 @@ var (
 // launch spec gives none.
 const DefaultBootDiskGiB = 50
 
-// launchSpec returns host's launch spec, checked, or an error matching
-// provider.ErrNoLaunchSpec.
-func (p *Provider) launchSpec(host provider.Host) (provider.LaunchSpec, error) {
-	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host)
-	if err != nil {
-		return provider.LaunchSpec{}, err
-	}
-	return spec, checkSpec(spec)
-}
-
 // checkSpec validates the fields an insert carries and refuses those
 // Compute Engine has no use for here.
 func checkSpec(spec provider.LaunchSpec) error {

@@ -114,7 +114,7 @@ func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 	if err := supports(host, a); err != nil || a != hoststate.ActionReprovision {
 		return err
 	}
-	if _, err := p.launchSpec(host); err != nil {
+	if _, err := provider.Launch(Name, p.cfg.LaunchSpec, host, checkSpec); err != nil {
 		return provider.Unsupported(Name, a, "a reprovision creates the instance from the host's launch spec: "+err.Error())
 	}
 	return nil

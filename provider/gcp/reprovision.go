@@ -28,7 +28,7 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 	if err := p.Validate(host); err != nil {
 		return nil, err
 	}
-	spec, err := p.launchSpec(host)
+	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host, checkSpec)
 	if err != nil {
 		return nil, provider.Unsupported(Name, hoststate.ActionReprovision, "a reprovision creates the instance from the host's launch spec: "+err.Error())
 	}

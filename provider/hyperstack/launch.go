@@ -8,17 +8,6 @@ import (
 // maxSpecField bounds a launch spec value: Hyperstack's names are short.
 const maxSpecField = 255
 
-// launchSpec returns host's launch spec, checked: an error matching
-// provider.ErrNoLaunchSpec when there is none or it is not one Hyperstack
-// can create a VM from.
-func (p *Provider) launchSpec(host provider.Host) (provider.LaunchSpec, error) {
-	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host)
-	if err != nil {
-		return provider.LaunchSpec{}, err
-	}
-	return spec, checkSpec(spec)
-}
-
 // checkSpec validates the fields a create request carries, and refuses
 // the fields Hyperstack has no use for.
 func checkSpec(spec provider.LaunchSpec) error {

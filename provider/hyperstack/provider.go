@@ -76,7 +76,7 @@ func (p *Provider) Capabilities() provider.Capabilities { return capabilities(p.
 func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 	var noSpec error
 	if needsSpec(host, a, p.cfg.stopMode()) {
-		_, noSpec = p.launchSpec(host) // only the actions that create a VM ask
+		_, noSpec = provider.Launch(Name, p.cfg.LaunchSpec, host, checkSpec) // only the actions that create a VM ask
 	}
 	return supports(host, a, noSpec, p.cfg.stopMode())
 }
@@ -156,7 +156,7 @@ func (p *Provider) Start(ctx context.Context, host provider.Host) (provider.Oper
 // provider.ErrRetryableConflict, so is Hyperstack's "name is not
 // available" while the old VM of the name is still being deleted.
 func (p *Provider) create(ctx context.Context, host provider.Host) error {
-	spec, err := p.launchSpec(host)
+	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host, checkSpec)
 	if err != nil {
 		return err
 	}

@@ -8,16 +8,6 @@ import (
 // maxSpecField bounds a launch spec value.
 const maxSpecField = 128
 
-// launchSpec returns host's launch spec, checked, or an error matching
-// provider.ErrNoLaunchSpec.
-func (p *Provider) launchSpec(host provider.Host) (provider.LaunchSpec, error) {
-	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host)
-	if err != nil {
-		return provider.LaunchSpec{}, err
-	}
-	return spec, checkSpec(spec)
-}
-
 // checkSpec validates the fields a launch carries, and refuses those
 // Lambda has no use for.
 func checkSpec(spec provider.LaunchSpec) error {

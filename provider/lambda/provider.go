@@ -86,7 +86,7 @@ func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 // startSpec is the launch spec a start (or retry) of host launches from,
 // or the unsupported error Supports gives without one.
 func (p *Provider) startSpec(host provider.Host, a hoststate.Action) (provider.LaunchSpec, error) {
-	spec, err := p.launchSpec(host)
+	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host, checkSpec)
 	if err != nil {
 		return spec, provider.Unsupported(Name, a, "a start launches an instance from the host's launch spec: "+err.Error())
 	}

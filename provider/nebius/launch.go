@@ -14,16 +14,6 @@ const DefaultBootDiskGiB = 50
 // names ("gpu-h100-sxm", "1gpu-16vcpu-200gb", "ubuntu22.04-cuda12").
 var specName = regexp.MustCompile(`^[a-z0-9][-a-z0-9_.]{0,62}$`)
 
-// launchSpec returns host's launch spec, checked, or an error matching
-// provider.ErrNoLaunchSpec.
-func (p *Provider) launchSpec(host provider.Host) (provider.LaunchSpec, error) {
-	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host)
-	if err != nil {
-		return provider.LaunchSpec{}, err
-	}
-	return spec, checkSpec(spec)
-}
-
 // checkSpec validates the fields a create carries, and refuses those the
 // adapter has no use for.
 func checkSpec(spec provider.LaunchSpec) error {

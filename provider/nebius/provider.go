@@ -87,7 +87,7 @@ func (p *Provider) Supports(host provider.Host, a hoststate.Action) error {
 // reprovisionSpec is the launch spec a reprovision of host creates the
 // instance from, or the unsupported error Supports gives without one.
 func (p *Provider) reprovisionSpec(host provider.Host) (provider.LaunchSpec, error) {
-	spec, err := p.launchSpec(host)
+	spec, err := provider.Launch(Name, p.cfg.LaunchSpec, host, checkSpec)
 	if err != nil {
 		return spec, provider.Unsupported(Name, hoststate.ActionReprovision, "a reprovision creates the instance from the host's launch spec: "+err.Error())
 	}
