@@ -54,11 +54,14 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 	del := func(ctx context.Context) (provider.Operation, error) {
 		op, err := p.deleteInstance(ctx, host)
 		if errors.Is(err, errGone) {
-			return nil, nil
+			return nil, nil // gone meanwhile: nothing to wait for
 		}
 		return op, err
 	}
+	name := "reprovision " + path(host, host.Instance)
 	if d := dataDisk(inst, host); d != nil && d.GetAutoDelete() {
+		// The disk must outlive the instance: keep it first, then delete
+		// the instance, then insert the new one.
 		keep, err := p.act(ctx, host, "keep disk "+path(host, host.Volume), func() (*compute.Operation, error) {
 			return p.instances.SetDiskAutoDelete(ctx, &computepb.SetDiskAutoDeleteInstanceRequest{
 				Project: host.Project, Zone: host.Zone, Instance: host.Instance, DeviceName: d.GetDeviceName(),
@@ -68,27 +71,13 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 		if err != nil {
 			return nil, err
 		}
-		return provider.Then(keep, func(ctx context.Context) (provider.Operation, error) {
-			op, err := del(ctx)
-			if err != nil || op == nil {
-				return insertNow(ctx, insert, err)
-			}
-			return provider.Then(op, insert), nil
-		}), nil
+		return provider.Steps(name, keep, del, insert), nil
 	}
 	op, err := del(ctx)
-	if err != nil || op == nil {
-		return insertNow(ctx, insert, err)
-	}
-	return provider.Then(op, insert), nil
-}
-
-// insertNow inserts at once unless err says otherwise.
-func insertNow(ctx context.Context, insert func(context.Context) (provider.Operation, error), err error) (provider.Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return insert(ctx)
+	return provider.Steps(name, op, insert), nil
 }
 
 // insert creates host's instance from spec around its data disk.
