@@ -134,9 +134,8 @@ func (f *fleet) act(id string, a hoststate.Action) error {
 
 // TestListerCallsArePages: a tick costs a listing provider one call per
 // page, plus, on the first look at never-observed hosts, one probe per
-// host whose VM the listing leaves out (that absence would move the
-// record's status, and a listing may omit entries); once observed, only
-// the pages.
+// host whose VM (or volume) the listing leaves out (a listing may omit
+// entries); once observed, only the pages.
 func TestListerCallsArePages(t *testing.T) {
 	for _, tt := range []struct{ hosts, page int }{{1, 50}, {50, 50}, {51, 50}, {125, 10}} {
 		f := newFleet(t, 1, tt.hosts, tt.page, reconcile.Config{FullSweepEvery: 1}, func(c *kernel.Config) { c.Burst = 10000 })
@@ -253,6 +252,54 @@ func TestPartialListingFlipsNoNeverObservedHost(t *testing.T) {
 		if want, settled := f.cloud.Truth(h.Provider, h.Ref).Status(); settled && got.Status != want {
 			t.Errorf("%s: stored %v, now %v, truth %v (listings omitted it)", h.ID, stored[h.ID], got.Status, want)
 		}
+	}
+}
+
+// volumesLeftOut lists like its provider but leaves out every volume.
+type volumesLeftOut struct {
+	provider.Provider
+	lister provider.Lister
+}
+
+func (v volumesLeftOut) Scope(h provider.Host) string { return v.lister.Scope(h) }
+
+func (v volumesLeftOut) ListPage(ctx context.Context, scope, token string) (provider.ListPage, error) {
+	page, err := v.lister.ListPage(ctx, scope, token)
+	page.Volumes = nil
+	return page, err
+}
+
+// TestListingLeavingOutAVolumeIsChecked: an adopted running host whose
+// listings list its VM but leave out its data volume is probed at its
+// first look, so no unverified "volume absent" is recorded that later
+// omissions would agree with: once the VM stops, the host is off, not
+// "data volume missing".
+func TestListingLeavingOutAVolumeIsChecked(t *testing.T) {
+	ctx := context.Background()
+	clk := clocktest.New(t0)
+	cloud := fakes.NewCloud(clk, 1)
+	st := store.NewMemStore(store.MemConfig{})
+	h := provider.Host{Project: "proj", Zone: "zone-a", Instance: "vm-1", Volume: "vm-1-data"}
+	must(t, cloud.AddHost(fakes.GCP, h, true))
+	_, err := st.Update(ctx, store.Write{Record: hoststate.Record{ID: "vm-1", Provider: fakes.GCP, Ref: h, Status: hoststate.StatusRunning}})
+	must(t, err)
+	p := cloud.Provider(fakes.GCP)
+	rec, err := reconcile.New(reconcile.Config{Store: st, Clock: clk, FullSweepEvery: 1,
+		Providers: []provider.Provider{volumesLeftOut{p, p.(provider.Lister)}}})
+	must(t, err)
+	_, err = rec.RunOnce(ctx)
+	must(t, err)
+	if got, _ := st.Get(ctx, "vm-1"); got.ObservedVolume != hoststate.VolumePresent {
+		t.Fatalf("first look recorded the volume %v, want the probe's present", got.ObservedVolume)
+	}
+	must(t, cloud.ConsoleStop(fakes.GCP, h))
+	for range 6 {
+		clk.Advance(time.Minute)
+		_, err = rec.RunOnce(ctx)
+		must(t, err)
+	}
+	if got, _ := st.Get(ctx, "vm-1"); got.Status != hoststate.StatusOff {
+		t.Errorf("stopped with its volume there: %v (%q), want off", got.Status, got.Reason)
 	}
 }
 

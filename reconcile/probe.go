@@ -215,17 +215,18 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 	return out
 }
 
-// vanished reports whether a listing's observation rests a verdict on
-// what the listing left out, so it is worth the provider's own answer: a
-// VM or data volume missing that the record last saw, or, for a host never
-// observed, a missing one that would move the record's status (a listing
-// that omits a never-seen host's VM twice must not make it off).
+// vanished reports whether a listing's observation rests on what the
+// listing left out, so it is worth the provider's own answer first: a VM
+// or data volume missing that the record last saw, or, for a host never
+// observed, any missing one. An absence recorded unverified at a host's
+// first look would never be questioned again (later omissions agree with
+// it): a listing that left out an adopted host's VM twice made it off, one
+// that left out its volume made it "data volume missing" once stopped.
 func vanished(rec hoststate.Record, o hoststate.Observation, caps provider.Capabilities) bool {
 	vm := o.VM == hoststate.VMAbsent
 	vol := caps.SeparateVolume && o.Volume == hoststate.VolumeAbsent
 	if rec.ObservedAt.IsZero() {
-		s, ok := hoststate.Implied(o.VM, o.Volume)
-		return (vm || vol) && ok && s != rec.Status
+		return vm || vol
 	}
 	return (vm && rec.Observed != hoststate.VMAbsent) || (vol && rec.ObservedVolume != hoststate.VolumeAbsent)
 }
