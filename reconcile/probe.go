@@ -28,16 +28,19 @@ type observations struct {
 	deferred  []*hoststate.Record // not probed: rate limited
 	calls     int
 	transient error // the last rate-limit/5xx/timeout error, for backoff
+	halted    bool  // a rate limit stopped the provider for the rest of the tick
 }
 
-// merge adds b's observations to o's.
+// merge adds b's observations to o's. A rate limit is the transient error
+// kept: its hint paces the backoff.
 func (o *observations) merge(b observations) {
 	o.results = append(o.results, b.results...)
 	o.deferred = append(o.deferred, b.deferred...)
 	o.calls += b.calls
-	if b.transient != nil {
+	if b.transient != nil && (o.transient == nil || !errors.Is(o.transient, provider.ErrRateLimited)) {
 		o.transient = b.transient
 	}
+	o.halted = o.halted || b.halted
 }
 
 // scratch holds one provider's buffers, reused from tick to tick so a
@@ -207,9 +210,7 @@ func (r *Reconciler) list(ctx context.Context, ps *providerState, hosts []*hosts
 		}
 		sc.pagesOf[scope] = pages
 	}
-	if len(sc.pagesOf) > 4*len(scopes)+16 {
-		clear(sc.pagesOf) // scopes went away: relearn the rest
-	}
+	out.halted = halted
 	clear(sc.vms) // keep no listing alive until the next tick
 	clear(sc.vols)
 	return out
@@ -257,6 +258,17 @@ func fromListing(ref provider.Host, caps provider.Capabilities, zoned bool, vms 
 		}
 	}
 	return o
+}
+
+// forgetScopesNotListed drops the page counts of scopes the tick's
+// listing did not cover: on a full sweep, which lists every scope of the
+// provider, those have no hosts left.
+func (sc *scratch) forgetScopesNotListed() {
+	for s := range sc.pagesOf {
+		if len(sc.byScope[s]) == 0 {
+			delete(sc.pagesOf, s)
+		}
+	}
 }
 
 // splitByCost splits a tick's hosts of a listing provider into those to
@@ -327,6 +339,7 @@ func (r *Reconciler) probeEach(ctx context.Context, ps *providerState, hosts []*
 		})
 	}
 	wg.Wait()
+	out.halted = halted.Load()
 	out.results = results[:0]
 	for i, res := range results {
 		if !sent[i] {

@@ -351,6 +351,12 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 			if len(each) > 0 {
 				single = r.probeEach(ctx, ps, each, now)
 			}
+			if single.halted {
+				// A rate limit stops the provider for the rest of the
+				// tick: the scopes to list wait for the next.
+				single.deferred = append(single.deferred, hosts...)
+				hosts = nil
+			}
 			// A listing says where every VM of its scope is: observe
 			// every stored host it covers, off and deprovisioned ones
 			// too, at no extra call.
@@ -366,6 +372,11 @@ func (r *Reconciler) reconcileProvider(ctx context.Context, ps *providerState, h
 		}
 		if len(hosts) > 0 {
 			obs = r.list(ctx, ps, hosts, now)
+		} else {
+			obs.results = ps.scratch.results[:0] // keep the sweep-sized buffer
+		}
+		if rep.FullSweep {
+			ps.scratch.forgetScopesNotListed()
 		}
 		obs.merge(single)
 		ps.scratch.results = obs.results

@@ -418,3 +418,109 @@ func TestDueHostsCostNoMoreThanTheirScopesListing(t *testing.T) {
 		}
 	}
 }
+
+// costFleet is a GCP fleet over several projects whose listings span
+// pages, settled, every daemon heartbeating: dueHosts makes exactly the
+// given hosts due.
+type costFleet struct {
+	t     *testing.T
+	clk   *clocktest.Clock
+	cloud *fakes.Cloud
+	st    *store.MemStore
+	rec   *reconcile.Reconciler
+	ids   map[string][]string // project → host ids
+}
+
+func newCostFleet(t *testing.T, projects, perProject int, wrap func(provider.Provider) provider.Provider) *costFleet {
+	t.Helper()
+	ctx := context.Background()
+	f := &costFleet{t: t, clk: clocktest.New(t0), st: store.NewMemStore(store.MemConfig{}), ids: map[string][]string{}}
+	f.cloud = fakes.NewCloud(f.clk, 1, fakes.WithPageSize(5))
+	for p := range projects {
+		project := fmt.Sprintf("proj-%02d", p)
+		for i := range perProject {
+			h := provider.Host{Project: project, Zone: "zone-a", Instance: fmt.Sprintf("%s-vm-%02d", project, i), Volume: fmt.Sprintf("%s-vm-%02d-data", project, i)}
+			must(t, f.cloud.AddHost(fakes.GCP, h, true))
+			_, err := f.st.Update(ctx, store.Write{Record: hoststate.Record{ID: h.Instance, Provider: fakes.GCP, Ref: h}})
+			must(t, err)
+			f.ids[project] = append(f.ids[project], h.Instance)
+		}
+	}
+	p := f.cloud.Provider(fakes.GCP)
+	if wrap != nil {
+		p = wrap(p)
+	}
+	var err error
+	f.rec, err = reconcile.New(reconcile.Config{Store: f.st, Clock: f.clk, Providers: []provider.Provider{p}, FullSweepEvery: 1000})
+	must(t, err)
+	if rep, err := f.rec.RunOnce(ctx); err != nil || !rep.FullSweep {
+		t.Fatalf("first tick: %+v, %v", rep, err)
+	}
+	return f
+}
+
+// dueHosts lets every earlier heartbeat go stale, then heartbeats every
+// host but the first due[project] of each project.
+func (f *costFleet) dueHosts(due map[string]int) {
+	f.t.Helper()
+	f.clk.Advance(3 * time.Minute)
+	for project, ids := range f.ids {
+		for _, id := range ids[due[project]:] {
+			_, err := kernel.Modify(context.Background(), f.st, id, func(cur hoststate.Record) (store.Write, error) {
+				if !cur.Heartbeat(f.clk.Now(), hoststate.Policy{}) {
+					f.t.Fatalf("%s is %s", id, cur.Status)
+				}
+				return store.Write{Record: cur}, nil
+			})
+			must(f.t, err)
+		}
+	}
+}
+
+// Rule 5 across the cost split: a rate limit met by a due host's own
+// probe stops the provider for the rest of the tick, so the scopes that
+// were to be listed are not.
+func TestProbeRateLimitStopsTheTicksListings(t *testing.T) {
+	probes := 0
+	f := newCostFleet(t, 2, 20, func(p provider.Provider) provider.Provider {
+		return limitedProbes{Provider: p, Lister: p.(provider.Lister), probes: &probes}
+	})
+	// proj-00: one due host of four pages (probed); proj-01: all due (listed).
+	f.dueHosts(map[string]int{"proj-00": 1, "proj-01": 20})
+	f.cloud.ResetCalls()
+	rep, err := f.rec.RunOnce(context.Background())
+	must(t, err)
+	if probes != 1 || f.cloud.Calls(fakes.GCP)[fakes.MethodListPage] != 0 || rep.Deferred != 20 {
+		t.Errorf("%d probes, listing calls %v, %d deferred; want the rate-limited probe alone and proj-01's 20 hosts deferred",
+			probes, f.cloud.Calls(fakes.GCP), rep.Deferred)
+	}
+}
+
+// The page counts learned by the full sweep outlast ticks that list only
+// some scopes: a lone due host of any scope is probed, not listed, however
+// many scopes the provider has.
+func TestScopeSizesOutlastPartialTicks(t *testing.T) {
+	f := newCostFleet(t, 25, 10, nil) // 2 pages each
+	for tick, due := range []map[string]int{
+		{"proj-00": 2},               // as many due as pages: listed
+		{"proj-01": 1, "proj-02": 1}, // lone due hosts: probed
+		{"proj-24": 1},
+	} {
+		f.dueHosts(due)
+		f.cloud.ResetCalls()
+		_, err := f.rec.RunOnce(context.Background())
+		must(t, err)
+		wantProbes, wantPages := 0, 0
+		for _, n := range due {
+			if n >= 2 {
+				wantPages += 2
+			} else {
+				wantProbes += n
+			}
+		}
+		got := f.cloud.Calls(fakes.GCP)
+		if got[fakes.MethodProbe] != wantProbes || got[fakes.MethodListPage] != wantPages {
+			t.Errorf("tick %d, due %v: calls %v, want %d probes and %d listing pages", tick, due, got, wantProbes, wantPages)
+		}
+	}
+}
