@@ -527,3 +527,50 @@ func must(t tb, err error) {
 		t.Fatal(err)
 	}
 }
+
+// legacyRows is a store holding, besides its records, one whose id the
+// store would refuse to write today (stored before store.ValidID
+// tightened): reads return it, writes of it fail.
+type legacyRows struct {
+	*store.MemStore
+	legacy hoststate.Record
+}
+
+func (s *legacyRows) List(ctx context.Context, f store.Filter) ([]hoststate.Record, error) {
+	return s.AppendList(ctx, nil, f)
+}
+
+func (s *legacyRows) AppendList(ctx context.Context, dst []hoststate.Record, f store.Filter) ([]hoststate.Record, error) {
+	out, err := s.MemStore.AppendList(ctx, dst, f)
+	if err == nil && f.After == "" {
+		out = append(out, s.legacy)
+	}
+	return out, err
+}
+
+// TestStoredInvalidIDIsSkipped: a stored host whose id no store takes
+// any more is skipped with a warning; its provider's other hosts are
+// still decided and written.
+func TestStoredInvalidIDIsSkipped(t *testing.T) {
+	f := newFleet(t, 1, 2, 50, reconcile.Config{FullSweepEvery: 1})
+	h := f.hosts[0]
+	legacy := hoststate.Record{ID: "..", Provider: h.Provider, Ref: h.Ref, Status: hoststate.StatusRunning}
+	r, err := reconcile.New(reconcile.Config{Store: &legacyRows{MemStore: f.store, legacy: legacy}, Clock: f.clock,
+		Providers: []provider.Provider{f.cloud.Provider(h.Provider)}, FullSweepEvery: 1})
+	must(t, err)
+	others := 0 // hosts of the providers this reconciler does not run
+	for _, host := range f.hosts {
+		if host.Provider != h.Provider {
+			others++
+		}
+	}
+	rep, err := r.RunOnce(context.Background())
+	if err != nil || rep.Skipped != others+1 {
+		t.Fatalf("tick: skipped %d, %v; want the legacy row and the %d hosts of other providers", rep.Skipped, err, others)
+	}
+	for _, host := range f.hosts {
+		if host.Provider == h.Provider && f.get(host.ID).ObservedAt.IsZero() {
+			t.Errorf("%s was not written: the legacy row failed its provider's batch", host.ID)
+		}
+	}
+}

@@ -194,7 +194,7 @@ func (r *Reconciler) RunOnce(ctx context.Context) (rep Report, err error) {
 		for _, rec := range ps.scratch.hosts {
 			if err := r.validate(ps, rec); err != nil {
 				rep.Skipped++
-				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: invalid provider reference", slog.String("host", rec.ID), slog.Any("err", err))
+				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "host skipped: invalid id or provider reference", slog.String("host", hoststate.Truncate(rec.ID, store.MaxIDLen)), slog.Any("err", err))
 				continue
 			}
 			valid = append(valid, rec)
@@ -276,11 +276,17 @@ func (r *Reconciler) selectHosts(ctx context.Context, now time.Time, full bool) 
 	return out, nil
 }
 
-// validate checks a host's provider reference once per record version:
-// a Ref changes only with a write, which moves the version.
+// validate checks a host's id and provider reference once per record
+// version: a Ref changes only with a write, which moves the version. A
+// stored id the store would now refuse to write (one stored before
+// store.ValidID tightened) is skipped like an invalid reference, so it
+// cannot fail the batched writes of its provider's other hosts.
 func (r *Reconciler) validate(ps *providerState, rec *hoststate.Record) error {
 	if v, ok := r.valid[rec.ID]; ok && v == rec.Version {
 		return nil
+	}
+	if err := store.ValidID(rec.ID); err != nil {
+		return err
 	}
 	if err := ps.p.Validate(rec.Ref); err != nil {
 		delete(r.valid, rec.ID)
