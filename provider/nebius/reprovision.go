@@ -91,7 +91,7 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 		boot   *operation // the boot disk's create, when this attempt made it
 		bootID string     // the boot disk an earlier attempt made, when reused
 	)
-	name := bootDiskName(host.Instance, provider.RequestID(ctx), p.cfg.Clock.Now())
+	name := bootDiskName(host, provider.RequestID(ctx), p.cfg.Clock.Now())
 	size := spec.BootDiskGiB
 	if size == 0 {
 		size = DefaultBootDiskGiB
@@ -127,23 +127,27 @@ func (p *Provider) Reprovision(ctx context.Context, host provider.Host) (provide
 	return provider.Steps("reprovision "+host.Instance, first, steps...), nil
 }
 
-// bootDiskName names the boot disk a reprovision creates. With a request
-// id, the same on every resend of one action, it is the same on every
-// resend, so a resend finds the disk a cut-short attempt made; without
-// one it is unique per send.
-func bootDiskName(instance, requestID string, now time.Time) string {
+// bootDiskName names the boot disk a reprovision of host creates. With a
+// request id, the same on every resend of one action, it is the same on
+// every resend, so a resend finds the disk a cut-short attempt made; the
+// host's data disk id goes into it too, so a host record made again under
+// the same id (its action numbers start over) never meets another host's
+// disk. Without a request id it is unique per send.
+func bootDiskName(host provider.Host, requestID string, now time.Time) string {
 	if requestID == "" {
-		return fmt.Sprintf("%s-boot-%x", instance, now.UnixNano())
+		return fmt.Sprintf("%s-boot-%x", host.Instance, now.UnixNano())
 	}
-	sum := sha256.Sum256([]byte(requestID))
-	return fmt.Sprintf("%s-boot-%x", instance, sum[:8])
+	sum := sha256.Sum256([]byte(host.Volume + "\x00" + requestID))
+	return fmt.Sprintf("%s-boot-%x", host.Instance, sum[:8])
 }
 
 // leftoverBootDisk finds the boot disk named name that an earlier attempt
 // of this reprovision created (DiskService.Create answered AlreadyExists),
-// by listing the project's disks. It is reused only while no instance
-// holds it; one that does is provider.ErrConflict, as is a disk of that
-// name the listing does not show.
+// by listing the project's disks. It is reused only while it is READY and
+// no instance holds it: one still CREATING is provider.ErrRetryableConflict
+// (it settles by itself), one held or in another state
+// provider.ErrConflict, as is a disk of that name the listing does not
+// show.
 func (p *Provider) leftoverBootDisk(ctx context.Context, host provider.Host, name string) (Disk, error) {
 	call := "find boot disk " + name
 	token := ""
@@ -159,9 +163,16 @@ func (p *Provider) leftoverBootDisk(ctx context.Context, host provider.Host, nam
 			if err := checkID("boot disk", d.ID); err != nil {
 				return Disk{}, &callError{call, provider.ErrBadResponse, err}
 			}
-			if d.AttachedTo != "" || d.ManagedBy != "" {
+			switch state := strings.ToUpper(d.State); {
+			case d.AttachedTo != "" || d.ManagedBy != "":
 				return Disk{}, fmt.Errorf("%s: reprovision %s: the boot disk %s of an earlier attempt is held by instance %s: %w",
 					Name, quote(host.Instance), quote(name), quote(d.AttachedTo+d.ManagedBy), provider.ErrConflict)
+			case state == "CREATING":
+				return Disk{}, fmt.Errorf("%s: reprovision %s: the boot disk %s of an earlier attempt is still creating: %w",
+					Name, quote(host.Instance), quote(name), provider.ErrRetryableConflict)
+			case state != "READY":
+				return Disk{}, fmt.Errorf("%s: reprovision %s: the boot disk %s of an earlier attempt is %s: %w",
+					Name, quote(host.Instance), quote(name), quote(d.State), provider.ErrConflict)
 			}
 			return d, nil
 		}

@@ -103,3 +103,68 @@ func bootDisks(t *testing.T, e *grpcEnv) []nebius.Disk {
 		}
 	}
 }
+
+// leftoverAs lists disks like its service but shows a cut-short
+// reprovision's boot disk in a given state, or held by an instance.
+type leftoverAs struct {
+	nebius.DiskService
+	state, holder string
+}
+
+func (d *leftoverAs) List(ctx context.Context, req nebius.ListRequest) (nebius.DiskPage, error) {
+	page, err := d.DiskService.List(ctx, req)
+	for i, disk := range page.Items {
+		if d.state != "" && strings.HasPrefix(disk.Name, named.Instance+"-boot-") {
+			page.Items[i].State, page.Items[i].AttachedTo = d.state, d.holder
+		}
+	}
+	return page, err
+}
+
+// TestResentReprovisionReusesOnlyAReadyFreeBootDisk: the boot disk a
+// cut-short attempt made is reused only while READY and held by no
+// instance; one still creating is a retryable conflict (it settles), one
+// held or failed a conflict, and nothing is created around it.
+func TestResentReprovisionReusesOnlyAReadyFreeBootDisk(t *testing.T) {
+	for _, tc := range []struct {
+		state, holder string
+		retryable     bool
+	}{
+		{"CREATING", "", true},
+		{"ERROR", "", false},
+		{"READY", "computeinstance-e00other", false},
+	} {
+		t.Run(tc.state+"/"+tc.holder, func(t *testing.T) {
+			e := newGRPCEnv(t, fakes.Durations{})
+			if err := e.emu.AddHost(named, false); err != nil {
+				t.Fatal(err)
+			}
+			disks := &leftoverAs{DiskService: e.client.Disks()}
+			p, err := nebius.New(e.client.Instances(), disks, nebius.Config{Clock: e.clock, LaunchSpec: provider.FixedLaunch(spec)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := provider.WithRequestID(context.Background(), "host-1/7")
+			e.emu.Fake().InjectFault(emulators.GRPCFault{Method: emulators.NebiusInstanceCreate, Code: codes.Unavailable, Count: 1})
+			op, err := p.Reprovision(ctx, named)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := wait(t, e.clock, op); !provider.Transient(err) {
+				t.Fatalf("the cut-short reprovision ended with %v", err)
+			}
+			disks.state, disks.holder = tc.state, tc.holder
+			e.clock.Advance(time.Minute)
+			if op, err = p.Reprovision(ctx, named); err != nil {
+				t.Fatal(err)
+			}
+			err = wait(t, e.clock, op)
+			if !errors.Is(err, provider.ErrConflict) || errors.Is(err, provider.ErrRetryableConflict) != tc.retryable {
+				t.Errorf("resend over a %s boot disk held by %q: %v, want a conflict, retryable %v", tc.state, tc.holder, err, tc.retryable)
+			}
+			if _, ok := e.cloud.RawVM(fakes.Nebius, named.Instance); ok {
+				t.Error("an instance was created around the leftover disk")
+			}
+		})
+	}
+}
