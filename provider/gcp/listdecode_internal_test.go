@@ -171,6 +171,15 @@ func listBodies(t testing.TB) map[string]string {
 		"dup spelling":      `{"nextPageToken":"a","next_page_token":"b"}`,
 		"dup scope":         `{"items":{"zones/a":{"warning":{"code":"UNREACHABLE"}},"zones/a":{"instances":[]}}}`,
 		"dup items":         `{"items":{},"items":{}}`,
+		"dup name":          `{"items":{"zones/a":{"instances":[{"name":"x","name":"y","status":"RUNNING"}]}}}`,
+		"dup warning":       `{"items":{"zones/a":{"warning":{"code":"UNREACHABLE"},"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`,
+		"dup code":          `{"items":{"zones/a":{"warning":{"code":"UNREACHABLE","code":"NO_RESULTS_ON_PAGE"}}}}`,
+		"dup unreachables":  `{"unreachables":["zones/b"],"unreachables":[]}`,
+		"dup collection":    `{"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING"}],"instances":[]}}}`,
+		"dup interfaces":    `{"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING","networkInterfaces":[],"network_interfaces":[{"accessConfigs":[{"natIP":"192.0.2.1"}]}]}]}}}`,
+		"dup access":        `{"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING","networkInterfaces":[{"accessConfigs":[],"access_configs":[{"natIP":"192.0.2.1"}]}]}]}}}`,
+		"dup nat":           `{"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING","networkInterfaces":[{"accessConfigs":[{"natIP":"192.0.2.1","nat_i_p":"192.0.2.2"}]}]}]}}}`,
+		"dup id":            `{"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING","id":"1","id":"2"}]}}}`,
 		"case differs":      `{"items":{"zones/a":{"instances":[{"name":"x","NAME":"y","Status":"z","status":"RUNNING"}]}}}`,
 		"unknown types":     `{"kind":5,"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING","disks":"no","tags":{"items":[1,2.5e-3,true,false,null,{"a":[]}]}}]}}}`,
 		"top null":          `null`,
@@ -224,19 +233,43 @@ func TestListDecodeMatchesSDK(t *testing.T) {
 // lenient than protojson on what the adapter reads.
 func TestListDecodeRefusesWhatSDKRefuses(t *testing.T) {
 	bodies := listBodies(t)
-	for _, name := range []string{
-		"dup field", "dup spelling", "dup scope", "dup items", "top null", "top array", "trailing", "trailing comma",
+	// Refused in both listings (the disk listing's body has "disks" for
+	// "instances"): a field the adapter reads sent twice could hide an
+	// UNREACHABLE warning or an entry behind a later value.
+	both := []string{
+		"dup field", "dup name", "dup spelling", "dup scope", "dup items", "dup warning", "dup code", "dup unreachables",
+		"dup collection", "top null", "top array", "trailing", "trailing comma",
 		"null scope", "null entry", "null unreachable", "number status", "array items", "bad utf8", "bad utf8 unknown",
 		"lone surrogate", "low surrogate", "control char", "bad escape", "bad number", "bad literal", "html", "truncated",
-		"empty body", "id leading zero", "id negative", "id too big", "id bool", "id spaced",
-	} {
-		body := []byte(bodies[name])
-		if _, _, err := sdkVMs(body); !errors.Is(err, errSDKDecode) {
+		"empty body",
+	}
+	// Refused in the instance listing only: the disk listing does not
+	// read these fields of an entry.
+	instancesOnly := []string{
+		"dup interfaces", "dup access", "dup nat", "dup id",
+		"id leading zero", "id negative", "id too big", "id bool", "id spaced",
+	}
+	refused := func(name string, body []byte, sdk, lean func([]byte) error) {
+		t.Helper()
+		if err := sdk(body); !errors.Is(err, errSDKDecode) {
 			t.Errorf("%s: the SDK accepts %q (%v): not a case of refusal", name, body, err)
 		}
-		if _, _, err := leanVMs(body); !errors.Is(err, errMalformed) {
+		if err := lean(body); !errors.Is(err, errMalformed) {
 			t.Errorf("%s: lean decoding of %q: %v, want errMalformed", name, body, err)
 		}
+	}
+	sdkI := func(b []byte) error { _, _, err := sdkVMs(b); return err }
+	leanI := func(b []byte) error { _, _, err := leanVMs(b); return err }
+	sdkD := func(b []byte) error { _, _, err := sdkVolumes(b); return err }
+	leanD := func(b []byte) error { _, _, err := leanVolumes(b); return err }
+	for _, name := range append(both, instancesOnly...) {
+		if _, ok := bodies[name]; !ok {
+			t.Fatalf("no body %q", name)
+		}
+		refused(name+" (instances)", []byte(bodies[name]), sdkI, leanI)
+	}
+	for _, name := range both {
+		refused(name+" (disks)", []byte(strings.ReplaceAll(bodies[name], "instances", "disks")), sdkD, leanD)
 	}
 }
 
