@@ -59,8 +59,11 @@
 // ListPage lists a project with aggregated lists — its instances, then its
 // disks, of every zone in one listing — filtered on Config.Labels, one
 // request per page. It sends the path and query parameters the SDK's
-// AggregatedList sends (filter, maxResults, pageToken; not the SDK's
-// x-goog-api-client telemetry header) plus a partial-response mask
+// AggregatedList sends (filter, maxResults, pageToken) and its headers
+// (X-Goog-Api-Version, the API revision the answer is read as, and
+// Content-Type) — all but x-goog-api-client, the SDK's telemetry naming
+// its own and gax's versions, which would misreport this client — plus a
+// partial-response mask
 // (fields=) naming only what the
 // adapter reads: an instance's name, id, status and
 // networkInterfaces/accessConfigs/natIP, a disk's name and status, each

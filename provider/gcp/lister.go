@@ -62,6 +62,10 @@ const (
 	diskFields     = "items/*/disks(name,status),items/*/warning/code,nextPageToken,unreachables"
 )
 
+// apiVersion is the X-Goog-Api-Version the SDK (v1.73.0) sends with its
+// instances and disks requests: the API revision the answer is read as.
+const apiVersion = "2026-09-01"
+
 // zoneOf returns the zone of an aggregated listing's key ("zones/<zone>"),
 // false for a key of another kind (a region).
 func zoneOf(key string) (string, bool) {
@@ -106,7 +110,9 @@ func (p *Provider) listDisks(ctx context.Context, project, token string) (provid
 
 // fetchListing sends one aggregated list request for collection
 // ("instances" or "disks") as the SDK builds it (filter, maxResults,
-// pageToken), with the partial-response mask fields, through the guarded
+// pageToken) with the SDK's headers (X-Goog-Api-Version and its
+// Content-Type, not its x-goog-api-client telemetry), with the
+// partial-response mask fields, through the guarded
 // client, and decodes the answer with entry. A non-2xx answer is the
 // SDK's error for it: googleapi's error from the status and body, wrapped
 // as gax wraps it.
@@ -127,6 +133,8 @@ func fetchListing[T any](ctx context.Context, p *Provider, project, collection, 
 	if err != nil {
 		return listing[T]{}, err
 	}
+	req.Header.Set("X-Goog-Api-Version", apiVersion)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := p.http.Do(req)
 	if err != nil {
 		return listing[T]{}, err

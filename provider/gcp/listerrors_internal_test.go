@@ -3,6 +3,7 @@ package gcp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -163,53 +164,69 @@ func sameError(t *testing.T, got, want error) {
 }
 
 // TestListRequestIsTheSDKs: a listing sends the request the SDK's
-// AggregatedList sends for it (path, filter, maxResults, pageToken), plus
-// the fields mask.
+// AggregatedList sends for it (path, filter, maxResults, pageToken and
+// headers, but the SDK's x-goog-api-client telemetry), plus the fields
+// mask, with and without labels to filter on.
 func TestListRequestIsTheSDKs(t *testing.T) {
-	var got []*url.URL
+	type request struct {
+		url    *url.URL
+		header http.Header
+	}
+	var got []request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = append(got, r.URL)
+		got = append(got, request{r.URL, r.Header.Clone()})
 		_, _ = w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	p, err := New(context.Background(), Config{AllowInsecureHTTP: true, PageSize: 7, Labels: map[string]string{"fleet": "a-b", "env": "prod"}},
-		option.WithEndpoint(srv.URL), option.WithoutAuthentication())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	for _, tc := range []struct{ token, collection, fields string }{
-		{"", "instances", instanceFields}, {"tok/1+2", "instances", instanceFields}, {"tok=3", "disks", diskFields},
-	} {
-		got = nil
-		phase := phaseInstances
-		if tc.collection == "disks" {
-			phase = phaseDisks
-		}
-		if _, err := p.ListPage(context.Background(), "proj-1", phase+tc.token); err != nil {
+	for _, labels := range []map[string]string{{"fleet": "a-b", "env": "prod"}, nil} {
+		p, err := New(context.Background(), Config{AllowInsecureHTTP: true, PageSize: 7, Labels: labels},
+			option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+		if err != nil {
 			t.Fatal(err)
 		}
-		filter, size := p.filter(), uint32(p.maxResults())
-		if tc.collection == "instances" {
-			_, err = p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
-				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
-		} else {
-			_, err = p.disks.AggregatedList(context.Background(), &computepb.AggregatedListDisksRequest{
-				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
-		}
-		if !errors.Is(err, iterator.Done) {
-			t.Fatal(err)
-		}
-		if len(got) != 2 {
-			t.Fatalf("%d requests", len(got))
-		}
-		lean, sdk := got[0].Query(), got[1].Query()
-		if lean.Get("fields") != tc.fields {
-			t.Errorf("fields %q, want %q", lean.Get("fields"), tc.fields)
-		}
-		lean.Del("fields")
-		if diff := cmp.Diff(sdk, lean); diff != "" || got[0].Path != got[1].Path {
-			t.Errorf("query (-SDK +lean):\n%s\npath %s, SDK %s", diff, got[0].Path, got[1].Path)
+		defer p.Close()
+		for _, tc := range []struct{ token, collection, fields string }{
+			{"", "instances", instanceFields}, {"tok/1+2", "instances", instanceFields}, {"tok=3", "disks", diskFields}, {"", "disks", diskFields},
+		} {
+			name := fmt.Sprintf("labels %v, %s token %q", labels, tc.collection, tc.token)
+			got = nil
+			phase := phaseInstances
+			if tc.collection == "disks" {
+				phase = phaseDisks
+			}
+			if _, err := p.ListPage(context.Background(), "proj-1", phase+tc.token); err != nil {
+				t.Fatal(err)
+			}
+			filter, size := optional(p.filter()), uint32(p.maxResults())
+			if tc.collection == "instances" {
+				_, err = p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
+					Project: "proj-1", Filter: filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+			} else {
+				_, err = p.disks.AggregatedList(context.Background(), &computepb.AggregatedListDisksRequest{
+					Project: "proj-1", Filter: filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+			}
+			if !errors.Is(err, iterator.Done) {
+				t.Fatal(err)
+			}
+			if len(got) != 2 {
+				t.Fatalf("%s: %d requests", name, len(got))
+			}
+			lean, sdk := got[0].url.Query(), got[1].url.Query()
+			if lean.Get("fields") != tc.fields {
+				t.Errorf("%s: fields %q, want %q", name, lean.Get("fields"), tc.fields)
+			}
+			if (labels == nil) != !sdk.Has("filter") {
+				t.Errorf("%s: the SDK's filter %q", name, sdk.Get("filter"))
+			}
+			lean.Del("fields")
+			if diff := cmp.Diff(sdk, lean); diff != "" || got[0].url.Path != got[1].url.Path {
+				t.Errorf("%s: query (-SDK +lean):\n%s\npath %s, SDK %s", name, diff, got[0].url.Path, got[1].url.Path)
+			}
+			sdkHeader := got[1].header.Clone()
+			sdkHeader.Del("X-Goog-Api-Client")
+			if diff := cmp.Diff(sdkHeader, got[0].header); diff != "" {
+				t.Errorf("%s: headers (-SDK +lean):\n%s", name, diff)
+			}
 		}
 	}
 }
