@@ -25,7 +25,10 @@
 // resourceInUseByAnotherResource (a state that settles) match
 // provider.ErrRetryableConflict; 403 quotaExceeded and other refusals
 // match provider.ErrRefused, with Google's message quoted; a 401 or a 403
-// for permissions matches no class (it says nothing about the instance). The SDK's own retries are
+// for permissions matches no class (it says nothing about the instance).
+// Google's messages (an error's, an operation's) are quoted with what
+// looks like a credential in them (a bearer token, a ya29. access token,
+// an AIza API key) replaced by "[redacted]". The SDK's own retries are
 // turned off: a probe is one attempt and the reconciler owns backoff.
 //
 // # Actions

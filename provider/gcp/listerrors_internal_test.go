@@ -238,3 +238,63 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// TestGoogleMessageCredentialsRedacted: a credential Google's message
+// echoes (a bearer token, an OAuth access token, an API key) never
+// reaches an error, whether from a listing, a probe or an operation.
+func TestGoogleMessageCredentialsRedacted(t *testing.T) {
+	host := provider.Host{Project: "proj-1", Zone: "us-central1-a", Instance: "vm-1", Volume: "disk-1"}
+	calls := map[string]func(*Provider) error{
+		"list": func(p *Provider) error { _, err := p.ListPage(context.Background(), "proj-1", ""); return err },
+		"list disks": func(p *Provider) error {
+			_, err := p.ListPage(context.Background(), "proj-1", phaseDisks)
+			return err
+		},
+		"probe": func(p *Provider) error { _, err := p.Probe(context.Background(), host); return err },
+	}
+	for name, a := range map[string]answer{
+		"401 bearer":       {status: 401, body: `{"error":{"code":401,"message":"Request had invalid authentication credentials. Bearer ya29.secret","errors":[{"reason":"required"}]}}`},
+		"401 lower bearer": {status: 401, body: `{"error":{"code":401,"message":"token: bearer SeCrEt-Value.1 rejected","errors":[{"reason":"required"}]}}`},
+		"403 access token": {status: 403, body: `{"error":{"code":403,"message":"access token YA29.a0Secret_x-y rejected for 'projects/proj-1'","errors":[{"reason":"forbidden"}]}}`},
+		"403 api key":      {status: 403, body: `{"error":{"code":403,"message":"API key AIzaSyDsecretsecretsecretsecretsecret12 not valid","errors":[{"reason":"forbidden"}]}}`},
+		"429 bearer":       {status: 429, body: `{"error":{"code":429,"message":"Too many for Bearer ya29.secret","errors":[{"reason":"rateLimitExceeded"}]}}`},
+		"400 bearer":       {status: 400, body: `{"error":{"code":400,"message":"Bearer ya29.secret is not valid here","errors":[{"reason":"invalid"}]}}`},
+		"404 other":        {status: 404, body: `{"error":{"code":404,"message":"The resource 'projects/proj-1' was not found (Bearer ya29.secret)","errors":[{"reason":"notFound"}]}}`},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(a.status)
+			_, _ = w.Write([]byte(a.body))
+		}))
+		p, err := New(context.Background(), Config{AllowInsecureHTTP: true}, option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for call, do := range calls {
+			err := do(p)
+			if err == nil {
+				t.Fatalf("%s, %s: no error", name, call)
+			}
+			for _, shown := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err)} {
+				if strings.Contains(strings.ToLower(shown), "secret") {
+					t.Errorf("%s, %s: the echoed credential shows: %s", name, call, shown)
+				}
+			}
+			if !strings.Contains(err.Error(), "[redacted]") {
+				t.Errorf("%s, %s: %v does not say what was redacted", name, call, err)
+			}
+		}
+		_ = p.Close()
+		srv.Close()
+	}
+	op := &computepb.Operation{Name: proto.String("op-1"), Status: computepb.Operation_DONE.Enum(), Error: &computepb.Error{
+		Errors: []*computepb.Errors{{Code: proto.String("PERMISSION"), Message: proto.String("Bearer ya29.secret")}}}}
+	if err := opError("start", op); err == nil || strings.Contains(strings.ToLower(fmt.Sprintf("%v %+v %#v", err, err, err)), "secret") {
+		t.Errorf("operation error %v", err)
+	}
+	op = &computepb.Operation{Name: proto.String("op-1"), Status: computepb.Operation_DONE.Enum(),
+		HttpErrorStatusCode: proto.Int32(403), HttpErrorMessage: proto.String("bearer ya29.secret")}
+	if err := opError("start", op); err == nil || strings.Contains(strings.ToLower(fmt.Sprintf("%v %+v %#v", err, err, err)), "secret") {
+		t.Errorf("operation error %v", err)
+	}
+}
