@@ -388,12 +388,13 @@ func readDisk(l *lexer) (diskEntry, bool, error) {
 	return e, e.name != "" && e.hasStatus, err
 }
 
-// listedVMs turns a decoded instance listing into the page's VMs, checking
+// listedVMs turns a decoded instance listing of call (e.g. "list
+// instances p") into the page's VMs, checking
 // its scopes in key order as the SDK path did: an unreachable zone, then
 // an incomplete entry, fail the page; then the unreachable scopes do.
-func listedVMs(ls listing[instanceEntry]) ([]provider.ListedVM, error) {
+func listedVMs(call string, ls listing[instanceEntry]) ([]provider.ListedVM, error) {
 	var vms []provider.ListedVM
-	err := eachZone(ls, func(zone string, e instanceEntry) {
+	err := eachZone(call, ls, func(zone string, e instanceEntry) {
 		vms = append(vms, provider.ListedVM{
 			Instance: e.name,
 			Zone:     zone,
@@ -408,9 +409,9 @@ func listedVMs(ls listing[instanceEntry]) ([]provider.ListedVM, error) {
 
 // listedVolumes turns a decoded disk listing into the page's volumes, as
 // listedVMs.
-func listedVolumes(ls listing[diskEntry]) ([]provider.ListedVolume, error) {
+func listedVolumes(call string, ls listing[diskEntry]) ([]provider.ListedVolume, error) {
 	var vols []provider.ListedVolume
-	err := eachZone(ls, func(zone string, e diskEntry) {
+	err := eachZone(call, ls, func(zone string, e diskEntry) {
 		vols = append(vols, provider.ListedVolume{
 			Volume: e.name,
 			Zone:   zone,
@@ -423,14 +424,14 @@ func listedVolumes(ls listing[diskEntry]) ([]provider.ListedVolume, error) {
 
 // eachZone calls each for the entries of the listing's zones in key order
 // (other scopes, a region's, are skipped) and returns the first failure.
-func eachZone[T any](ls listing[T], each func(zone string, e T)) error {
+func eachZone[T any](call string, ls listing[T], each func(zone string, e T)) error {
 	for _, sc := range ls.scopes {
 		zone, ok := zoneOf(sc.key)
 		switch {
 		case !ok:
 			continue
 		case sc.warning == computepb.Warning_UNREACHABLE.String():
-			return errUnreachable(zone)
+			return errUnreachable(call, zone)
 		case sc.incomplete:
 			return errIncomplete
 		}
@@ -438,5 +439,5 @@ func eachZone[T any](ls listing[T], each func(zone string, e T)) error {
 			each(zone, e)
 		}
 	}
-	return checkReachable(ls.unreachables)
+	return checkReachable(call, ls.unreachables)
 }

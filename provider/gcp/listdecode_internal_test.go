@@ -24,6 +24,13 @@ var sdkOptions = protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: 
 // errSDKDecode marks a body the SDK's protojson decoding refuses.
 var errSDKDecode = errors.New("the SDK refuses the body")
 
+// vmCall and volumeCall name the listings the tests decode, as the
+// adapter names them for project proj-1.
+const (
+	vmCall     = "list instances proj-1"
+	volumeCall = "list disks proj-1"
+)
+
 // sdkVMs is the reference: what the adapter made of an instance listing
 // when the SDK decoded it (protojson into computepb, scopes in key order).
 func sdkVMs(body []byte) ([]provider.ListedVM, string, error) {
@@ -39,7 +46,7 @@ func sdkVMs(body []byte) ([]provider.ListedVM, string, error) {
 		}
 		v := resp.GetItems()[k]
 		if v.GetWarning().GetCode() == computepb.Warning_UNREACHABLE.String() {
-			return nil, "", errUnreachable(zone)
+			return nil, "", errUnreachable(vmCall, zone)
 		}
 		for _, inst := range v.GetInstances() {
 			if inst.GetName() == "" || inst.Status == nil {
@@ -49,7 +56,7 @@ func sdkVMs(body []byte) ([]provider.ListedVM, string, error) {
 				Raw: inst.GetStatus(), Address: natIP(inst), VMID: vmID(inst)})
 		}
 	}
-	if err := checkReachable(resp.GetUnreachables()); err != nil {
+	if err := checkReachable(vmCall, resp.GetUnreachables()); err != nil {
 		return nil, "", err
 	}
 	return vms, resp.GetNextPageToken(), nil
@@ -69,7 +76,7 @@ func sdkVolumes(body []byte) ([]provider.ListedVolume, string, error) {
 		}
 		v := resp.GetItems()[k]
 		if v.GetWarning().GetCode() == computepb.Warning_UNREACHABLE.String() {
-			return nil, "", errUnreachable(zone)
+			return nil, "", errUnreachable(volumeCall, zone)
 		}
 		for _, d := range v.GetDisks() {
 			if d.GetName() == "" || d.Status == nil {
@@ -78,7 +85,7 @@ func sdkVolumes(body []byte) ([]provider.ListedVolume, string, error) {
 			vols = append(vols, provider.ListedVolume{Volume: d.GetName(), Zone: zone, State: DiskStates.Normalize(d.GetStatus()), Raw: d.GetStatus()})
 		}
 	}
-	if err := checkReachable(resp.GetUnreachables()); err != nil {
+	if err := checkReachable(volumeCall, resp.GetUnreachables()); err != nil {
 		return nil, "", err
 	}
 	return vols, resp.GetNextPageToken(), nil
@@ -90,7 +97,7 @@ func leanVMs(body []byte) ([]provider.ListedVM, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	vms, err := listedVMs(ls)
+	vms, err := listedVMs(vmCall, ls)
 	if err != nil {
 		return nil, "", err
 	}
@@ -103,7 +110,7 @@ func leanVolumes(body []byte) ([]provider.ListedVolume, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	vols, err := listedVolumes(ls)
+	vols, err := listedVolumes(volumeCall, ls)
 	if err != nil {
 		return nil, "", err
 	}

@@ -79,7 +79,7 @@ func (p *Provider) listInstances(ctx context.Context, project, token string) (pr
 	ls, err := fetchListing(ctx, p, project, "instances", instanceFields, token, readInstance)
 	var page provider.ListPage
 	if err == nil {
-		page.VMs, err = listedVMs(ls)
+		page.VMs, err = listedVMs(call, ls)
 	}
 	if err != nil {
 		return provider.ListPage{}, p.classify(call, err)
@@ -97,7 +97,7 @@ func (p *Provider) listDisks(ctx context.Context, project, token string) (provid
 	ls, err := fetchListing(ctx, p, project, "disks", diskFields, token, readDisk)
 	var page provider.ListPage
 	if err == nil {
-		page.Volumes, err = listedVolumes(ls)
+		page.Volumes, err = listedVolumes(call, ls)
 	}
 	if err != nil {
 		return provider.ListPage{}, p.classify(call, err)
@@ -156,17 +156,19 @@ func fetchListing[T any](ctx context.Context, p *Provider, project, collection, 
 // errPartial marks a listing that Compute Engine reports as incomplete.
 var errPartial = errors.New("gcp: listing is partial")
 
-// checkReachable fails a page that names unreachable scopes.
-func checkReachable(scopes []string) error {
+// checkReachable fails a page of call (e.g. "list instances p") that
+// names unreachable scopes.
+func checkReachable(call string, scopes []string) error {
 	if len(scopes) == 0 {
 		return nil
 	}
-	return &callError{"list", provider.ErrUnavailable, "unreachable scopes " + strconv.Quote(strings.Join(scopes, ",")), errPartial}
+	return &callError{call, provider.ErrUnavailable, "unreachable scopes " + strconv.Quote(strings.Join(scopes, ",")), errPartial}
 }
 
-// errUnreachable is the error of a zone reported unreachable.
-func errUnreachable(zone string) error {
-	return &callError{"list", provider.ErrUnavailable, "zone " + quote(zone) + " unreachable", errPartial}
+// errUnreachable is the error of call (e.g. "list instances p") for a zone
+// reported unreachable.
+func errUnreachable(call, zone string) error {
+	return &callError{call, provider.ErrUnavailable, "zone " + quote(zone) + " unreachable", errPartial}
 }
 
 // filter is the label filter expression, one parenthesized term per label

@@ -184,7 +184,8 @@ func TestListPageBadInput(t *testing.T) {
 }
 
 // A listing Compute Engine reports as partial is unavailable, never a bad
-// answer, and says which scope it could not reach.
+// answer, and says which call (listing and project) could not reach which
+// scope.
 func TestPartialListingIsUnavailable(t *testing.T) {
 	for name, body := range map[string]string{
 		"warning":      `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-1","id":"1","status":"RUNNING"}]},"zones/us-central1-b":{"warning":{"code":"UNREACHABLE","message":"down"}}}}`,
@@ -201,9 +202,14 @@ func TestPartialListingIsUnavailable(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer p.Close()
-			_, err = p.ListPage(context.Background(), "proj-1", "")
-			if !errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrBadResponse) || !strings.Contains(err.Error(), "us-central1-b") {
-				t.Fatalf("ListPage = %v; want unavailable (not a bad response) naming the zone", err)
+			for token, call := range map[string]string{"": "list instances proj-1", "d:": "list disks proj-1"} {
+				_, err = p.ListPage(context.Background(), "proj-1", token)
+				if !errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrBadResponse) || !strings.Contains(err.Error(), "us-central1-b") {
+					t.Fatalf("ListPage(%q) = %v; want unavailable (not a bad response) naming the zone", token, err)
+				}
+				if !strings.Contains(err.Error(), "gcp: "+call+": ") {
+					t.Errorf("ListPage(%q) = %v; want the call %q named", token, err, call)
+				}
 			}
 		})
 	}
