@@ -84,8 +84,11 @@
 // checked to be well-formed JSON. A non-2xx answer becomes the error the
 // SDK builds (googleapi's, wrapped as gax wraps it), so listings classify
 // exactly as before. A listing that reports an unreachable zone or scope
-// matches provider.ErrUnavailable, and an entry without name or status
-// is a bad response: a missing item must mean a missing resource.
+// (an UNREACHABLE warning under any key) matches provider.ErrUnavailable,
+// and an entry without name or status, or entries under a key that names
+// no zone (but a region's disks, which are skipped: regional disks are no
+// host's), are a bad response: a missing item must mean a missing
+// resource.
 //
 // # Transport
 //

@@ -165,10 +165,13 @@ func checkReachable(call string, scopes []string) error {
 	return &callError{call, provider.ErrUnavailable, "unreachable scopes " + strconv.Quote(strings.Join(scopes, ",")), errPartial}
 }
 
-// errUnreachable is the error of call (e.g. "list instances p") for a zone
-// reported unreachable.
-func errUnreachable(call, zone string) error {
-	return &callError{call, provider.ErrUnavailable, "zone " + quote(zone) + " unreachable", errPartial}
+// errUnreachable is the error of call (e.g. "list instances p") for a
+// scope (key "zones/<zone>" or another) reported unreachable.
+func errUnreachable(call, key string) error {
+	if zone, ok := zoneOf(key); ok {
+		return &callError{call, provider.ErrUnavailable, "zone " + quote(zone) + " unreachable", errPartial}
+	}
+	return &callError{call, provider.ErrUnavailable, "scope " + quote(key) + " unreachable", errPartial}
 }
 
 // filter is the label filter expression, one parenthesized term per label
