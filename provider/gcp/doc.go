@@ -81,7 +81,9 @@
 // same meaning (a field sent twice, a null entry, invalid UTF-8 or a lone
 // surrogate are refused as protojson refuses them; a field may be spelt
 // with its proto name), except that fields it does not read are only
-// checked to be well-formed JSON. A non-2xx answer becomes the error the
+// checked to be well-formed JSON: not type-checked, and not held to
+// protojson's nesting limit of 10000 (the body's size cap bounds them;
+// the reader keeps no stack per level). A non-2xx answer becomes the error the
 // SDK builds (googleapi's, wrapped as gax wraps it), so listings classify
 // exactly as before. A listing that reports an unreachable zone or scope
 // (an UNREACHABLE warning under any key) matches provider.ErrUnavailable,

@@ -53,7 +53,8 @@ func (l *lexer) seenOnce(seen *uint8, bit uint8) error {
 // their entries under collection ("instances" or "disks"), each read by
 // entry (which reports whether the entry is complete). It accepts what
 // the SDK's protojson decoding accepts, with the same meaning; the fields
-// it does not read are only checked to be well-formed JSON.
+// it does not read are only checked to be well-formed JSON (no type
+// checks, no nesting limit like protojson's 10000).
 func decodeListing[T any](body []byte, collection string, entry func(*lexer) (T, bool, error)) (listing[T], error) {
 	l := lexer{b: body}
 	var out listing[T]

@@ -291,6 +291,29 @@ func TestListDecodeRefusesWhatSDKRefuses(t *testing.T) {
 	}
 }
 
+// TestListDecodeUnreadFieldsOnlyWellFormed: where the lean decoder is
+// more lenient than protojson, as the package doc says — a field it does
+// not read is not type-checked nor held to protojson's nesting limit —
+// it still reads the listing right; malformed JSON there is refused.
+func TestListDecodeUnreadFieldsOnlyWellFormed(t *testing.T) {
+	const entry = `{"name":"x","status":"RUNNING"}`
+	for name, body := range map[string]string{
+		"wrong type":      `{"items":{"zones/a":{"instances":[{"name":"x","status":"RUNNING","disks":"no"}]}}}`,
+		"deeper than 10k": `{"kind":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `,"items":{"zones/a":{"instances":[` + entry + `]}}}`,
+	} {
+		if _, _, err := sdkVMs([]byte(body)); !errors.Is(err, errSDKDecode) {
+			t.Errorf("%s: the SDK accepts it (%v): not a case of leniency", name, err)
+		}
+		vms, _, err := leanVMs([]byte(body))
+		if err != nil || len(vms) != 1 || vms[0].Instance != "x" {
+			t.Errorf("%s: lean decoding %v, %v; want vm x", name, vms, err)
+		}
+		if _, _, err := leanVMs([]byte(strings.Replace(body, "]", "}", 1))); !errors.Is(err, errMalformed) {
+			t.Errorf("%s, malformed: lean decoding %v, want errMalformed", name, err)
+		}
+	}
+}
+
 // FuzzListDecode: no input panics the listing decoder, and wherever the
 // SDK's decoding accepts a body the lean one means the same by it.
 func FuzzListDecode(f *testing.F) {
