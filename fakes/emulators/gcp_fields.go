@@ -27,7 +27,7 @@ type fieldMask struct {
 func parseFieldMask(s string) (*fieldMask, error) {
 	p := maskParser{s: s}
 	m := &fieldMask{}
-	if err := p.list(m); err != nil {
+	if err := p.list(m, 0); err != nil {
 		return nil, err
 	}
 	if p.i != len(s) {
@@ -42,10 +42,11 @@ type maskParser struct {
 	i int
 }
 
-// list reads selections into m until the text or a ')' ends.
-func (p *maskParser) list(m *fieldMask) error {
+// list reads selections into m, depth members deep, until the text or a
+// ')' ends.
+func (p *maskParser) list(m *fieldMask, depth int) error {
 	for {
-		if err := p.selection(m); err != nil {
+		if err := p.selection(m, depth); err != nil {
 			return err
 		}
 		if p.i == len(p.s) || p.s[p.i] != ',' {
@@ -55,13 +56,17 @@ func (p *maskParser) list(m *fieldMask) error {
 	}
 }
 
-// selection reads one path and its optional sub-selection into m.
-func (p *maskParser) selection(m *fieldMask) error {
+// selection reads one path and its optional sub-selection into m, depth
+// members deep; past maxMaskDepth it fails.
+func (p *maskParser) selection(m *fieldMask, depth int) error {
 	node := m
 	for {
 		name := p.name()
 		if name == "" {
 			return fmt.Errorf("emulator: invalid field selection %q at offset %d: want a field name", p.s, p.i)
+		}
+		if depth++; depth > maxMaskDepth {
+			return fmt.Errorf("emulator: invalid field selection %q at offset %d: deeper than %d members", p.s, p.i, maxMaskDepth)
 		}
 		node = node.child(name)
 		if p.i == len(p.s) || p.s[p.i] != '/' {
@@ -74,7 +79,7 @@ func (p *maskParser) selection(m *fieldMask) error {
 		return nil
 	}
 	p.i++
-	if err := p.list(node); err != nil {
+	if err := p.list(node, depth); err != nil {
 		return err
 	}
 	if p.i == len(p.s) || p.s[p.i] != ')' {
@@ -108,9 +113,12 @@ func (m *fieldMask) child(name string) *fieldMask {
 }
 
 // apply returns what m selects of v (a value decoded from JSON) and
-// whether anything is selected: an object keeps its selected members,
-// an array the elements of which something is selected, and what ends up
-// empty is left out, as a partial response omits it.
+// whether anything is selected: an object keeps its selected members (a
+// member named in m also gets what "*" selects), an array every element
+// — an object of which nothing is selected as {}, so an entry lacking the
+// selected fields still shows, as an incomplete entry, rather than
+// vanishing from a listing — and what ends up empty is left out, as a
+// partial response omits it.
 func (m *fieldMask) apply(v any) (any, bool) {
 	if m.all {
 		return v, true
@@ -119,10 +127,7 @@ func (m *fieldMask) apply(v any) (any, bool) {
 	case map[string]any:
 		out := map[string]any{}
 		for k, val := range v {
-			sel := m.sub[k]
-			if sel == nil {
-				sel = m.sub["*"]
-			}
+			sel := union(m.sub[k], m.sub["*"])
 			if sel == nil {
 				continue
 			}
@@ -134,7 +139,11 @@ func (m *fieldMask) apply(v any) (any, bool) {
 	case []any:
 		var out []any
 		for _, el := range v {
-			if kept, ok := m.apply(el); ok {
+			kept, ok := m.apply(el)
+			if _, object := el.(map[string]any); !ok && object {
+				kept, ok = map[string]any{}, true
+			}
+			if ok {
 				out = append(out, kept)
 			}
 		}
@@ -142,6 +151,26 @@ func (m *fieldMask) apply(v any) (any, bool) {
 	}
 	// A scalar has no members to select.
 	return nil, false
+}
+
+// union is the selection of both a and b (either may be nil).
+func union(a, b *fieldMask) *fieldMask {
+	if a == nil || a == b {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	u := &fieldMask{all: a.all || b.all}
+	for _, sub := range []map[string]*fieldMask{a.sub, b.sub} {
+		for k, c := range sub {
+			if u.sub == nil {
+				u.sub = map[string]*fieldMask{}
+			}
+			u.sub[k] = union(u.sub[k], c)
+		}
+	}
+	return u
 }
 
 // writeMasked writes m as writeProto does, reduced to the request's
@@ -189,3 +218,8 @@ func maskBytes(doc []byte, mask *fieldMask) ([]byte, error) {
 	}
 	return json.Marshal(kept)
 }
+
+// maxMaskDepth bounds how deep a field selection goes (its path's members
+// and its parentheses together), so a hostile mask cannot recurse the
+// parser or the masking without end.
+const maxMaskDepth = 32

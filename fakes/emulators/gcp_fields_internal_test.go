@@ -54,13 +54,15 @@ func TestFieldMask(t *testing.T) {
 		{"wildcard scope", "items/*/warning/code", `{"items":{"zones/b":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`},
 		{"whole subtree", "items/*/warning", `{"items":{"zones/b":{"warning":{"code":"NO_RESULTS_ON_PAGE","message":"none","data":[{"key":"scope","value":"zones/b"}]}}}}`},
 		{"sub-selection", "items/*/instances(name,labels)", `{"items":{"zones/a":{"instances":[{"name":"vm-1","labels":{"a":"b"}}]}}}`},
-		{"array elements without selection left out", "items/*/instances/networkInterfaces/accessConfigs/natIP",
-			`{"items":{"zones/a":{"instances":[{"networkInterfaces":[{"accessConfigs":[{"natIP":"192.0.2.1"}]}]}]}}}`},
+		{"array elements without selection kept empty", "items/*/instances/networkInterfaces/accessConfigs/natIP",
+			`{"items":{"zones/a":{"instances":[{"networkInterfaces":[{"accessConfigs":[{"natIP":"192.0.2.1"}]},{}]}]}}}`},
+		{"an entry without the selected fields stays listed", "items/*/instances/hostname",
+			`{"items":{"zones/a":{"instances":[{}]}}}`},
 		{"scalar has no members", "kind/x", `{}`},
 		{"merged paths", "items/*/instances/name,items/*/instances(status)", `{"items":{"zones/a":{"instances":[{"name":"vm-1","status":"RUNNING"}]}}}`},
 		{"whole wins", "items/*/instances/name,items/*/instances", `{"items":{"zones/a":{"instances":[{"name":"vm-1","id":"18446744073709551615","status":"RUNNING","zone":"z","networkInterfaces":[{"name":"nic0","accessConfigs":[{"name":"n","natIP":"192.0.2.1"}]},{"name":"nic1"}],"labels":{"a":"b"}}]}}}`},
 		{"the adapter's instance mask", gcpInstanceFields,
-			`{"items":{"zones/a":{"instances":[{"name":"vm-1","id":"18446744073709551615","status":"RUNNING","networkInterfaces":[{"accessConfigs":[{"natIP":"192.0.2.1"}]}]}]},"zones/b":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}},"nextPageToken":"t","unreachables":["zones/c"]}`},
+			`{"items":{"zones/a":{"instances":[{"name":"vm-1","id":"18446744073709551615","status":"RUNNING","networkInterfaces":[{"accessConfigs":[{"natIP":"192.0.2.1"}]},{}]}]},"zones/b":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}},"nextPageToken":"t","unreachables":["zones/c"]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,8 +79,38 @@ func TestFieldMask(t *testing.T) {
 	}
 }
 
+// TestFieldMaskNamedAndWildcard: a member named in the mask also gets
+// what "*" selects of every member, and the other way round.
+func TestFieldMaskNamedAndWildcard(t *testing.T) {
+	doc := `{"items":{"foo":{"instances":[{"name":"vm-1","status":"RUNNING"}],"warning":{"code":"UNREACHABLE","message":"m"}},` +
+		`"bar":{"instances":[{"name":"vm-2","status":"RUNNING"}],"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`
+	for _, tt := range []struct{ mask, want string }{
+		{"items/foo/instances,items/*/warning",
+			`{"items":{"foo":{"instances":[{"name":"vm-1","status":"RUNNING"}],"warning":{"code":"UNREACHABLE","message":"m"}},"bar":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`},
+		{"items/*/warning/code,items/foo/warning/message",
+			`{"items":{"foo":{"warning":{"code":"UNREACHABLE","message":"m"}},"bar":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`},
+		{"items/foo(instances/name),items/*(instances/status)",
+			`{"items":{"foo":{"instances":[{"name":"vm-1","status":"RUNNING"}]},"bar":{"instances":[{"status":"RUNNING"}]}}}`},
+		{"items/foo,items/*/warning/code",
+			`{"items":{"foo":{"instances":[{"name":"vm-1","status":"RUNNING"}],"warning":{"code":"UNREACHABLE","message":"m"}},"bar":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`},
+	} {
+		mask, err := parseFieldMask(tt.mask)
+		if err != nil {
+			t.Fatalf("parse %q: %v", tt.mask, err)
+		}
+		got, err := maskBytes([]byte(doc), mask)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, tt.mask, got, []byte(tt.want))
+	}
+}
+
 func TestParseFieldMaskRejects(t *testing.T) {
-	for _, mask := range []string{"", ",", "a,", "a/", "/a", "a(", "a(b", "a()", "a)b", "a(b))", "a b", "a.b", "a(b,)", "a//b"} {
+	deep := strings.Repeat("a/", maxMaskDepth) + "a"
+	nested := strings.Repeat("a(", maxMaskDepth) + "a" + strings.Repeat(")", maxMaskDepth)
+	for _, mask := range []string{"", ",", "a,", "a/", "/a", "a(", "a(b", "a()", "a)b", "a(b))", "a b", "a.b", "a(b,)", "a//b", deep, nested,
+		strings.Repeat("a(", 100000)} {
 		if _, err := parseFieldMask(mask); err == nil {
 			t.Errorf("parseFieldMask(%q) accepted", mask)
 		}
@@ -88,6 +120,28 @@ func TestParseFieldMaskRejects(t *testing.T) {
 // TestFieldMaskOfGoldenInstance: the adapter's benchmark answers a partial
 // listing with provider/gcp/testdata/instance-fields.json; it must be what
 // the emulator's mask makes of the real-size golden instance.
+// TestParseFieldMaskDepth: a selection maxMaskDepth members deep, by path
+// or by parentheses, is accepted; one deeper is refused, and the
+// emulator answers it 400.
+func TestParseFieldMaskDepth(t *testing.T) {
+	for _, mask := range []string{
+		strings.Repeat("a/", maxMaskDepth-1) + "a",
+		strings.Repeat("a(", maxMaskDepth-1) + "a" + strings.Repeat(")", maxMaskDepth-1),
+		strings.Repeat("a/", maxMaskDepth/2-1) + "a(" + strings.Repeat("a/", maxMaskDepth/2-1) + "a)",
+	} {
+		if _, err := parseFieldMask(mask); err != nil {
+			t.Errorf("parseFieldMask(%q): %v", mask, err)
+		}
+	}
+	cloud := fakes.NewCloud(nil, 1, fakes.WithDurations(fakes.Durations{}))
+	srv := NewGCP(cloud)
+	defer srv.Close()
+	deep := strings.Repeat("items(", maxMaskDepth) + "kind" + strings.Repeat(")", maxMaskDepth)
+	if status, body := fetch(t, srv.URL()+"/compute/v1/projects/proj-1/aggregated/instances?fields="+url.QueryEscape(deep)); status != http.StatusBadRequest {
+		t.Errorf("a selection deeper than %d got %d %s, want 400", maxMaskDepth, status, body)
+	}
+}
+
 func TestFieldMaskOfGoldenInstance(t *testing.T) {
 	dir := filepath.Join("..", "..", "provider", "gcp", "testdata")
 	full, err := os.ReadFile(filepath.Join(dir, "instance.json"))
@@ -188,4 +242,25 @@ func fetch(t *testing.T, url string) (int, []byte) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, b
+}
+
+// FuzzFieldMask: no selection panics the parser or the masking; an
+// accepted one masks a listing into JSON, and a refused one is refused
+// with an error.
+func FuzzFieldMask(f *testing.F) {
+	for _, mask := range []string{gcpInstanceFields, gcpDiskFields, "items/foo/instances,items/*/warning", "a(b(c)),*", strings.Repeat("a(", 40)} {
+		f.Add(mask)
+	}
+	doc := []byte(`{"items":{"zones/a":{"instances":[{"name":"vm-1","networkInterfaces":[{"accessConfigs":[{"natIP":"192.0.2.1"}]},{}]}]},` +
+		`"zones/b":{"warning":{"code":"NO_RESULTS_ON_PAGE"}}},"nextPageToken":"t","unreachables":["zones/c"]}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		mask, err := parseFieldMask(s)
+		if err != nil {
+			return
+		}
+		got, err := maskBytes(doc, mask)
+		if err != nil || !json.Valid(got) {
+			t.Fatalf("mask %q: %s, %v", s, got, err)
+		}
+	})
 }

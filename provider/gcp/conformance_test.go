@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
 	"google.golang.org/api/option"
 
 	"github.com/driftless/driftless/clock/clocktest"
@@ -34,6 +35,11 @@ func gcpError(code int, reason, message string) string {
 	return string(b)
 }
 
+// conformanceToken is the OAuth access token the conformance adapters
+// send (as a bearer token): the suite checks that an answer echoing it
+// does not get it into an error.
+const conformanceToken = "ya29.conformance-token-4f2a"
+
 // conformanceSpec is the launch spec of every conformance host.
 var conformanceSpec = provider.LaunchSpec{Flavor: "a2-highgpu-1g", Image: "projects/debian-cloud/global/images/family/debian-12", PublicIP: true}
 
@@ -47,14 +53,15 @@ func conformanceEnv(t *testing.T) *providertest.Env {
 	t.Cleanup(srv.Close)
 	cfg := gcp.Config{Clock: clock, PageSize: pageSize, AllowInsecureHTTP: true, LaunchSpec: provider.FixedLaunch(conformanceSpec),
 		RequestTimeout: callTimeout, Labels: map[string]string{"fleet": "conformance"}}
-	p, err := gcp.New(context.Background(), cfg, option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
+	p, err := gcp.New(context.Background(), cfg, option.WithEndpoint(srv.URL()),
+		option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: conformanceToken, TokenType: "Bearer"})))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = p.Close() })
 	return &providertest.Env{
 		Provider: p, Cloud: cloud, Requests: srv.Requests, PageSize: pageSize, Create: srv.AddHost,
-		OwnershipLabels: true, Config: cfg, CallTimeout: callTimeout,
+		OwnershipLabels: true, Secret: conformanceToken, Config: cfg, CallTimeout: callTimeout,
 		Host: func(n int) provider.Host {
 			return provider.Host{Project: project, Zone: zone, Instance: fmt.Sprintf("vm-%d", n), Volume: fmt.Sprintf("disk-%d", n),
 				Labels: map[string]string{"fleet": "conformance"}}

@@ -25,7 +25,10 @@
 // resourceInUseByAnotherResource (a state that settles) match
 // provider.ErrRetryableConflict; 403 quotaExceeded and other refusals
 // match provider.ErrRefused, with Google's message quoted; a 401 or a 403
-// for permissions matches no class (it says nothing about the instance). The SDK's own retries are
+// for permissions matches no class (it says nothing about the instance).
+// Google's messages (an error's, an operation's) are quoted with what
+// looks like a credential in them (a bearer token, a ya29. access token,
+// an AIza API key) replaced by "[redacted]". The SDK's own retries are
 // turned off: a probe is one attempt and the reconciler owns backoff.
 //
 // # Actions
@@ -59,8 +62,11 @@
 // ListPage lists a project with aggregated lists — its instances, then its
 // disks, of every zone in one listing — filtered on Config.Labels, one
 // request per page. It sends the path and query parameters the SDK's
-// AggregatedList sends (filter, maxResults, pageToken; not the SDK's
-// x-goog-api-client telemetry header) plus a partial-response mask
+// AggregatedList sends (filter, maxResults, pageToken) and its headers
+// (X-Goog-Api-Version, the API revision the answer is read as, and
+// Content-Type) — all but x-goog-api-client, the SDK's telemetry naming
+// its own and gax's versions, which would misreport this client — plus a
+// partial-response mask
 // (fields=) naming only what the
 // adapter reads: an instance's name, id, status and
 // networkInterfaces/accessConfigs/natIP, a disk's name and status, each
@@ -75,11 +81,16 @@
 // same meaning (a field sent twice, a null entry, invalid UTF-8 or a lone
 // surrogate are refused as protojson refuses them; a field may be spelt
 // with its proto name), except that fields it does not read are only
-// checked to be well-formed JSON. A non-2xx answer becomes the error the
+// checked to be well-formed JSON: not type-checked, and not held to
+// protojson's nesting limit of 10000 (the body's size cap bounds them;
+// the reader keeps no stack per level). A non-2xx answer becomes the error the
 // SDK builds (googleapi's, wrapped as gax wraps it), so listings classify
 // exactly as before. A listing that reports an unreachable zone or scope
-// matches provider.ErrUnavailable, and an entry without name or status
-// is a bad response: a missing item must mean a missing resource.
+// (an UNREACHABLE warning under any key) matches provider.ErrUnavailable,
+// and an entry without name or status, or entries under a key that names
+// no zone (but a region's disks, which are skipped: regional disks are no
+// host's), are a bad response: a missing item must mean a missing
+// resource.
 //
 // # Transport
 //

@@ -72,14 +72,15 @@ func classify(call string, err error, now time.Time) error {
 	}
 }
 
-// classifyHTTP classifies an HTTP error status. Only Google's JSON error
+// classifyHTTP classifies an HTTP error status; Google's message is quoted
+// with its credentials redacted. Only Google's JSON error
 // envelope is trusted to mean what its status says about a resource: an
 // HTML 404 from a proxy is a bad response, never "absent".
 func classifyHTTP(call string, gerr *googleapi.Error, err error, now time.Time) error {
 	googleJSON := gerr.Message != "" || len(gerr.Errors) > 0
 	msg := "HTTP " + strconv.Itoa(gerr.Code)
 	if googleJSON {
-		msg += ": " + quote(gerr.Message)
+		msg += ": " + quote(redact(gerr.Message))
 	} else {
 		msg += " without Google's JSON error"
 	}
@@ -175,5 +176,5 @@ func absence(call string, err error, collection, name string) (absent bool, _ er
 	if strings.Contains(gerr.Message, "/"+collection+"/"+name+"'") {
 		return true, err
 	}
-	return false, &callError{call, nil, "HTTP 404 about another resource (project or zone not visible to these credentials?): " + quote(gerr.Message), gerr}
+	return false, &callError{call, nil, "HTTP 404 about another resource (project or zone not visible to these credentials?): " + quote(redact(gerr.Message)), gerr}
 }

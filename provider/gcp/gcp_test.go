@@ -5,11 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 
@@ -290,13 +295,24 @@ func TestSlowAnswerHonoursContext(t *testing.T) {
 	}
 }
 
-func TestRequestTimeoutBoundsContextlessCalls(t *testing.T) {
-	// A listing without a deadline of its own is still bounded by the
-	// adapter's transport.
+// TestRequestTimeoutBoundsEveryRequest: a probe's requests and both
+// listings' end at Config.RequestTimeout even when the caller's context
+// allows far longer (a hung request ends on the adapter's bound, not the
+// caller's deadline).
+func TestRequestTimeoutBoundsEveryRequest(t *testing.T) {
 	e := newEnv(t, gcp.Config{RequestTimeout: 20 * time.Millisecond}, fakes.Durations{})
-	e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultSlow, Path: "/aggregated/"})
-	if _, err := e.p.ListPage(context.Background(), e.p.Scope(e.host), ""); !errors.Is(err, provider.ErrUnavailable) {
-		t.Fatalf("ListPage error = %v, want ErrUnavailable", err)
+	e.srv.InjectHTTPFault(emulators.Fault{Kind: emulators.FaultSlow})
+	for name, call := range map[string]func(context.Context) error{
+		"probe":     func(ctx context.Context) error { _, err := e.p.Probe(ctx, e.host); return err },
+		"instances": func(ctx context.Context) error { _, err := e.p.ListPage(ctx, e.p.Scope(e.host), ""); return err },
+		"disks":     func(ctx context.Context) error { _, err := e.p.ListPage(ctx, e.p.Scope(e.host), "d:"); return err },
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := call(ctx)
+		if !errors.Is(err, provider.ErrUnavailable) || ctx.Err() != nil {
+			t.Errorf("%s: error %v, the caller's context %v; want unavailable within the caller's deadline", name, err, ctx.Err())
+		}
+		cancel()
 	}
 }
 
@@ -542,36 +558,59 @@ func TestCapabilities(t *testing.T) {
 	}
 }
 
-// recorder is an http.RoundTripper that keeps every request's headers.
-type recorder struct {
-	base    http.RoundTripper
-	headers []http.Header
-}
-
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.headers = append(r.headers, req.Header.Clone())
-	return r.base.RoundTrip(req)
-}
-
-func TestCallIDHeaderNeverLeaves(t *testing.T) {
+// TestRequestsCarryTheCredentialsAndNoInternalHeader: every request —
+// a probe's and each listing page's — carries the configured credentials,
+// and no header but the SDK's and HTTP's own reaches the server.
+func TestRequestsCarryTheCredentialsAndNoInternalHeader(t *testing.T) {
+	const token = "ya29.header-test"
 	e := newEnv(t, gcp.Config{}, fakes.Durations{})
-	rec := &recorder{base: http.DefaultTransport}
-	p, err := gcp.New(context.Background(), gcp.Config{AllowInsecureHTTP: true},
-		option.WithEndpoint(e.srv.URL()), option.WithHTTPClient(&http.Client{Transport: rec}))
+	target, err := url.Parse(e.srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var seen []http.Header
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Clone())
+		mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	p, err := gcp.New(context.Background(), gcp.Config{AllowInsecureHTTP: true, Clock: e.clock}, option.WithEndpoint(front.URL),
+		option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	if _, err := p.ListPage(context.Background(), p.Scope(e.host), ""); err != nil {
+	if _, err := p.Probe(context.Background(), e.host); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.headers) == 0 {
-		t.Fatal("no request recorded")
+	pages := 0
+	for next := ""; ; pages++ {
+		page, err := p.ListPage(context.Background(), p.Scope(e.host), next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next = page.Next; next == "" {
+			break
+		}
 	}
-	for _, h := range rec.headers {
+	mu.Lock()
+	defer mu.Unlock()
+	if want := 2 + pages + 1; len(seen) != want {
+		t.Fatalf("%d requests, want %d (a probe's 2 and %d listing pages)", len(seen), want, pages+1)
+	}
+	known := map[string]bool{"Accept-Encoding": true, "Authorization": true, "Content-Type": true, "User-Agent": true,
+		"X-Goog-Api-Client": true, "X-Goog-Api-Version": true, "X-Goog-Request-Params": true}
+	for i, h := range seen {
+		if got := h.Get("Authorization"); got != "Bearer "+token {
+			t.Errorf("request %d: Authorization %q", i, got)
+		}
 		for k := range h {
-			if strings.EqualFold(k, "x-driftless-call") {
-				t.Errorf("request carried the internal header %s", k)
+			if !known[k] {
+				t.Errorf("request %d carried the header %s", i, k)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"cloud.google.com/go/compute/apiv1/computepb"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -52,7 +53,8 @@ func (l *lexer) seenOnce(seen *uint8, bit uint8) error {
 // their entries under collection ("instances" or "disks"), each read by
 // entry (which reports whether the entry is complete). It accepts what
 // the SDK's protojson decoding accepts, with the same meaning; the fields
-// it does not read are only checked to be well-formed JSON.
+// it does not read are only checked to be well-formed JSON (no type
+// checks, no nesting limit like protojson's 10000).
 func decodeListing[T any](body []byte, collection string, entry func(*lexer) (T, bool, error)) (listing[T], error) {
 	l := lexer{b: body}
 	var out listing[T]
@@ -388,12 +390,12 @@ func readDisk(l *lexer) (diskEntry, bool, error) {
 	return e, e.name != "" && e.hasStatus, err
 }
 
-// listedVMs turns a decoded instance listing into the page's VMs, checking
-// its scopes in key order as the SDK path did: an unreachable zone, then
-// an incomplete entry, fail the page; then the unreachable scopes do.
-func listedVMs(ls listing[instanceEntry]) ([]provider.ListedVM, error) {
+// listedVMs turns a decoded instance listing of call (e.g. "list
+// instances p") into the page's VMs, checking its scopes in key order (see
+// eachZone), then the unreachable scopes.
+func listedVMs(call string, ls listing[instanceEntry]) ([]provider.ListedVM, error) {
 	var vms []provider.ListedVM
-	err := eachZone(ls, func(zone string, e instanceEntry) {
+	err := eachZone(call, ls, false, func(zone string, e instanceEntry) {
 		vms = append(vms, provider.ListedVM{
 			Instance: e.name,
 			Zone:     zone,
@@ -408,9 +410,9 @@ func listedVMs(ls listing[instanceEntry]) ([]provider.ListedVM, error) {
 
 // listedVolumes turns a decoded disk listing into the page's volumes, as
 // listedVMs.
-func listedVolumes(ls listing[diskEntry]) ([]provider.ListedVolume, error) {
+func listedVolumes(call string, ls listing[diskEntry]) ([]provider.ListedVolume, error) {
 	var vols []provider.ListedVolume
-	err := eachZone(ls, func(zone string, e diskEntry) {
+	err := eachZone(call, ls, true, func(zone string, e diskEntry) {
 		vols = append(vols, provider.ListedVolume{
 			Volume: e.name,
 			Zone:   zone,
@@ -422,15 +424,22 @@ func listedVolumes(ls listing[diskEntry]) ([]provider.ListedVolume, error) {
 }
 
 // eachZone calls each for the entries of the listing's zones in key order
-// (other scopes, a region's, are skipped) and returns the first failure.
-func eachZone[T any](ls listing[T], each func(zone string, e T)) error {
+// and returns the first failure: an UNREACHABLE warning on any scope,
+// whatever its key, fails the page (unavailable), as does an incomplete
+// entry of a zone; entries under a key that names no zone ("zones/" with
+// nothing after it, a region, anything else) are a bad response, but for
+// a region's in the disk listing (regionalOK): regional disks exist and
+// belong to no host, so they are skipped.
+func eachZone[T any](call string, ls listing[T], regionalOK bool, each func(zone string, e T)) error {
 	for _, sc := range ls.scopes {
 		zone, ok := zoneOf(sc.key)
 		switch {
-		case !ok:
-			continue
 		case sc.warning == computepb.Warning_UNREACHABLE.String():
-			return errUnreachable(zone)
+			return errUnreachable(call, sc.key)
+		case !ok && (sc.lo == sc.hi || regionalOK && isRegion(sc.key)):
+			continue
+		case !ok:
+			return &callError{call, provider.ErrBadResponse, "entries under scope " + quote(sc.key) + ", not a zone", errIncomplete}
 		case sc.incomplete:
 			return errIncomplete
 		}
@@ -438,5 +447,12 @@ func eachZone[T any](ls listing[T], each func(zone string, e T)) error {
 			each(zone, e)
 		}
 	}
-	return checkReachable(ls.unreachables)
+	return checkReachable(call, ls.unreachables)
+}
+
+// isRegion reports whether an aggregated listing's key names a region
+// ("regions/<region>").
+func isRegion(key string) bool {
+	region, ok := strings.CutPrefix(key, "regions/")
+	return ok && region != ""
 }

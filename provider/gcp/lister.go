@@ -62,6 +62,10 @@ const (
 	diskFields     = "items/*/disks(name,status),items/*/warning/code,nextPageToken,unreachables"
 )
 
+// apiVersion is the X-Goog-Api-Version the SDK (v1.73.0) sends with its
+// instances and disks requests: the API revision the answer is read as.
+const apiVersion = "2026-09-01"
+
 // zoneOf returns the zone of an aggregated listing's key ("zones/<zone>"),
 // false for a key of another kind (a region).
 func zoneOf(key string) (string, bool) {
@@ -75,7 +79,7 @@ func (p *Provider) listInstances(ctx context.Context, project, token string) (pr
 	ls, err := fetchListing(ctx, p, project, "instances", instanceFields, token, readInstance)
 	var page provider.ListPage
 	if err == nil {
-		page.VMs, err = listedVMs(ls)
+		page.VMs, err = listedVMs(call, ls)
 	}
 	if err != nil {
 		return provider.ListPage{}, p.classify(call, err)
@@ -93,7 +97,7 @@ func (p *Provider) listDisks(ctx context.Context, project, token string) (provid
 	ls, err := fetchListing(ctx, p, project, "disks", diskFields, token, readDisk)
 	var page provider.ListPage
 	if err == nil {
-		page.Volumes, err = listedVolumes(ls)
+		page.Volumes, err = listedVolumes(call, ls)
 	}
 	if err != nil {
 		return provider.ListPage{}, p.classify(call, err)
@@ -106,7 +110,9 @@ func (p *Provider) listDisks(ctx context.Context, project, token string) (provid
 
 // fetchListing sends one aggregated list request for collection
 // ("instances" or "disks") as the SDK builds it (filter, maxResults,
-// pageToken), with the partial-response mask fields, through the guarded
+// pageToken) with the SDK's headers (X-Goog-Api-Version and its
+// Content-Type, not its x-goog-api-client telemetry), with the
+// partial-response mask fields, through the guarded
 // client, and decodes the answer with entry. A non-2xx answer is the
 // SDK's error for it: googleapi's error from the status and body, wrapped
 // as gax wraps it.
@@ -127,6 +133,8 @@ func fetchListing[T any](ctx context.Context, p *Provider, project, collection, 
 	if err != nil {
 		return listing[T]{}, err
 	}
+	req.Header.Set("X-Goog-Api-Version", apiVersion)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := p.http.Do(req)
 	if err != nil {
 		return listing[T]{}, err
@@ -148,17 +156,22 @@ func fetchListing[T any](ctx context.Context, p *Provider, project, collection, 
 // errPartial marks a listing that Compute Engine reports as incomplete.
 var errPartial = errors.New("gcp: listing is partial")
 
-// checkReachable fails a page that names unreachable scopes.
-func checkReachable(scopes []string) error {
+// checkReachable fails a page of call (e.g. "list instances p") that
+// names unreachable scopes.
+func checkReachable(call string, scopes []string) error {
 	if len(scopes) == 0 {
 		return nil
 	}
-	return &callError{"list", provider.ErrUnavailable, "unreachable scopes " + strconv.Quote(strings.Join(scopes, ",")), errPartial}
+	return &callError{call, provider.ErrUnavailable, "unreachable scopes " + strconv.Quote(strings.Join(scopes, ",")), errPartial}
 }
 
-// errUnreachable is the error of a zone reported unreachable.
-func errUnreachable(zone string) error {
-	return &callError{"list", provider.ErrUnavailable, "zone " + quote(zone) + " unreachable", errPartial}
+// errUnreachable is the error of call (e.g. "list instances p") for a
+// scope (key "zones/<zone>" or another) reported unreachable.
+func errUnreachable(call, key string) error {
+	if zone, ok := zoneOf(key); ok {
+		return &callError{call, provider.ErrUnavailable, "zone " + quote(zone) + " unreachable", errPartial}
+	}
+	return &callError{call, provider.ErrUnavailable, "scope " + quote(key) + " unreachable", errPartial}
 }
 
 // filter is the label filter expression, one parenthesized term per label

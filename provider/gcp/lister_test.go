@@ -184,7 +184,8 @@ func TestListPageBadInput(t *testing.T) {
 }
 
 // A listing Compute Engine reports as partial is unavailable, never a bad
-// answer, and says which scope it could not reach.
+// answer, and says which call (listing and project) could not reach which
+// scope.
 func TestPartialListingIsUnavailable(t *testing.T) {
 	for name, body := range map[string]string{
 		"warning":      `{"items":{"zones/us-central1-a":{"instances":[{"name":"vm-1","id":"1","status":"RUNNING"}]},"zones/us-central1-b":{"warning":{"code":"UNREACHABLE","message":"down"}}}}`,
@@ -201,9 +202,64 @@ func TestPartialListingIsUnavailable(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer p.Close()
-			_, err = p.ListPage(context.Background(), "proj-1", "")
-			if !errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrBadResponse) || !strings.Contains(err.Error(), "us-central1-b") {
-				t.Fatalf("ListPage = %v; want unavailable (not a bad response) naming the zone", err)
+			for token, call := range map[string]string{"": "list instances proj-1", "d:": "list disks proj-1"} {
+				_, err = p.ListPage(context.Background(), "proj-1", token)
+				if !errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrBadResponse) || !strings.Contains(err.Error(), "us-central1-b") {
+					t.Fatalf("ListPage(%q) = %v; want unavailable (not a bad response) naming the zone", token, err)
+				}
+				if !strings.Contains(err.Error(), "gcp: "+call+": ") {
+					t.Errorf("ListPage(%q) = %v; want the call %q named", token, err, call)
+				}
+			}
+		})
+	}
+}
+
+// TestScopesThatAreNotZones: an UNREACHABLE warning fails the page
+// whatever its scope's key; entries under a key that names no zone are a
+// bad response in the instance listing (instances are zonal); the disk
+// listing skips a region's scope (its regional disks are no host's).
+func TestScopesThatAreNotZones(t *testing.T) {
+	const vm = `{"name":"vm-1","id":"1","status":"RUNNING"}`
+	const disk = `{"name":"disk-1","status":"READY"}`
+	for _, tc := range []struct {
+		name, token, body string
+		want              error // nil: the page lists only vm-1/disk-1 of zones/a
+	}{
+		{"region unreachable", "", `{"items":{"zones/a":{"instances":[` + vm + `]},"regions/r":{"warning":{"code":"UNREACHABLE"}}}}`, provider.ErrUnavailable},
+		{"empty zone unreachable", "", `{"items":{"zones/a":{"instances":[` + vm + `]},"zones/":{"warning":{"code":"UNREACHABLE"}}}}`, provider.ErrUnavailable},
+		{"global unreachable disks", "d:", `{"items":{"zones/a":{"disks":[` + disk + `]},"global":{"warning":{"code":"UNREACHABLE"}}}}`, provider.ErrUnavailable},
+		{"region unreachable disks", "d:", `{"items":{"zones/a":{"disks":[` + disk + `]},"regions/r":{"warning":{"code":"UNREACHABLE"}}}}`, provider.ErrUnavailable},
+		{"empty zone entries", "", `{"items":{"zones/a":{"instances":[` + vm + `]},"zones/":{"instances":[` + vm + `]}}}`, provider.ErrBadResponse},
+		{"empty zone disks", "d:", `{"items":{"zones/a":{"disks":[` + disk + `]},"zones/":{"disks":[` + disk + `]}}}`, provider.ErrBadResponse},
+		{"region instances", "", `{"items":{"zones/a":{"instances":[` + vm + `]},"regions/r":{"instances":[` + vm + `]}}}`, provider.ErrBadResponse},
+		{"region empty instances", "", `{"items":{"zones/a":{"instances":[` + vm + `]},"regions/r":{"instances":[],"warning":{"code":"NO_RESULTS_ON_PAGE"}}}}`, nil},
+		{"regional disks", "d:", `{"items":{"zones/a":{"disks":[` + disk + `]},"regions/r":{"disks":[` + disk + `]}}}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			p, err := gcp.New(context.Background(), gcp.Config{AllowInsecureHTTP: true}, option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			page, err := p.ListPage(context.Background(), "proj-1", tc.token)
+			if tc.want != nil {
+				other := provider.ErrBadResponse
+				if tc.want == other {
+					other = provider.ErrUnavailable
+				}
+				if !errors.Is(err, tc.want) || errors.Is(err, other) {
+					t.Fatalf("ListPage = %+v, %v; want an error matching %v only", page, err, tc.want)
+				}
+				return
+			}
+			if err != nil || len(page.VMs)+len(page.Volumes) != 1 {
+				t.Fatalf("ListPage = %+v, %v; want the one entry of zones/a", page, err)
 			}
 		})
 	}

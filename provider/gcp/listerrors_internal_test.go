@@ -3,6 +3,7 @@ package gcp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -163,53 +164,69 @@ func sameError(t *testing.T, got, want error) {
 }
 
 // TestListRequestIsTheSDKs: a listing sends the request the SDK's
-// AggregatedList sends for it (path, filter, maxResults, pageToken), plus
-// the fields mask.
+// AggregatedList sends for it (path, filter, maxResults, pageToken and
+// headers, but the SDK's x-goog-api-client telemetry), plus the fields
+// mask, with and without labels to filter on.
 func TestListRequestIsTheSDKs(t *testing.T) {
-	var got []*url.URL
+	type request struct {
+		url    *url.URL
+		header http.Header
+	}
+	var got []request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = append(got, r.URL)
+		got = append(got, request{r.URL, r.Header.Clone()})
 		_, _ = w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	p, err := New(context.Background(), Config{AllowInsecureHTTP: true, PageSize: 7, Labels: map[string]string{"fleet": "a-b", "env": "prod"}},
-		option.WithEndpoint(srv.URL), option.WithoutAuthentication())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	for _, tc := range []struct{ token, collection, fields string }{
-		{"", "instances", instanceFields}, {"tok/1+2", "instances", instanceFields}, {"tok=3", "disks", diskFields},
-	} {
-		got = nil
-		phase := phaseInstances
-		if tc.collection == "disks" {
-			phase = phaseDisks
-		}
-		if _, err := p.ListPage(context.Background(), "proj-1", phase+tc.token); err != nil {
+	for _, labels := range []map[string]string{{"fleet": "a-b", "env": "prod"}, nil} {
+		p, err := New(context.Background(), Config{AllowInsecureHTTP: true, PageSize: 7, Labels: labels},
+			option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+		if err != nil {
 			t.Fatal(err)
 		}
-		filter, size := p.filter(), uint32(p.maxResults())
-		if tc.collection == "instances" {
-			_, err = p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
-				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
-		} else {
-			_, err = p.disks.AggregatedList(context.Background(), &computepb.AggregatedListDisksRequest{
-				Project: "proj-1", Filter: &filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
-		}
-		if !errors.Is(err, iterator.Done) {
-			t.Fatal(err)
-		}
-		if len(got) != 2 {
-			t.Fatalf("%d requests", len(got))
-		}
-		lean, sdk := got[0].Query(), got[1].Query()
-		if lean.Get("fields") != tc.fields {
-			t.Errorf("fields %q, want %q", lean.Get("fields"), tc.fields)
-		}
-		lean.Del("fields")
-		if diff := cmp.Diff(sdk, lean); diff != "" || got[0].Path != got[1].Path {
-			t.Errorf("query (-SDK +lean):\n%s\npath %s, SDK %s", diff, got[0].Path, got[1].Path)
+		defer p.Close()
+		for _, tc := range []struct{ token, collection, fields string }{
+			{"", "instances", instanceFields}, {"tok/1+2", "instances", instanceFields}, {"tok=3", "disks", diskFields}, {"", "disks", diskFields},
+		} {
+			name := fmt.Sprintf("labels %v, %s token %q", labels, tc.collection, tc.token)
+			got = nil
+			phase := phaseInstances
+			if tc.collection == "disks" {
+				phase = phaseDisks
+			}
+			if _, err := p.ListPage(context.Background(), "proj-1", phase+tc.token); err != nil {
+				t.Fatal(err)
+			}
+			filter, size := optional(p.filter()), uint32(p.maxResults())
+			if tc.collection == "instances" {
+				_, err = p.instances.AggregatedList(context.Background(), &computepb.AggregatedListInstancesRequest{
+					Project: "proj-1", Filter: filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+			} else {
+				_, err = p.disks.AggregatedList(context.Background(), &computepb.AggregatedListDisksRequest{
+					Project: "proj-1", Filter: filter, MaxResults: &size, PageToken: optional(tc.token)}, noRetry()).Next()
+			}
+			if !errors.Is(err, iterator.Done) {
+				t.Fatal(err)
+			}
+			if len(got) != 2 {
+				t.Fatalf("%s: %d requests", name, len(got))
+			}
+			lean, sdk := got[0].url.Query(), got[1].url.Query()
+			if lean.Get("fields") != tc.fields {
+				t.Errorf("%s: fields %q, want %q", name, lean.Get("fields"), tc.fields)
+			}
+			if (labels == nil) != !sdk.Has("filter") {
+				t.Errorf("%s: the SDK's filter %q", name, sdk.Get("filter"))
+			}
+			lean.Del("fields")
+			if diff := cmp.Diff(sdk, lean); diff != "" || got[0].url.Path != got[1].url.Path {
+				t.Errorf("%s: query (-SDK +lean):\n%s\npath %s, SDK %s", name, diff, got[0].url.Path, got[1].url.Path)
+			}
+			sdkHeader := got[1].header.Clone()
+			sdkHeader.Del("X-Goog-Api-Client")
+			if diff := cmp.Diff(sdkHeader, got[0].header); diff != "" {
+				t.Errorf("%s: headers (-SDK +lean):\n%s", name, diff)
+			}
 		}
 	}
 }
@@ -220,4 +237,64 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// TestGoogleMessageCredentialsRedacted: a credential Google's message
+// echoes (a bearer token, an OAuth access token, an API key) never
+// reaches an error, whether from a listing, a probe or an operation.
+func TestGoogleMessageCredentialsRedacted(t *testing.T) {
+	host := provider.Host{Project: "proj-1", Zone: "us-central1-a", Instance: "vm-1", Volume: "disk-1"}
+	calls := map[string]func(*Provider) error{
+		"list": func(p *Provider) error { _, err := p.ListPage(context.Background(), "proj-1", ""); return err },
+		"list disks": func(p *Provider) error {
+			_, err := p.ListPage(context.Background(), "proj-1", phaseDisks)
+			return err
+		},
+		"probe": func(p *Provider) error { _, err := p.Probe(context.Background(), host); return err },
+	}
+	for name, a := range map[string]answer{
+		"401 bearer":       {status: 401, body: `{"error":{"code":401,"message":"Request had invalid authentication credentials. Bearer ya29.secret","errors":[{"reason":"required"}]}}`},
+		"401 lower bearer": {status: 401, body: `{"error":{"code":401,"message":"token: bearer SeCrEt-Value.1 rejected","errors":[{"reason":"required"}]}}`},
+		"403 access token": {status: 403, body: `{"error":{"code":403,"message":"access token YA29.a0Secret_x-y rejected for 'projects/proj-1'","errors":[{"reason":"forbidden"}]}}`},
+		"403 api key":      {status: 403, body: `{"error":{"code":403,"message":"API key AIzaSyDsecretsecretsecretsecretsecret12 not valid","errors":[{"reason":"forbidden"}]}}`},
+		"429 bearer":       {status: 429, body: `{"error":{"code":429,"message":"Too many for Bearer ya29.secret","errors":[{"reason":"rateLimitExceeded"}]}}`},
+		"400 bearer":       {status: 400, body: `{"error":{"code":400,"message":"Bearer ya29.secret is not valid here","errors":[{"reason":"invalid"}]}}`},
+		"404 other":        {status: 404, body: `{"error":{"code":404,"message":"The resource 'projects/proj-1' was not found (Bearer ya29.secret)","errors":[{"reason":"notFound"}]}}`},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(a.status)
+			_, _ = w.Write([]byte(a.body))
+		}))
+		p, err := New(context.Background(), Config{AllowInsecureHTTP: true}, option.WithEndpoint(srv.URL), option.WithoutAuthentication())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for call, do := range calls {
+			err := do(p)
+			if err == nil {
+				t.Fatalf("%s, %s: no error", name, call)
+			}
+			for _, shown := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err)} {
+				if strings.Contains(strings.ToLower(shown), "secret") {
+					t.Errorf("%s, %s: the echoed credential shows: %s", name, call, shown)
+				}
+			}
+			if !strings.Contains(err.Error(), "[redacted]") {
+				t.Errorf("%s, %s: %v does not say what was redacted", name, call, err)
+			}
+		}
+		_ = p.Close()
+		srv.Close()
+	}
+	op := &computepb.Operation{Name: proto.String("op-1"), Status: computepb.Operation_DONE.Enum(), Error: &computepb.Error{
+		Errors: []*computepb.Errors{{Code: proto.String("PERMISSION"), Message: proto.String("Bearer ya29.secret")}}}}
+	if err := opError("start", op); err == nil || strings.Contains(strings.ToLower(fmt.Sprintf("%v %+v %#v", err, err, err)), "secret") {
+		t.Errorf("operation error %v", err)
+	}
+	op = &computepb.Operation{Name: proto.String("op-1"), Status: computepb.Operation_DONE.Enum(),
+		HttpErrorStatusCode: proto.Int32(403), HttpErrorMessage: proto.String("bearer ya29.secret")}
+	if err := opError("start", op); err == nil || strings.Contains(strings.ToLower(fmt.Sprintf("%v %+v %#v", err, err, err)), "secret") {
+		t.Errorf("operation error %v", err)
+	}
 }

@@ -80,10 +80,10 @@ func (o *operation) Wait(ctx context.Context) error {
 func opError(call string, op *computepb.Operation) error {
 	var msgs []string
 	for _, e := range op.GetError().GetErrors() {
-		msgs = append(msgs, e.GetCode()+": "+quote(e.GetMessage()))
+		msgs = append(msgs, e.GetCode()+": "+quote(redact(e.GetMessage())))
 	}
 	if code := op.GetHttpErrorStatusCode(); len(msgs) == 0 && code != 0 && (code < 200 || code > 299) {
-		msgs = append(msgs, fmt.Sprintf("HTTP %d: %s", code, quote(op.GetHttpErrorMessage())))
+		msgs = append(msgs, fmt.Sprintf("HTTP %d: %s", code, quote(redact(op.GetHttpErrorMessage()))))
 	}
 	if len(msgs) == 0 {
 		return nil
