@@ -276,7 +276,9 @@ func (sc *scratch) forgetScopesNotListed() {
 // hosts than the pages its last complete listing took are probed (fewer
 // calls, each a direct answer); the others are listed, which observes
 // their scope mates too at no more calls. A scope never listed is listed,
-// to learn its size.
+// to learn its size. Calls are counted as the provider's token bucket
+// counts them, one per probe and one per page, whatever number of HTTP
+// requests an adapter's probe makes.
 func (ps *providerState) splitByCost(hosts []*hoststate.Record) (toList, toProbe []*hoststate.Record) {
 	sc := &ps.scratch
 	if sc.dueIn == nil {
