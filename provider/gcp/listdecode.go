@@ -290,10 +290,39 @@ func (l *lexer) uint64Field() (string, error) {
 	return strconv.FormatUint(inst.GetId(), 10), nil
 }
 
+// entryHead is what the adapter reads of every listed entry: its name and
+// status.
+type entryHead struct {
+	name, status string
+	hasStatus    bool
+}
+
+// member reads member k into h when it is the name or the status (bits 0
+// and 1 of seen), reporting whether it was one of them.
+func (h *entryHead) member(l *lexer, k []byte, seen *uint8) (bool, error) {
+	var err error
+	switch string(k) {
+	case "name":
+		if err = l.seenOnce(seen, bit0); err == nil {
+			h.name, _, err = l.optString()
+		}
+	case "status":
+		if err = l.seenOnce(seen, bit1); err == nil {
+			h.status, h.hasStatus, err = l.optString()
+		}
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+// complete reports whether the entry has a name and a status.
+func (h *entryHead) complete() bool { return h.name != "" && h.hasStatus }
+
 // instanceEntry is what the adapter reads of a listed instance.
 type instanceEntry struct {
-	name, status, natIP, id string
-	hasStatus               bool
+	entryHead
+	natIP, id string
 }
 
 // readInstance reads one listed instance; complete when it has a name and
@@ -302,16 +331,11 @@ func readInstance(l *lexer) (instanceEntry, bool, error) {
 	var e instanceEntry
 	var seen uint8
 	err := l.members(func(k []byte) error {
+		if ok, err := e.member(l, k, &seen); ok {
+			return err
+		}
 		var err error
 		switch string(k) {
-		case "name":
-			if err = l.seenOnce(&seen, bit0); err == nil {
-				e.name, _, err = l.optString()
-			}
-		case "status":
-			if err = l.seenOnce(&seen, bit1); err == nil {
-				e.status, e.hasStatus, err = l.optString()
-			}
 		case "id":
 			if err = l.seenOnce(&seen, bit2); err == nil {
 				e.id, err = l.uint64Field()
@@ -325,7 +349,7 @@ func readInstance(l *lexer) (instanceEntry, bool, error) {
 		}
 		return err
 	})
-	return e, e.name != "" && e.hasStatus, err
+	return e, e.complete(), err
 }
 
 // interfaces reads an instance's network interfaces and keeps the first
@@ -361,10 +385,7 @@ func (l *lexer) interfaces(natIP *string) error {
 }
 
 // diskEntry is what the adapter reads of a listed disk.
-type diskEntry struct {
-	name, status string
-	hasStatus    bool
-}
+type diskEntry struct{ entryHead }
 
 // readDisk reads one listed disk; complete when it has a name and a
 // status.
@@ -372,22 +393,12 @@ func readDisk(l *lexer) (diskEntry, bool, error) {
 	var e diskEntry
 	var seen uint8
 	err := l.members(func(k []byte) error {
-		var err error
-		switch string(k) {
-		case "name":
-			if err = l.seenOnce(&seen, bit0); err == nil {
-				e.name, _, err = l.optString()
-			}
-		case "status":
-			if err = l.seenOnce(&seen, bit1); err == nil {
-				e.status, e.hasStatus, err = l.optString()
-			}
-		default:
-			err = l.skip()
+		if ok, err := e.member(l, k, &seen); ok {
+			return err
 		}
-		return err
+		return l.skip()
 	})
-	return e, e.name != "" && e.hasStatus, err
+	return e, e.complete(), err
 }
 
 // listedVMs turns a decoded instance listing of call (e.g. "list
