@@ -109,21 +109,27 @@ func BenchmarkScanLimit(b *testing.B) {
 	}
 }
 
+// settledFleet is a fleet of n hosts ticked until its flips are
+// confirmed, with no full sweep to come and no limit that defers a host.
+func settledFleet(b *testing.B, n int) *fleet {
+	perKind := n / 5
+	f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30, MaxHostsPerProvider: perKind},
+		func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
+	for range 5 {
+		f.tick()
+	}
+	return f
+}
+
 // BenchmarkQuietTick measures a tick with everything settled and
 // heartbeating: nothing is due, and the tick must select and probe
 // nothing (it fails otherwise).
 func BenchmarkQuietTick(b *testing.B) {
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
-			perKind := n / 5
-			f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30, MaxHostsPerProvider: perKind},
-				func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
+			f := settledFleet(b, n)
 			ctx := context.Background()
-			// Settle: tick until the fleet's flips are confirmed, then let
-			// every running host's daemon report in.
-			for range 5 {
-				f.tick()
-			}
+			// Every running host's daemon reports in.
 			for _, h := range f.hosts {
 				if _, err := f.rec.Heartbeat(ctx, h.ID); err != nil {
 					b.Fatal(err)
@@ -154,12 +160,8 @@ func BenchmarkFewDueTick(b *testing.B) {
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
 			perKind := n / 5
-			f := newFleet(b, 1, perKind, 500, reconcile.Config{FullSweepEvery: 1 << 30, MaxHostsPerProvider: perKind},
-				func(c *kernel.Config) { c.Burst, c.RateLimit = 1_000_000, 1_000_000 })
+			f := settledFleet(b, n)
 			ctx := context.Background()
-			for range 5 {
-				f.tick()
-			}
 			silent := 0
 			for i, h := range f.hosts {
 				if i%perKind == 0 && f.get(h.ID).Status == hoststate.StatusRunning {
