@@ -52,20 +52,12 @@ func TestReprovisionWhileTheInstanceGoes(t *testing.T) {
 // left behind. Without a request id each send names a disk of its own.
 func TestResentReprovisionReusesItsBootDisk(t *testing.T) {
 	e, p := newNamedEnv(t)
-	ctx := provider.WithRequestID(context.Background(), "host-1/7")
-	e.emu.Fake().InjectFault(emulators.GRPCFault{Method: emulators.NebiusInstanceCreate, Code: codes.Unavailable, Count: 1})
-	op, err := p.Reprovision(ctx, named)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(t, e.clock, op); !provider.Transient(err) {
-		t.Fatalf("the cut-short reprovision ended with %v, want a transient error", err)
-	}
+	ctx := cutShort(t, e, p)
 	if got := bootDisks(t, e); len(got) != 1 || got[0].AttachedTo != "" {
 		t.Fatalf("after the cut: boot disks %+v, want one, unattached", got)
 	}
 	e.clock.Advance(time.Minute) // the waiter resends after a pause
-	op, err = p.Reprovision(ctx, named)
+	op, err := p.Reprovision(ctx, named)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +72,23 @@ func TestResentReprovisionReusesItsBootDisk(t *testing.T) {
 	if n := e.cloud.Calls(fakes.Nebius)[emulators.NebiusDiskCreate]; n != 2 {
 		t.Errorf("%d boot disk creates, want 2 (the second answered AlreadyExists)", n)
 	}
+}
+
+// cutShort sends a reprovision of named whose instance create fails
+// transiently, after its boot disk was made, and returns the context that
+// resends it (the same request id, as the waiter's).
+func cutShort(t *testing.T, e *grpcEnv, p *nebius.Provider) context.Context {
+	t.Helper()
+	ctx := provider.WithRequestID(context.Background(), "host-1/7")
+	e.emu.Fake().InjectFault(emulators.GRPCFault{Method: emulators.NebiusInstanceCreate, Code: codes.Unavailable, Count: 1})
+	op, err := p.Reprovision(ctx, named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, e.clock, op); !provider.Transient(err) {
+		t.Fatalf("the cut-short reprovision ended with %v, want a transient error", err)
+	}
+	return ctx
 }
 
 // bootDisks lists the boot disks reprovisions of named made (the project
@@ -144,18 +153,11 @@ func TestResentReprovisionReusesOnlyAReadyFreeBootDisk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx := provider.WithRequestID(context.Background(), "host-1/7")
-			e.emu.Fake().InjectFault(emulators.GRPCFault{Method: emulators.NebiusInstanceCreate, Code: codes.Unavailable, Count: 1})
-			op, err := p.Reprovision(ctx, named)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := wait(t, e.clock, op); !provider.Transient(err) {
-				t.Fatalf("the cut-short reprovision ended with %v", err)
-			}
+			ctx := cutShort(t, e, p)
 			disks.state, disks.holder = tc.state, tc.holder
 			e.clock.Advance(time.Minute)
-			if op, err = p.Reprovision(ctx, named); err != nil {
+			op, err := p.Reprovision(ctx, named)
+			if err != nil {
 				t.Fatal(err)
 			}
 			err = wait(t, e.clock, op)
