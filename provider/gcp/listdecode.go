@@ -113,28 +113,15 @@ func decodeListing[T any](body []byte, collection string, entry func(*lexer) (T,
 
 // readScopes reads the items map of a listing: scope key → scoped list.
 func readScopes[T any](l *lexer, out *listing[T], collection string, entry func(*lexer) (T, bool, error)) error {
-	if null, err := l.null(); null || err != nil {
-		return err
-	}
-	if err := l.begin('{'); err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		more, err := l.more('}', first)
-		if err != nil || !more {
-			return err
-		}
-		k, err := l.key()
-		if err != nil {
-			return err
-		}
+	return l.object(func(k []byte) error {
 		sc := listScope{key: string(k), lo: len(out.entries)}
 		if err := readScope(l, out, &sc, collection, entry); err != nil {
 			return err
 		}
 		sc.hi = len(out.entries)
 		out.scopes = append(out.scopes, sc)
-	}
+		return nil
+	})
 }
 
 // readScope reads one scoped list: its entries and its warning's code.
