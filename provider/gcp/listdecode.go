@@ -126,19 +126,9 @@ func readScopes[T any](l *lexer, out *listing[T], collection string, entry func(
 
 // readScope reads one scoped list: its entries and its warning's code.
 func readScope[T any](l *lexer, out *listing[T], sc *listScope, collection string, entry func(*lexer) (T, bool, error)) error {
-	if err := l.begin('{'); err != nil {
-		return err
-	}
 	var seen uint8
-	for first := true; ; first = false {
-		more, err := l.more('}', first)
-		if err != nil || !more {
-			return err
-		}
-		k, err := l.key()
-		if err != nil {
-			return err
-		}
+	return l.members(func(k []byte) error {
+		var err error
 		switch string(k) {
 		case collection:
 			if err := l.seenOnce(&seen, bit0); err != nil {
@@ -168,10 +158,8 @@ func readScope[T any](l *lexer, out *listing[T], sc *listScope, collection strin
 		default:
 			err = l.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // object reads an object or null (an unset field), as members.
