@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/driftless/driftless/examples/internal/cli/clitest"
 )
 
 // syncBuffer is a bytes.Buffer the command's goroutines can share.
@@ -238,35 +240,21 @@ func TestWallClockRunsAtSpeed(t *testing.T) {
 // bad flag or argument prints the problem and the usage to stderr and
 // exits 2.
 func TestHelp(t *testing.T) {
-	const synopsis = "usage: controlplane [flags]\n"
-	tests := []struct {
-		args []string
-		help bool
-	}{
-		{[]string{"-h"}, true},
-		{[]string{"-help"}, true},
-		{[]string{"--help"}, true},
-		{[]string{"-speed", "5", "-h"}, true},
-		{[]string{"-bogus"}, false},
-		{[]string{"-speed", "fast"}, false},
-		{[]string{"-speed", "0"}, false},
-		{[]string{"-hosts", "0"}, false},
-		{[]string{"extra"}, false},
-	}
-	for _, tc := range tests {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			_, code, ok := parseFlags(tc.args, &out, &errOut)
-			wantCode, usage := 0, out.String()
-			if !tc.help {
-				wantCode, usage = 2, errOut.String()
-			}
-			if ok || code != wantCode || !strings.Contains(usage, synopsis) || !strings.Contains(usage, "-emulate") {
-				t.Errorf("%q: go on %v, exit %d, stdout %q, stderr %q; want exit %d with the usage", tc.args, ok, code, out.String(), errOut.String(), wantCode)
-			}
-			if tc.help && errOut.Len() > 0 {
-				t.Errorf("%q: help wrote to stderr: %q", tc.args, errOut.String())
-			}
-		})
-	}
+	clitest.Run(t, "usage: controlplane [flags]\n", "-emulate", []clitest.Case{
+		{Args: []string{"-h"}, Help: true},
+		{Args: []string{"-help"}, Help: true},
+		{Args: []string{"--help"}, Help: true},
+		{Args: []string{"-speed", "5", "-h"}, Help: true},
+		{Args: []string{"-bogus"}, Help: false},
+		{Args: []string{"-speed", "fast"}, Help: false},
+		{Args: []string{"-speed", "0"}, Help: false},
+		{Args: []string{"-hosts", "0"}, Help: false},
+		{Args: []string{"extra"}, Help: false},
+	}, func(args []string, stdout, stderr io.Writer) int {
+		_, code, goOn := parseFlags(args, stdout, stderr)
+		if goOn {
+			return -1 // it would have run
+		}
+		return code
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/driftless/driftless/diskguard"
+	"github.com/driftless/driftless/examples/internal/cli/clitest"
 )
 
 // image writes a sparse image of the given size with magic at off (none
@@ -184,33 +186,16 @@ func TestOwnership(t *testing.T) {
 // TestHelp: -h, -help and --help print the usage to stdout and exit 0; a
 // bad flag prints the problem and the usage to stderr and exits 2.
 func TestHelp(t *testing.T) {
-	const synopsis = "usage: diskguard [flags]\n"
-	tests := []struct {
-		args []string
-		help bool // the usage goes to stdout with status 0, else to stderr with 2
-	}{
-		{[]string{"-h"}, true},
-		{[]string{"-help"}, true},
-		{[]string{"--help"}, true},
-		{[]string{"-device", "/dev/sdb", "-h"}, true},
-		{[]string{"-force"}, false},
-		{[]string{"-uid", "x"}, false},
-	}
-	for _, tc := range tests {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			code, out, errOut := runCmd(tc.args...)
-			wantCode, usage, other := exitOK, out, errOut
-			if !tc.help {
-				wantCode, usage, other = exitUsage, errOut, out
-			}
-			if code != wantCode || !strings.Contains(usage, synopsis) || !strings.Contains(usage, "-dry-run") || other != "" {
-				t.Errorf("run(%q) = %d, stdout %q, stderr %q; want %d and the usage on one stream only", tc.args, code, out, errOut, wantCode)
-			}
-			if tc.help && !strings.HasPrefix(out, synopsis) {
-				t.Errorf("run(%q): help does not begin with %q", tc.args, synopsis)
-			}
-		})
-	}
+	clitest.Run(t, "usage: diskguard [flags]\n", "-dry-run", []clitest.Case{
+		{Args: []string{"-h"}, Help: true},
+		{Args: []string{"-help"}, Help: true},
+		{Args: []string{"--help"}, Help: true},
+		{Args: []string{"-device", "/dev/sdb", "-h"}, Help: true},
+		{Args: []string{"-force"}, Help: false},
+		{Args: []string{"-uid", "x"}, Help: false},
+	}, func(args []string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, stdout, stderr)
+	})
 }
 
 func TestExitCode(t *testing.T) {

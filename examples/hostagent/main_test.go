@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/driftless/driftless/examples/internal/cli"
+	"github.com/driftless/driftless/examples/internal/cli/clitest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/hostapi"
 	"github.com/driftless/driftless/hoststate"
@@ -245,34 +246,16 @@ func TestRunFails(t *testing.T) {
 // bad flag or a missing required one prints the problem and the usage to
 // stderr and exits 2.
 func TestHelp(t *testing.T) {
-	const synopsis = "usage: hostagent -control-plane URL -host ID -token-file F [flags]\n"
-	tests := []struct {
-		args []string
-		help bool // the usage goes to stdout with status 0, else to stderr with 2
-	}{
-		{[]string{"-h"}, true},
-		{[]string{"-help"}, true},
-		{[]string{"--help"}, true},
-		{[]string{"-host", "h", "-h"}, true},
-		{[]string{"-no-such-flag"}, false},
-		{[]string{"-allow-http=maybe"}, false},
-		{[]string{"-host", "h", "-token-file", "f"}, false},
-		{[]string{"-control-plane", "https://cp", "-host", "h", "-token-file", "f", "extra"}, false},
-	}
-	for _, tc := range tests {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			var out, errOut syncBuffer
-			code := cli.ExitStatus("hostagent", run(context.Background(), tc.args, &out, &errOut), &errOut)
-			wantCode, usage, other := 0, out.String(), errOut.String()
-			if !tc.help {
-				wantCode, usage, other = 2, errOut.String(), out.String()
-			}
-			if code != wantCode || !strings.Contains(usage, synopsis) || !strings.Contains(usage, "-token-file") || other != "" {
-				t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and the usage on one stream only", tc.args, code, out.String(), errOut.String(), wantCode)
-			}
-			if tc.help && !strings.HasPrefix(out.String(), synopsis) {
-				t.Errorf("%q: help does not begin with %q", tc.args, synopsis)
-			}
-		})
-	}
+	clitest.Run(t, "usage: hostagent -control-plane URL -host ID -token-file F [flags]\n", "-token-file", []clitest.Case{
+		{Args: []string{"-h"}, Help: true},
+		{Args: []string{"-help"}, Help: true},
+		{Args: []string{"--help"}, Help: true},
+		{Args: []string{"-host", "h", "-h"}, Help: true},
+		{Args: []string{"-no-such-flag"}, Help: false},
+		{Args: []string{"-allow-http=maybe"}, Help: false},
+		{Args: []string{"-host", "h", "-token-file", "f"}, Help: false},
+		{Args: []string{"-control-plane", "https://cp", "-host", "h", "-token-file", "f", "extra"}, Help: false},
+	}, func(args []string, stdout, stderr io.Writer) int {
+		return cli.ExitStatus("hostagent", run(context.Background(), args, stdout, stderr), stderr)
+	})
 }

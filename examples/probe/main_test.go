@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/driftless/driftless/examples/internal/cli"
+	"github.com/driftless/driftless/examples/internal/cli/clitest"
 	"github.com/driftless/driftless/fakes"
 	"github.com/driftless/driftless/fakes/emulators"
 	"github.com/driftless/driftless/provider"
@@ -90,32 +92,14 @@ func Example() {
 // TestHelp: -h, -help and --help print the usage to stdout and exit 0; a
 // bad flag prints the problem and the usage to stderr and exits 2.
 func TestHelp(t *testing.T) {
-	const synopsis = "usage: probe [flags]\n"
-	tests := []struct {
-		args []string
-		help bool // the usage goes to stdout with status 0, else to stderr with 2
-	}{
-		{[]string{"-h"}, true},
-		{[]string{"-help"}, true},
-		{[]string{"--help"}, true},
-		{[]string{"-emulate", "-h"}, true},
-		{[]string{"-no-such-flag"}, false},
-		{[]string{"-timeout", "soon"}, false},
-	}
-	for _, tc := range tests {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := cli.ExitStatus("probe", run(context.Background(), tc.args, &out, noEnv), &errOut)
-			wantCode, usage, other := 0, out.String(), errOut.String()
-			if !tc.help {
-				wantCode, usage, other = 2, errOut.String(), out.String()
-			}
-			if code != wantCode || !strings.Contains(usage, synopsis) || !strings.Contains(usage, "-emulate") || other != "" {
-				t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and the usage on one stream only", tc.args, code, out.String(), errOut.String(), wantCode)
-			}
-			if tc.help && !strings.HasPrefix(out.String(), synopsis) {
-				t.Errorf("%q: help does not begin with %q", tc.args, synopsis)
-			}
-		})
-	}
+	clitest.Run(t, "usage: probe [flags]\n", "-emulate", []clitest.Case{
+		{Args: []string{"-h"}, Help: true},
+		{Args: []string{"-help"}, Help: true},
+		{Args: []string{"--help"}, Help: true},
+		{Args: []string{"-emulate", "-h"}, Help: true},
+		{Args: []string{"-no-such-flag"}, Help: false},
+		{Args: []string{"-timeout", "soon"}, Help: false},
+	}, func(args []string, stdout, stderr io.Writer) int {
+		return cli.ExitStatus("probe", run(context.Background(), args, stdout, noEnv), stderr)
+	})
 }

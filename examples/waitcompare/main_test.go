@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/driftless/driftless/examples/internal/cli"
+	"github.com/driftless/driftless/examples/internal/cli/clitest"
 )
 
 // TestTargetsHold runs the comparison small and asserts its targets: a
@@ -64,32 +67,14 @@ func TestCheck(t *testing.T) {
 // TestHelp: -h, -help and --help print the usage to stdout and exit 0; a
 // bad flag prints the problem and the usage to stderr and exits 2.
 func TestHelp(t *testing.T) {
-	const synopsis = "usage: waitcompare [flags]\n"
-	tests := []struct {
-		args []string
-		help bool // the usage goes to stdout with status 0, else to stderr with 2
-	}{
-		{[]string{"-h"}, true},
-		{[]string{"-help"}, true},
-		{[]string{"--help"}, true},
-		{[]string{"-n", "1", "-h"}, true},
-		{[]string{"-bogus"}, false},
-		{[]string{"-n", "x"}, false},
-	}
-	for _, tc := range tests {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := cli.ExitStatus("waitcompare", run(t.Context(), tc.args, &out), &errOut)
-			wantCode, usage, other := 0, out.String(), errOut.String()
-			if !tc.help {
-				wantCode, usage, other = 2, errOut.String(), out.String()
-			}
-			if code != wantCode || !strings.Contains(usage, synopsis) || !strings.Contains(usage, "-seed") || other != "" {
-				t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and the usage on one stream only", tc.args, code, out.String(), errOut.String(), wantCode)
-			}
-			if tc.help && !strings.HasPrefix(out.String(), synopsis) {
-				t.Errorf("%q: help does not begin with %q", tc.args, synopsis)
-			}
-		})
-	}
+	clitest.Run(t, "usage: waitcompare [flags]\n", "-seed", []clitest.Case{
+		{Args: []string{"-h"}, Help: true},
+		{Args: []string{"-help"}, Help: true},
+		{Args: []string{"--help"}, Help: true},
+		{Args: []string{"-n", "1", "-h"}, Help: true},
+		{Args: []string{"-bogus"}, Help: false},
+		{Args: []string{"-n", "x"}, Help: false},
+	}, func(args []string, stdout, stderr io.Writer) int {
+		return cli.ExitStatus("waitcompare", run(context.Background(), args, stdout), stderr)
+	})
 }
