@@ -54,6 +54,7 @@ type scratch struct {
 	toList    []*hoststate.Record // splitByCost's hosts to list
 	toProbe   []*hoststate.Record // splitByCost's hosts to probe one by one
 	dueIn     map[string]int      // due hosts per scope this tick
+	dueScope  []string            // splitByCost's scope of each host
 	pagesOf   map[string]int      // scope → pages its last complete listing took
 	byScope   map[string][]int    // scope → indexes into hosts
 	scopes    []string            // scopes in the order first met
@@ -285,19 +286,21 @@ func (ps *providerState) splitByCost(hosts []*hoststate.Record) (toList, toProbe
 		sc.dueIn = make(map[string]int)
 	}
 	clear(sc.dueIn)
-	for _, h := range hosts {
-		sc.dueIn[ps.p.Scope(h.Ref)]++
+	scopes := grow(sc.dueScope, len(hosts))
+	for i, h := range hosts {
+		scopes[i] = ps.p.Scope(h.Ref)
+		sc.dueIn[scopes[i]]++
 	}
 	toList, toProbe = sc.toList[:0], sc.toProbe[:0]
-	for _, h := range hosts {
-		s := ps.p.Scope(h.Ref)
+	for i, h := range hosts {
+		s := scopes[i]
 		if pages, ok := sc.pagesOf[s]; ok && sc.dueIn[s] < pages {
 			toProbe = append(toProbe, h)
 		} else {
 			toList = append(toList, h)
 		}
 	}
-	sc.toList, sc.toProbe = toList, toProbe
+	sc.toList, sc.toProbe, sc.dueScope = toList, toProbe, scopes
 	return toList, toProbe
 }
 
