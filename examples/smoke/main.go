@@ -43,7 +43,6 @@ import (
 	"syscall"
 
 	"github.com/driftless/driftless/examples/internal/cli"
-
 	"github.com/driftless/driftless/smoke"
 	"github.com/driftless/driftless/smoke/smoketest"
 )
