@@ -73,10 +73,3 @@ func (t *actionTable) get(ref string) (*actionEntry, bool) {
 	}
 	return el.Value.(*actionEntry), true
 }
-
-// len returns how many actions are remembered.
-func (t *actionTable) len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.order.Len()
-}
