@@ -1,48 +1,28 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/driftless/driftless/examples/internal/cli/clitest"
 )
 
-// syncBuffer is a bytes.Buffer the command's goroutines can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // start runs the command with args on a random port and returns its base
 // URL and output; the command is stopped, and must exit cleanly, when the
 // test ends.
-func start(t *testing.T, args ...string) (string, *syncBuffer) {
+func start(t *testing.T, args ...string) (string, *clitest.Buffer) {
 	t.Helper()
 	o, code, ok := parseFlags(append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard, io.Discard)
 	if !ok {
 		t.Fatalf("flags %q: exit %d", args, code)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	out := &syncBuffer{}
+	out := &clitest.Buffer{}
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, o, out, io.Discard, func(base string) { ready <- base }) }()

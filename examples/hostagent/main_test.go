@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,24 +28,6 @@ const (
 	host  = "h-17"
 	token = "tok-h17-0123456789abcdef"
 )
-
-// syncBuffer is a bytes.Buffer safe for the daemon's logging goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // controlPlane is hostapi over TLS on a MemStore holding host, running;
 // served reports each daemon request once answered ("heartbeat",
@@ -145,7 +126,7 @@ func bundle(t *testing.T) string {
 func TestRun(t *testing.T) {
 	cp := newControlPlane(t)
 	tokenFile := writeFile(t, "token", token+"\n", 0o600)
-	var stdout, stderr syncBuffer
+	var stdout, stderr clitest.Buffer
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() {
@@ -182,7 +163,7 @@ func TestRun(t *testing.T) {
 func TestRunNotBundled(t *testing.T) {
 	cp := newControlPlane(t)
 	tokenFile := writeFile(t, "token", token, 0o600)
-	var stderr syncBuffer
+	var stderr clitest.Buffer
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() {
@@ -230,7 +211,7 @@ func TestRunFails(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr syncBuffer
+			var stdout, stderr clitest.Buffer
 			code := cli.ExitStatus("hostagent", run(t.Context(), tc.args, &stdout, &stderr), &stderr)
 			if code != 1 || !strings.Contains(stderr.String(), tc.want) {
 				t.Errorf("exit %d, stderr:\n%s\nwant 1 and %q", code, stderr.String(), tc.want)

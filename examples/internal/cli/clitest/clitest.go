@@ -27,7 +27,7 @@ func Run(t *testing.T, synopsis, flag string, cases []Case, run func(args []stri
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.Args, " "), func(t *testing.T) {
-			var out, errOut buffer
+			var out, errOut Buffer
 			code := run(tc.Args, &out, &errOut)
 			wantCode, usage, other := 0, out.String(), errOut.String()
 			if !tc.Help {
@@ -43,20 +43,22 @@ func Run(t *testing.T, synopsis, flag string, cases []Case, run func(args []stri
 	}
 }
 
-// buffer is a strings.Builder safe for the writes of a command's own
-// goroutines.
-type buffer struct {
+// Buffer collects a command's output; it is safe for the writes of the
+// command's own goroutines (a daemon's logging, a server's).
+type Buffer struct {
 	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (b *buffer) Write(p []byte) (int, error) {
+// Write implements io.Writer.
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *buffer) String() string {
+// String returns what was written so far.
+func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
